@@ -1,0 +1,511 @@
+"""The award's own model: organisations and units, cycles with their timeline, tracks,
+competition classes, criteria, the scoring scale, the judging committee, past results
+and the audit trail every service writes to."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+TOTAL_WEIGHT = 1000
+
+
+def today() -> dt.date:
+    """Today's date in Stockholm, which is what every deadline of the award refers to."""
+    return timezone.localdate(timezone=STOCKHOLM)
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The last instant of a day in Stockholm: a deadline dated D is open all of D."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=STOCKHOLM) - dt.timedelta(
+        microseconds=1
+    )
+
+
+class User(AbstractUser):
+    """A person using the platform. Roles are groups (see award.roles); a unit contact is
+    linked to one or more units through Unit.contacts."""
+
+    class Meta:
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("Stadsdelsförvaltning")
+        SPECIALIST = "specialist", _("Fackförvaltning")
+        COMPANY = "company", _("Bolag")
+
+    code = models.CharField(_("kod"), max_length=20, unique=True)
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("förvaltning")
+        verbose_name_plural = _("förvaltningar")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """An enhet: a preschool, a library, a home-care group. Eligibility facts are kept here
+    so registration (submissions) can explain them."""
+
+    code = models.CharField(_("enhetskod"), max_length=30, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="units", verbose_name=_("förvaltning")
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    head_name = models.CharField(_("enhetschef"), max_length=200)
+    head_email = models.EmailField(_("enhetschefens e-post"))
+    staff_count = models.PositiveIntegerField(_("antal medarbetare (inklusive chef)"))
+    has_operational_plan = models.BooleanField(_("har verksamhetsplan med mål"), default=False)
+    is_private_provider = models.BooleanField(_("privat utförare"), default=False)
+    stockholmers_share = models.PositiveSmallIntegerField(
+        _("andel stockholmare (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Bara för privata utförare: andel av brukarna som är stockholmare, 0–100 %."),
+    )
+    contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="units", verbose_name=_("kontaktpersoner")
+    )
+
+    class Meta:
+        verbose_name = _("enhet")
+        verbose_name_plural = _("enheter")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="unit_name_unique_in_organisation"),
+            models.CheckConstraint(
+                condition=models.Q(stockholmers_share__isnull=True) | models.Q(stockholmers_share__lte=100),
+                name="unit_stockholmers_share_at_most_100",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.is_private_provider and self.stockholmers_share is None:
+            raise ValidationError(
+                {"stockholmers_share": _("En privat utförare måste ange andelen stockholmare (0–100 %).")}
+            )
+        if not self.is_private_provider and self.stockholmers_share is not None:
+            raise ValidationError(
+                {"stockholmers_share": _("Andel stockholmare anges bara för privata utförare.")}
+            )
+
+
+class Phase(models.TextChoices):
+    """The phases of a cycle, in order. Each ends on a date of the cycle's timeline."""
+
+    PREPARATION = "preparation", _("Förberedelse")
+    REGISTRATION = "registration", _("Anmälan")
+    APPLICATION = "application", _("Skrivande av tävlingsbidrag")
+    ASSESSMENT = "assessment", _("Individuell bedömning")
+    CONSENSUS = "consensus", _("Konsensus")
+    SHORTLISTING = "shortlisting", _("Första domarmötet")
+    SITE_VISITS = "site_visits", _("Platsbesök")
+    FINAL_DECISION = "final_decision", _("Slutligt domarmöte")
+    AWARDED = "awarded", _("Beslut fattat, utdelning")
+    FEEDBACK = "feedback", _("Återföring")
+
+
+# (phase, timeline field, whether the phase includes that date). A phase that "includes"
+# its date lasts until the end of that day; the others end the day before it.
+PHASE_ENDS = [
+    (Phase.PREPARATION, "registration_opens", False),
+    (Phase.REGISTRATION, "registration_closes", True),
+    (Phase.APPLICATION, "application_deadline", True),
+    (Phase.ASSESSMENT, "assessment_deadline", True),
+    (Phase.CONSENSUS, "consensus_deadline", True),
+    (Phase.SHORTLISTING, "first_committee_meeting", True),
+    (Phase.SITE_VISITS, "site_visits_end", True),
+    (Phase.FINAL_DECISION, "final_committee_meeting", True),
+    (Phase.AWARDED, "feedback_release", False),
+]
+
+# The timeline in the order the dates must come; each may equal the one before it.
+TIMELINE_FIELDS = [
+    "registration_opens",
+    "registration_closes",
+    "application_deadline",
+    "assessment_deadline",
+    "consensus_deadline",
+    "first_committee_meeting",
+    "site_visits_start",
+    "site_visits_end",
+    "final_committee_meeting",
+    "ceremony_date",
+    "feedback_release",
+]
+
+
+class AwardCycleQuerySet(models.QuerySet):
+    def current(self):
+        """The cycle the platform is working on: the latest opened one."""
+        return self.filter(status=AwardCycle.Status.OPEN).order_by("-year").first()
+
+
+class AwardCycle(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Under uppbyggnad")
+        OPEN = "open", _("Öppnad")
+
+    year = models.PositiveSmallIntegerField(
+        _("år"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    registration_opens = models.DateField(_("anmälan öppnar"))
+    registration_closes = models.DateField(_("anmälan stänger"))
+    application_deadline = models.DateField(
+        _("sista dag för tävlingsbidrag"), help_text=_("Bidragen låses vid dagens slut, svensk tid.")
+    )
+    assessment_deadline = models.DateField(_("sista dag för individuell bedömning"))
+    consensus_deadline = models.DateField(_("sista dag för konsensus"))
+    first_committee_meeting = models.DateField(_("första domarmötet"))
+    site_visits_start = models.DateField(_("platsbesök från"))
+    site_visits_end = models.DateField(_("platsbesök till"))
+    final_committee_meeting = models.DateField(_("slutligt domarmöte"))
+    ceremony_date = models.DateField(_("prisutdelning"))
+    feedback_release = models.DateField(_("återföringsrapporter släpps"))
+
+    # Settings of the cycle used by the examination (later stages read them).
+    max_applications_per_team = models.PositiveSmallIntegerField(
+        _("högst antal bidrag per examinatorslag"), default=2, validators=[MinValueValidator(1)]
+    )
+    refresher_required = models.BooleanField(
+        _("erfarna examinatorer måste gå repetitionsutbildning"), default=False
+    )
+    discussion_threshold = models.PositiveSmallIntegerField(
+        _("spridning som kräver diskussion (procentenheter)"),
+        default=20,
+        validators=[MaxValueValidator(100)],
+    )
+    show_scores_to_units = models.BooleanField(_("visa poäng i återföringsrapporten"), default=False)
+
+    objects = AwardCycleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("utmärkelseomgång")
+        verbose_name_plural = _("utmärkelseomgångar")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+    def clean(self):
+        errors = {}
+        previous = None
+        for name in TIMELINE_FIELDS:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if previous is not None and value < previous[1]:
+                errors[name] = _("%(this)s (%(this_date)s) får inte ligga före %(prev)s (%(prev_date)s).") % {
+                    "this": self._meta.get_field(name).verbose_name,
+                    "this_date": value.isoformat(),
+                    "prev": self._meta.get_field(previous[0]).verbose_name,
+                    "prev_date": previous[1].isoformat(),
+                }
+            if previous is None or value >= previous[1]:
+                previous = (name, value)
+        if errors:
+            raise ValidationError(errors)
+
+    def phase_on(self, day: dt.date) -> Phase:
+        for phase, field, inclusive in PHASE_ENDS:
+            end = getattr(self, field)
+            if day < end or (inclusive and day == end):
+                return phase
+        return Phase.FEEDBACK
+
+    @property
+    def phase(self) -> Phase:
+        return self.phase_on(today())
+
+    def phase_end(self, phase: Phase) -> dt.date | None:
+        """The last day of a phase, or None for the open-ended feedback phase."""
+        for candidate, field, inclusive in PHASE_ENDS:
+            if candidate == phase:
+                end = getattr(self, field)
+                return end if inclusive else end - dt.timedelta(days=1)
+        return None
+
+    def phase_end_field(self, phase: Phase) -> tuple[str, bool] | None:
+        for candidate, field, inclusive in PHASE_ENDS:
+            if candidate == phase:
+                return field, inclusive
+        return None
+
+    def timeline(self):
+        """(label, date) pairs in order, for display."""
+        return [(self._meta.get_field(name).verbose_name, getattr(self, name)) for name in TIMELINE_FIELDS]
+
+    @property
+    def application_deadline_at(self) -> dt.datetime:
+        return end_of_day(self.application_deadline)
+
+
+class Track(models.Model):
+    class Kind(models.TextChoices):
+        QUALITY_AWARD = "quality_award", _("Kvalitetsutmärkelsen")
+        RENEWAL_PRIZE = "renewal_prize", _("Förnyelsepriset")
+
+    cycle = models.ForeignKey(
+        AwardCycle, on_delete=models.CASCADE, related_name="tracks", verbose_name=_("omgång")
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("namn"), max_length=200)
+    description = models.TextField(_("beskrivning"), blank=True)
+
+    class Meta:
+        verbose_name = _("tävlingsspår")
+        verbose_name_plural = _("tävlingsspår")
+        ordering = ["cycle__year", "kind"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "kind"], name="track_kind_unique_in_cycle")]
+
+    def __str__(self):
+        return f"{self.name} {self.cycle.year}"
+
+    @property
+    def has_classes(self) -> bool:
+        return self.kind == self.Kind.QUALITY_AWARD
+
+
+class CompetitionClass(models.Model):
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="classes", verbose_name=_("spår"))
+    name = models.CharField(_("namn"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("tävlingsklass")
+        verbose_name_plural = _("tävlingsklasser")
+        ordering = ["track", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["track", "name"], name="class_name_unique_in_track")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.track_id and not self.track.has_classes:
+            raise ValidationError(_("Tävlingsklasser finns bara i Kvalitetsutmärkelsen."))
+
+
+class Criterion(models.Model):
+    class Kind(models.TextChoices):
+        APPROACH = "approach", _("Arbetssätt")
+        RESULTS = "results", _("Resultat")
+
+    track = models.ForeignKey(
+        Track, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("spår")
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("rubrik"), max_length=200)
+    applicant_guidance = models.TextField(_("vägledning för sökande"), blank=True)
+    examiner_guidance = models.TextField(_("vägledning för examinatorer"), blank=True)
+    kind = models.CharField(_("typ"), max_length=10, choices=Kind.choices, default=Kind.APPROACH)
+    weight = models.PositiveSmallIntegerField(
+        _("vikt (poäng)"), validators=[MinValueValidator(1), MaxValueValidator(TOTAL_WEIGHT)]
+    )
+    max_length = models.PositiveIntegerField(
+        _("högsta svarslängd (tecken)"), default=6000, validators=[MinValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = _("kriterium")
+        verbose_name_plural = _("kriterier")
+        ordering = ["track", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["track", "number"], name="criterion_number_unique_in_track")
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class ScoringScale(models.Model):
+    """The cycle's scale: percentages in steps of 5 or 10, with band descriptors per
+    criterion kind shown to examiners beside every score."""
+
+    class Step(models.IntegerChoices):
+        FIVE = 5, _("5 procentenheter")
+        TEN = 10, _("10 procentenheter")
+
+    cycle = models.OneToOneField(
+        AwardCycle, on_delete=models.CASCADE, related_name="scale", verbose_name=_("omgång")
+    )
+    step = models.PositiveSmallIntegerField(_("steg"), choices=Step.choices, default=Step.FIVE)
+
+    class Meta:
+        verbose_name = _("bedömningsskala")
+        verbose_name_plural = _("bedömningsskalor")
+
+    def __str__(self):
+        return _("Bedömningsskala %(year)s") % {"year": self.cycle.year}
+
+    @property
+    def steps(self) -> list[int]:
+        return list(range(0, 101, self.step))
+
+    def is_valid_score(self, value) -> bool:
+        return isinstance(value, int) and 0 <= value <= 100 and value % self.step == 0
+
+    def band_for(self, kind: str, value: int):
+        for band in self.bands.all():
+            if band.kind == kind and band.low <= value <= band.high:
+                return band
+        return None
+
+    def coverage_errors(self) -> list[str]:
+        """Every step of the scale must fall in exactly one band of each kind."""
+        errors = []
+        bands = list(self.bands.all())
+        for kind, label in Criterion.Kind.choices:
+            kind_bands = [b for b in bands if b.kind == kind]
+            for value in self.steps:
+                hits = [b for b in kind_bands if b.low <= value <= b.high]
+                if len(hits) != 1:
+                    problem = _("saknar nivå") if not hits else _("ligger i flera nivåer")
+                    errors.append(
+                        _("Skalan för %(kind)s: %(value)s %% %(problem)s.")
+                        % {"kind": label.lower(), "value": value, "problem": problem}
+                    )
+                    break
+        return errors
+
+
+class ScaleBand(models.Model):
+    scale = models.ForeignKey(
+        ScoringScale, on_delete=models.CASCADE, related_name="bands", verbose_name=_("skala")
+    )
+    kind = models.CharField(_("kriterietyp"), max_length=10, choices=Criterion.Kind.choices)
+    low = models.PositiveSmallIntegerField(_("från (%)"), validators=[MaxValueValidator(100)])
+    high = models.PositiveSmallIntegerField(_("till (%)"), validators=[MaxValueValidator(100)])
+    descriptor = models.TextField(_("beskrivning"))
+
+    class Meta:
+        verbose_name = _("nivå i skalan")
+        verbose_name_plural = _("nivåer i skalan")
+        ordering = ["scale", "kind", "low"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(low__lte=models.F("high")), name="band_low_not_above_high"
+            ),
+            models.CheckConstraint(condition=models.Q(high__lte=100), name="band_high_at_most_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.low}–{self.high} %"
+
+    def clean(self):
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValidationError(_("Nivåns undre gräns får inte vara större än den övre."))
+
+
+class CommitteeMembership(models.Model):
+    """A member of a cycle's judging committee (domarkommitté); one member chairs."""
+
+    cycle = models.ForeignKey(
+        AwardCycle, on_delete=models.CASCADE, related_name="committee", verbose_name=_("omgång")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="committee_memberships",
+        verbose_name=_("ledamot"),
+    )
+    is_chair = models.BooleanField(_("ordförande"), default=False)
+
+    class Meta:
+        verbose_name = _("ledamot i domarkommittén")
+        verbose_name_plural = _("domarkommitté")
+        ordering = ["cycle", "-is_chair", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "user"], name="committee_member_once_per_cycle"),
+            models.UniqueConstraint(
+                fields=["cycle"], condition=models.Q(is_chair=True), name="committee_one_chair_per_cycle"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.cycle.year})"
+
+
+class PastResult(models.Model):
+    """A unit's earlier result in the award, so the two-year rule for winners can be applied."""
+
+    class Outcome(models.TextChoices):
+        WINNER = "winner", _("Vinnare")
+        HONOURABLE_MENTION = "honourable_mention", _("Hedersomnämnande")
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="past_results", verbose_name=_("enhet")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("år"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    track_kind = models.CharField(_("spår"), max_length=20, choices=Track.Kind.choices)
+    outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices)
+
+    class Meta:
+        verbose_name = _("tidigare resultat")
+        verbose_name_plural = _("tidigare resultat")
+        ordering = ["-year", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "track_kind"], name="past_result_once_per_year_and_track"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.year}: {self.get_outcome_display()}"
+
+
+class AuditEntry(models.Model):
+    """Who changed what, written by every service inside its own transaction."""
+
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utförd av"),
+    )
+    action = models.CharField(_("händelse"), max_length=100)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(_("objekt"), max_length=300, blank=True)
+    changes = models.JSONField(_("ändringar"), default=dict, blank=True)
+    reason = models.TextField(_("motivering"), blank=True)
+
+    class Meta:
+        verbose_name = _("logghändelse")
+        verbose_name_plural = _("logg")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"

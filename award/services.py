@@ -1,0 +1,198 @@
+"""State changes of the award's set-up: opening and copying a cycle, moving its phases.
+
+Every function takes the acting user as `by`, runs in one transaction and records what it
+changed in the audit trail. Views, admin actions and management commands call these.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from award import audit
+from award.models import (
+    TIMELINE_FIELDS,
+    TOTAL_WEIGHT,
+    AwardCycle,
+    CompetitionClass,
+    Criterion,
+    Phase,
+    ScaleBand,
+    ScoringScale,
+    Track,
+    today,
+)
+
+
+def cycle_opening_errors(cycle: AwardCycle) -> list[str]:
+    """Everything that stops a cycle from opening, each in a sentence SLK can act on."""
+    errors = []
+    tracks = list(cycle.tracks.annotate(weight_sum=Sum("criteria__weight")).order_by("kind"))
+    if not tracks:
+        errors.append(_("Omgången har inga tävlingsspår."))
+    for track in tracks:
+        total = track.weight_sum or 0
+        if total != TOTAL_WEIGHT:
+            errors.append(
+                _("Kriteriernas vikter i %(track)s summerar till %(sum)s poäng, inte %(total)s.")
+                % {"track": track.name, "sum": total, "total": TOTAL_WEIGHT}
+            )
+        if track.has_classes and not track.classes.exists():
+            errors.append(_("%(track)s har inga tävlingsklasser.") % {"track": track.name})
+    try:
+        scale = cycle.scale
+    except ScoringScale.DoesNotExist:
+        errors.append(_("Omgången har ingen bedömningsskala."))
+    else:
+        errors.extend(scale.coverage_errors())
+    return errors
+
+
+@transaction.atomic
+def cycle_open(*, cycle: AwardCycle, by) -> AwardCycle:
+    """Open a cycle for the year's work. Refuses, naming each problem, unless every track's
+    criteria weigh exactly 1000 points and the scale covers 0–100 % for both kinds."""
+    cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status == AwardCycle.Status.OPEN:
+        raise ValidationError(_("Omgången %(year)s är redan öppnad.") % {"year": cycle.year})
+    errors = cycle_opening_errors(cycle)
+    if errors:
+        raise ValidationError(errors)
+    cycle.full_clean()
+    cycle.status = AwardCycle.Status.OPEN
+    cycle.save(update_fields=["status"])
+    audit.record(actor=by, action="cycle.open", target=cycle)
+    return cycle
+
+
+def _next_year(day: dt.date, years: int = 1) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def cycle_copy(*, cycle: AwardCycle, by, year: int | None = None) -> AwardCycle:
+    """Create next year's cycle from this one: timeline moved one year, settings, tracks,
+    classes, criteria and scale copied. Nothing else (no committee, no applications).
+    The copy starts as a draft so SLK can adjust it before opening."""
+    year = year or cycle.year + 1
+    if AwardCycle.objects.filter(year=year).exists():
+        raise ValidationError(_("Det finns redan en omgång för %(year)s.") % {"year": year})
+    shift = year - cycle.year
+    copy = AwardCycle(
+        year=year,
+        status=AwardCycle.Status.DRAFT,
+        max_applications_per_team=cycle.max_applications_per_team,
+        refresher_required=cycle.refresher_required,
+        discussion_threshold=cycle.discussion_threshold,
+        show_scores_to_units=cycle.show_scores_to_units,
+        **{name: _next_year(getattr(cycle, name), shift) for name in TIMELINE_FIELDS},
+    )
+    copy.full_clean()
+    copy.save()
+    for track in cycle.tracks.prefetch_related("classes", "criteria"):
+        new_track = Track.objects.create(
+            cycle=copy, kind=track.kind, name=track.name, description=track.description
+        )
+        CompetitionClass.objects.bulk_create(
+            CompetitionClass(track=new_track, name=c.name, order=c.order) for c in track.classes.all()
+        )
+        Criterion.objects.bulk_create(
+            Criterion(
+                track=new_track,
+                number=c.number,
+                title=c.title,
+                applicant_guidance=c.applicant_guidance,
+                examiner_guidance=c.examiner_guidance,
+                kind=c.kind,
+                weight=c.weight,
+                max_length=c.max_length,
+            )
+            for c in track.criteria.all()
+        )
+    try:
+        scale = cycle.scale
+    except ScoringScale.DoesNotExist:
+        scale = None
+    if scale is not None:
+        new_scale = ScoringScale.objects.create(cycle=copy, step=scale.step)
+        ScaleBand.objects.bulk_create(
+            ScaleBand(scale=new_scale, kind=b.kind, low=b.low, high=b.high, descriptor=b.descriptor)
+            for b in scale.bands.all()
+        )
+    audit.record(actor=by, action="cycle.copy", target=copy, changes={"from_year": cycle.year})
+    return copy
+
+
+def _save_timeline(cycle: AwardCycle, changed: dict, *, by, action: str, reason: str):
+    cycle.full_clean()
+    cycle.save(update_fields=list(changed))
+    audit.record(
+        actor=by,
+        action=action,
+        target=cycle,
+        changes={name: [old.isoformat(), new.isoformat()] for name, (old, new) in changed.items()},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def phase_close_early(*, cycle: AwardCycle, by, reason: str) -> Phase:
+    """End the current phase today: the next phase starts at once. Earlier dates that
+    would now lie after the new end are pulled back to it. Returns the new phase."""
+    cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
+    phase = cycle.phase
+    end = cycle.phase_end_field(phase)
+    if end is None:
+        raise ValidationError(_("Återföringsfasen är omgångens sista fas och kan inte avslutas."))
+    field, inclusive = end
+    new_end = today() - dt.timedelta(days=1) if inclusive else today()
+    changed = {}
+    position = TIMELINE_FIELDS.index(field)
+    for name in TIMELINE_FIELDS[: position + 1]:
+        old = getattr(cycle, name)
+        if (name == field or old > new_end) and old != new_end:
+            changed[name] = (old, new_end)
+            setattr(cycle, name, new_end)
+    _save_timeline(cycle, changed, by=by, action="cycle.phase_closed_early", reason=reason)
+    return cycle.phase
+
+
+@transaction.atomic
+def phase_extend(*, cycle: AwardCycle, by, until: dt.date, reason: str) -> dict:
+    """Let the current phase last until `until` (inclusive). Later dates that would fall
+    before it are moved forward by the same number of days, so the order of the
+    timeline holds. Returns the changed dates as {field: (old, new)}."""
+    cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
+    phase = cycle.phase
+    end = cycle.phase_end_field(phase)
+    if end is None:
+        raise ValidationError(_("Återföringsfasen har inget slutdatum att flytta."))
+    if until < today():
+        raise ValidationError(_("Det nya slutdatumet kan inte ligga i det förflutna."))
+    field, inclusive = end
+    new_value = until if inclusive else until + dt.timedelta(days=1)
+    old_value = getattr(cycle, field)
+    if new_value <= old_value:
+        raise ValidationError(
+            _("Fasen slutar redan %(date)s; välj ett senare datum för att förlänga den.")
+            % {"date": cycle.phase_end(phase).isoformat()}
+        )
+    delta = new_value - old_value
+    changed = {field: (old_value, new_value)}
+    setattr(cycle, field, new_value)
+    position = TIMELINE_FIELDS.index(field)
+    floor = new_value
+    for name in TIMELINE_FIELDS[position + 1 :]:
+        old = getattr(cycle, name)
+        if old < floor:
+            moved = max(old + delta, floor)
+            changed[name] = (old, moved)
+            setattr(cycle, name, moved)
+        floor = getattr(cycle, name)
+    _save_timeline(cycle, changed, by=by, action="cycle.phase_extended", reason=reason)
+    return changed

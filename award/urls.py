@@ -1,0 +1,11 @@
+from django.urls import path
+
+from award import views
+
+app_name = "award"
+
+urlpatterns = [
+    path("<int:year>/", views.cycle_detail, name="cycle_detail"),
+    path("<int:year>/fas/avsluta/", views.cycle_phase_close, name="cycle_phase_close"),
+    path("<int:year>/fas/forlang/", views.cycle_phase_extend, name="cycle_phase_extend"),
+]

@@ -1,0 +1,103 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from award import queries, services
+from award.forms import PhaseCloseForm, PhaseExtendForm
+from award.models import AwardCycle
+from award.roles import Role, role_required
+
+
+@login_not_required
+def start(request):
+    """The public start page: what the award is and the current cycle's timeline."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    return render(request, "award/start.html", {"cycle": AwardCycle.objects.current()})
+
+
+def home(request):
+    cycle = AwardCycle.objects.current()
+    units = request.user.units.select_related("organisation") if request.user.is_authenticated else []
+    return render(
+        request,
+        "award/home.html",
+        {
+            "cycle": cycle,
+            "sections": queries.home_sections(user=request.user, cycle=cycle),
+            "units": units,
+        },
+    )
+
+
+@role_required(Role.SLK)
+def cycle_detail(request, year):
+    cycle = get_object_or_404(AwardCycle.objects.select_related("scale"), year=year)
+    return render(
+        request,
+        "award/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "opening_errors": services.cycle_opening_errors(cycle)
+            if cycle.status == AwardCycle.Status.DRAFT
+            else [],
+            "close_form": PhaseCloseForm(prefix="close"),
+            "extend_form": PhaseExtendForm(prefix="extend", initial={"until": cycle.phase_end(cycle.phase)}),
+            "log": queries.cycle_log(cycle),
+        },
+    )
+
+
+def _report_errors(request, error: ValidationError):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@require_POST
+@role_required(Role.SLK)
+def cycle_phase_close(request, year):
+    cycle = get_object_or_404(AwardCycle, year=year)
+    form = PhaseCloseForm(request.POST, prefix="close")
+    if not form.is_valid():
+        messages.error(request, _("Ange en motivering för att avsluta fasen."))
+        return redirect("award:cycle_detail", year=year)
+    before = cycle.phase
+    try:
+        after = services.phase_close_early(cycle=cycle, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        _report_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Fasen ”%(before)s” är avslutad. Nu pågår ”%(after)s”.")
+            % {"before": before.label, "after": after.label},
+        )
+    return redirect("award:cycle_detail", year=year)
+
+
+@require_POST
+@role_required(Role.SLK)
+def cycle_phase_extend(request, year):
+    cycle = get_object_or_404(AwardCycle, year=year)
+    form = PhaseExtendForm(request.POST, prefix="extend")
+    if not form.is_valid():
+        messages.error(request, _("Ange ett giltigt datum och en motivering för att förlänga fasen."))
+        return redirect("award:cycle_detail", year=year)
+    try:
+        changed = services.phase_extend(
+            cycle=cycle,
+            by=request.user,
+            until=form.cleaned_data["until"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        _report_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Fasen är förlängd. %(count)s datum i tidplanen ändrades.") % {"count": len(changed)},
+        )
+    return redirect("award:cycle_detail", year=year)

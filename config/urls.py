@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from award import views as award_views
+
+admin.site.site_header = "Kvalitetsutmärkelsen – administration"
+admin.site.site_title = "Kvalitetsutmärkelsen"
+admin.site.index_title = "Administration"
+
+urlpatterns = [
+    path("", award_views.start, name="start"),
+    path("hem/", award_views.home, name="home"),
+    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("losenord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("losenord/klart/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("omgang/", include("award.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,167 @@
+"""Factories for the award's data. A complete, openable cycle comes from `open_cycle()`."""
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+
+from award.models import (
+    AwardCycle,
+    CompetitionClass,
+    Criterion,
+    Organisation,
+    PastResult,
+    ScaleBand,
+    ScoringScale,
+    Track,
+    Unit,
+    today,
+)
+from award.roles import Role, add_role
+
+PASSWORD = "test-lösenord-123"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Person{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.se")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        self.save()
+        for role in extracted or []:
+            add_role(self, role)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"ORG{n:03d}")
+    name = factory.Sequence(lambda n: f"Förvaltning {n}")
+    kind = Organisation.Kind.DISTRICT
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    code = factory.Sequence(lambda n: f"ENH{n:04d}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Enhet {n}")
+    head_name = "Anna Chef"
+    head_email = factory.Sequence(lambda n: f"chef{n}@example.se")
+    staff_count = 12
+    has_operational_plan = True
+
+
+def timeline(around: dt.date | None = None, *, phase_offset: int = 0) -> dict:
+    """A timeline in order, in the registration phase on `around` (default today) shifted
+    by phase_offset days: negative values move the whole timeline into the past."""
+    start = (around or today()) - dt.timedelta(days=10) + dt.timedelta(days=phase_offset)
+    days = [0, 30, 60, 75, 90, 100, 105, 115, 125, 130, 135]
+    from award.models import TIMELINE_FIELDS
+
+    return {name: start + dt.timedelta(days=d) for name, d in zip(TIMELINE_FIELDS, days, strict=True)}
+
+
+class AwardCycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AwardCycle
+        django_get_or_create = ["year"]
+
+    year = factory.Sequence(lambda n: 2030 + n)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        for name, value in timeline().items():
+            kwargs.setdefault(name, value)
+        return super()._create(model_class, *args, **kwargs)
+
+
+class TrackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Track
+
+    cycle = factory.SubFactory(AwardCycleFactory)
+    kind = Track.Kind.QUALITY_AWARD
+    name = factory.LazyAttribute(lambda t: Track.Kind(t.kind).label)
+
+
+class CompetitionClassFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompetitionClass
+
+    track = factory.SubFactory(TrackFactory)
+    name = factory.Sequence(lambda n: f"Klass {n}")
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    track = factory.SubFactory(TrackFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Kriterium {n}")
+    weight = 100
+    max_length = 2000
+
+
+class PastResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PastResult
+
+    unit = factory.SubFactory(UnitFactory)
+    year = 2024
+    track_kind = Track.Kind.QUALITY_AWARD
+    outcome = PastResult.Outcome.WINNER
+
+
+BANDS = [(0, 5), (10, 25), (30, 45), (50, 65), (70, 85), (90, 100)]
+
+
+def add_scale(cycle, step=5):
+    scale = ScoringScale.objects.create(cycle=cycle, step=step)
+    for kind in Criterion.Kind.values:
+        for low, high in BANDS:
+            ScaleBand.objects.create(
+                scale=scale, kind=kind, low=low, high=high, descriptor=f"{kind} {low}–{high}"
+            )
+    return scale
+
+
+def complete_cycle(year=None, *, open=False, criteria_per_track=(4, 5), **timeline_overrides):
+    """A cycle with both tracks, classes, criteria weighing 1000 per track and a scale."""
+    kwargs = {"year": year} if year else {}
+    cycle = AwardCycleFactory(**kwargs, **timeline_overrides)
+    quality = TrackFactory(cycle=cycle, kind=Track.Kind.QUALITY_AWARD)
+    renewal = TrackFactory(cycle=cycle, kind=Track.Kind.RENEWAL_PRIZE)
+    for i, name in enumerate(["Förskola", "Skola", "Äldreomsorg"]):
+        CompetitionClassFactory(track=quality, name=name, order=i)
+    for track, count in zip([quality, renewal], criteria_per_track, strict=True):
+        weights = [1000 // count] * count
+        weights[-1] += 1000 - sum(weights)
+        for number, weight in enumerate(weights, start=1):
+            CriterionFactory(
+                track=track,
+                number=number,
+                weight=weight,
+                kind=Criterion.Kind.RESULTS if number == count else Criterion.Kind.APPROACH,
+            )
+    add_scale(cycle)
+    if open:
+        cycle.status = AwardCycle.Status.OPEN
+        cycle.save(update_fields=["status"])
+    return cycle
+
+
+def user_with_role(role: Role, **kwargs):
+    return UserFactory(roles=[role], **kwargs)
