@@ -24,6 +24,7 @@ run: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

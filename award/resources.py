@@ -1,0 +1,398 @@
+"""Spreadsheet import and export (django-import-export) of the award's reference data:
+administrations, units, criteria and units' past results.
+
+Every import is all or nothing. A file with one bad row imports no row at all, in the
+admin's preview as well as on "Bekräfta import", and each bad row is reported with its
+number (the first row under the header row is row 1) and a Swedish message per column.
+Columns are named by the codes in each resource's docstring; an export produces a file
+with the same columns, so it can be edited and imported again.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import FieldDoesNotExist, MultipleObjectsReturned, ObjectDoesNotExist
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+
+from award.models import AwardCycle, Criterion, Organisation, PastResult, Track, Unit
+
+# A text cell beginning with one of these may be run as a formula by Excel or LibreOffice.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(text: str, *, native: bool) -> str:
+    """Export: prefix an apostrophe to text a spreadsheet would run as a formula. openpyxl
+    (XLSX, native cells) only takes "=" for a formula; a CSV reader takes all of
+    FORMULA_STARTS. unescape_formula reverses it on import, so an export re-imports as is."""
+    if text.startswith("=" if native else FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def unescape_formula(text: str) -> str:
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+class TextWidget(widgets.CharWidget):
+    """Text that trims surrounding spaces. A spreadsheet stores a numeric-looking code
+    (1234) as a number; it is read back as "1234", not "1234.0". Formula-like text is
+    escaped on export (see escape_formula)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        value = super().clean(value, row, **kwargs)
+        return unescape_formula(value.strip()) if isinstance(value, str) else value
+
+    def render(self, value, obj=None, **kwargs):
+        value = super().render(value, obj, **kwargs)
+        if isinstance(value, str):
+            return escape_formula(value, native=bool(kwargs.get("force_native_type")))
+        return value
+
+
+class IntegerWidget(widgets.IntegerWidget):
+    """A whole number. Anything else (a word such as "tolv", a fraction such as 12,5)
+    is refused with a Swedish message instead of being rounded or crashing the import."""
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        if isinstance(value, bool):
+            raise ValueError(_("”%(value)s” är inte ett heltal.") % {"value": value})
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("”%(value)s” är inte ett heltal.") % {"value": value}) from None
+        if not number.is_finite() or number != number.to_integral_value() or abs(number) >= 10**18:
+            raise ValueError(_("”%(value)s” är inte ett heltal.") % {"value": value})
+        return int(number)
+
+
+class BooleanWidget(widgets.BooleanWidget):
+    """Yes or no, as Swedish spreadsheets write it: ja/nej, 1/0 or true/false (any case).
+    An empty cell gives the field's default. Exported as ja/nej in CSV."""
+
+    TRUE_WORDS = {"ja", "j", "1", "true", "sant"}
+    FALSE_WORDS = {"nej", "n", "0", "false", "falskt"}
+    EMPTY_WORDS = {"", "null", "none"}
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value)
+        word = str(value).strip().lower()
+        if word in self.EMPTY_WORDS:
+            return None
+        if word in self.TRUE_WORDS:
+            return True
+        if word in self.FALSE_WORDS:
+            return False
+        raise ValueError(
+            _("”%(value)s” är varken ja eller nej (skriv ja/nej, 1/0 eller true/false).") % {"value": value}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        if self.coerce_to_string and not kwargs.get("force_native_type"):
+            if not isinstance(value, bool):
+                return ""
+            return "ja" if value else "nej"
+        return value
+
+
+class CodeForeignKeyWidget(widgets.ForeignKeyWidget):
+    """A related object named by a code column (an administration's or a unit's code).
+    An unknown code is a row error that names the code."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, str):
+            value = value.strip()
+        try:
+            return super().clean(value, row, **kwargs)
+        except ObjectDoesNotExist:
+            raise ValueError(
+                _("Det finns ingen %(model)s med %(field)s ”%(value)s”.")
+                % {
+                    "model": self.model._meta.verbose_name,
+                    "field": self.model._meta.get_field(self.field).verbose_name,
+                    "value": value,
+                }
+            ) from None
+
+
+class TrackWidget(widgets.ForeignKeyWidget):
+    """The track of a criterion, given by its kind (quality_award or renewal_prize) in the
+    `track` column and the cycle's year in the `cycle` column of the same row."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Track, field="kind", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        kind = str(value).strip() if value is not None else ""
+        if not kind:
+            raise ValueError(_("Ange spårets typ (%(kinds)s).") % {"kinds": ", ".join(Track.Kind.values)})
+        raw_year = (row or {}).get("cycle")
+        try:
+            year = IntegerWidget().clean(raw_year)
+        except ValueError:
+            raise ValueError(_("Omgångens år ”%(year)s” är inte ett årtal.") % {"year": raw_year}) from None
+        if year is None:
+            raise ValueError(_("Kolumnen ”cycle” (omgångens år) saknar värde."))
+        try:
+            return Track.objects.select_related("cycle").get(cycle__year=year, kind=kind)
+        except Track.DoesNotExist:
+            if not AwardCycle.objects.filter(year=year).exists():
+                raise ValueError(_("Det finns ingen omgång för år %(year)s.") % {"year": year}) from None
+            raise ValueError(
+                _("Omgången %(year)s har inget spår av typen ”%(kind)s” (finns: %(kinds)s).")
+                % {
+                    "year": year,
+                    "kind": kind,
+                    "kinds": ", ".join(
+                        Track.objects.filter(cycle__year=year).order_by("kind").values_list("kind", flat=True)
+                    ),
+                }
+            ) from None
+
+
+class ChoiceWidget(TextWidget):
+    """A choice given by its code (e.g. "district") or by its Swedish label
+    ("Stadsdelsförvaltning", any case). Exported as the code. An unknown value is left
+    for the model's validation, which names the column."""
+
+    def __init__(self, choices, **kwargs):
+        self.by_label = {str(label).lower(): value for value, label in choices}
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        value = super().clean(value, row, **kwargs)
+        return self.by_label.get(value.lower(), value) if isinstance(value, str) else value
+
+
+class AwardResource(resources.ModelResource):
+    """Base of the award's resources: Swedish-tolerant widgets, messages that name the
+    column, and an import that rolls back entirely when any row is invalid."""
+
+    # Labels of columns that are not a field of the model, for the export form.
+    column_labels: dict = {}
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        "CharField": TextWidget,
+        "TextField": TextWidget,
+        "BooleanField": BooleanWidget,
+        "IntegerField": IntegerWidget,
+        "PositiveIntegerField": IntegerWidget,
+        "PositiveSmallIntegerField": IntegerWidget,
+        "SmallIntegerField": IntegerWidget,
+        "BigIntegerField": IntegerWidget,
+    }
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        field = super().field_from_django_field(field_name, django_field, readonly)
+        if getattr(django_field, "choices", None) and isinstance(field.widget, widgets.CharWidget):
+            field.widget = ChoiceWidget(django_field.choices)
+        return field
+
+    @classmethod
+    def get_display_name(cls):
+        return str(cls._meta.model._meta.verbose_name_plural).capitalize()
+
+    @classmethod
+    def column_label(cls, field_name: str) -> str:
+        """The Swedish name of a column followed by its code, e.g. "Enhetskod (code)"."""
+        label = cls.column_labels.get(field_name)
+        if label is None:
+            try:
+                label = cls._meta.model._meta.get_field(field_name).verbose_name
+            except FieldDoesNotExist:
+                label = field_name
+        return f"{capfirst(label)} ({field_name})"
+
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=True,
+        **kwargs,
+    ):
+        # The admin's preview and confirm steps never pass rollback_on_validation_errors, and
+        # without it the valid rows of a file with an invalid row would be saved.
+        return super().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=raise_errors,
+            use_transactions=use_transactions,
+            collect_failed_rows=collect_failed_rows,
+            rollback_on_validation_errors=rollback_on_validation_errors,
+            **kwargs,
+        )
+
+    def before_import(self, dataset, **kwargs):
+        # Spreadsheet programs keep formatted but empty rows at the end of a sheet; they are
+        # not data. Headers are matched without surrounding spaces.
+        dataset.headers = [str(h).strip() if h is not None else "" for h in dataset.headers or []]
+        while len(dataset) and all(v is None or str(v).strip() == "" for v in dataset[-1]):
+            del dataset[-1]
+        super().before_import(dataset, **kwargs)
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except (ValueError, ObjectDoesNotExist, MultipleObjectsReturned):
+            # A key cell that cannot be read is reported by import_instance, which reads the
+            # same cell again and names its column; here the row is simply not found.
+            return None
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        try:
+            super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+        except ValueError as error:
+            raise ValueError(
+                _("Kolumnen ”%(column)s”: %(error)s") % {"column": field.column_name, "error": error}
+            ) from error
+
+
+class OrganisationResource(AwardResource):
+    """Administrations (förvaltningar). Columns:
+
+    - `code`: the administration's code, identifies it (a row with an existing code updates it)
+    - `name`: its name
+    - `kind`: district (stadsdelsförvaltning), specialist (fackförvaltning) or company (bolag)
+    """
+
+    class Meta:
+        model = Organisation
+        fields = ("code", "name", "kind")
+        import_id_fields = ("code",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+
+class UnitResource(AwardResource):
+    """Units (enheter). Columns:
+
+    - `code`: the unit's code, identifies it
+    - `name`: the unit's name
+    - `organisation`: the administration's code (must exist)
+    - `head_name`, `head_email`: the unit head and their e-mail
+    - `staff_count`: staff including the head, a whole number
+    - `has_operational_plan`, `is_private_provider`: ja/nej (or 1/0, true/false)
+    - `stockholmers_share`: percent 0–100, only for private providers, otherwise empty
+
+    Contact people are not imported; they are set per unit in the admin.
+    """
+
+    organisation = fields.Field(
+        attribute="organisation",
+        column_name="organisation",
+        widget=CodeForeignKeyWidget(Organisation, field="code"),
+    )
+
+    class Meta:
+        model = Unit
+        fields = (
+            "code",
+            "name",
+            "organisation",
+            "head_name",
+            "head_email",
+            "staff_count",
+            "has_operational_plan",
+            "is_private_provider",
+            "stockholmers_share",
+        )
+        import_id_fields = ("code",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def get_queryset(self):
+        return Unit.objects.select_related("organisation")
+
+
+class CriterionResource(AwardResource):
+    """Evaluation criteria of a cycle's tracks. A criterion is identified by its cycle,
+    track and number. Columns:
+
+    - `cycle`: the cycle's year (the cycle and track must exist)
+    - `track`: the track's kind, quality_award (Kvalitetsutmärkelsen) or renewal_prize
+      (Förnyelsepriset)
+    - `number`: the criterion's number in the track
+    - `title`: its heading
+    - `kind`: approach (arbetssätt) or results (resultat)
+    - `weight`: points out of the track's 1000
+    - `max_length`: longest answer in characters
+    - `applicant_guidance`, `examiner_guidance`: guidance texts
+    """
+
+    column_labels = {"cycle": gettext_lazy("omgång (år)")}
+
+    cycle = fields.Field(
+        attribute="track__cycle__year", column_name="cycle", readonly=True, widget=IntegerWidget()
+    )
+    track = fields.Field(attribute="track", column_name="track", widget=TrackWidget())
+
+    class Meta:
+        model = Criterion
+        fields = (
+            "cycle",
+            "track",
+            "number",
+            "title",
+            "kind",
+            "weight",
+            "max_length",
+            "applicant_guidance",
+            "examiner_guidance",
+        )
+        import_id_fields = ("track", "number")
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def get_queryset(self):
+        return Criterion.objects.select_related("track__cycle")
+
+
+class PastResultResource(AwardResource):
+    """Units' earlier results in the award (for the two-year rule). A result is identified
+    by unit, year and track. Columns:
+
+    - `unit`: the unit's code (must exist)
+    - `year`: the award year
+    - `track_kind`: quality_award or renewal_prize
+    - `outcome`: winner (vinnare) or honourable_mention (hedersomnämnande)
+    """
+
+    unit = fields.Field(attribute="unit", column_name="unit", widget=CodeForeignKeyWidget(Unit, field="code"))
+
+    class Meta:
+        model = PastResult
+        fields = ("unit", "year", "track_kind", "outcome")
+        import_id_fields = ("unit", "year", "track_kind")
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def get_queryset(self):
+        return PastResult.objects.select_related("unit")
