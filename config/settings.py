@@ -138,6 +138,12 @@ STORAGES = {
     },
 }
 
+# Attachments to applications: limits per file, per application and in number.
+ATTACHMENT_MAX_FILE_BYTES = env.int("AWARD_ATTACHMENT_MAX_FILE_BYTES", default=10_000_000)
+ATTACHMENT_MAX_TOTAL_BYTES = env.int("AWARD_ATTACHMENT_MAX_TOTAL_BYTES", default=30_000_000)
+ATTACHMENT_MAX_COUNT = env.int("AWARD_ATTACHMENT_MAX_COUNT", default=10)
+FILE_UPLOAD_PERMISSIONS = 0o640
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="kvalitetsutmarkelsen@example.stockholm.se")

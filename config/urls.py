@@ -16,5 +16,6 @@ urlpatterns = [
     path("losenord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("losenord/klart/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("omgang/", include("award.urls")),
+    path("bidrag/", include("submissions.urls")),
     path("admin/", admin.site.urls),
 ]

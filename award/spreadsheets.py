@@ -1,0 +1,71 @@
+"""Writing spreadsheets that cannot run formulas.
+
+A cell whose text begins with =, +, -, @, a tab or a carriage return could be taken for a
+formula by Excel or LibreOffice. In XLSX such a value is stored explicitly as a string; in
+CSV it is prefixed with an apostrophe (the OWASP advice for CSV injection).
+"""
+
+import csv
+import io
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_risky(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def xlsx_cell(sheet, value, *, bold=False):
+    cell = WriteOnlyCell(sheet, value=value)
+    if is_risky(value):
+        cell.data_type = "s"
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+class StreamingWorkbook:
+    """A write-only workbook: rows go straight to disk-backed XML, so memory stays flat."""
+
+    def __init__(self):
+        self.workbook = Workbook(write_only=True)
+
+    def sheet(self, title: str, header: list[str]):
+        sheet = self.workbook.create_sheet(title=title[:31])
+        sheet.append([xlsx_cell(sheet, h, bold=True) for h in header])
+        return sheet
+
+    @staticmethod
+    def append(sheet, row: Iterable):
+        sheet.append([xlsx_cell(sheet, value) for value in row])
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.workbook.save(buffer)
+        return buffer.getvalue()
+
+
+def csv_value(value):
+    if value is None:
+        return ""
+    if is_risky(value):
+        return "'" + value
+    return value
+
+
+def csv_bytes(header: list[str], rows: Iterable[Iterable]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([csv_value(h) for h in header])
+    for row in rows:
+        writer.writerow([csv_value(v) for v in row])
+    # A byte-order mark so Excel opens Swedish characters correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,0 +1,464 @@
+"""Pages for units (register, write, submit, withdraw) and for SLK (follow and decide).
+
+Each view fetches its application through a visibility-checked query (404 when the user may
+not see it), validates with a form, calls one service and redirects.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from award.models import AwardCycle, Phase
+from award.roles import Role, has_role, role_required
+from submissions import eligibility, exports, queries, services
+from submissions.forms import (
+    AnswerForm,
+    AttachmentForm,
+    DecisionForm,
+    DetailsForm,
+    ExtendForm,
+    OptionalReasonForm,
+    OverviewFilterForm,
+    RegistrationForm,
+    ReopenForm,
+)
+from submissions.models import Answer, Application, Attachment
+
+
+def _application(request, pk) -> Application:
+    return queries.application_for_user_or_404(request.user, pk)
+
+
+def _unit_application(request, pk) -> Application:
+    """An application the user may change as the unit's contact (SLK reads but does not write)."""
+    application = _application(request, pk)
+    if not request.user.has_perm("submissions.change_application", application):
+        raise PermissionDenied
+    return application
+
+
+def _flash_errors(request, error: ValidationError):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- unit contacts ------------------------------------------------------------------
+
+
+@role_required(Role.UNIT_CONTACT, Role.SLK)
+def application_list(request):
+    applications = queries.with_completeness(queries.applications_for_user(request.user)).order_by(
+        "-track__cycle__year", "code"
+    )
+    if has_role(request.user, Role.SLK):
+        return redirect("submissions:overview")
+    cycle = AwardCycle.objects.current()
+    return render(
+        request,
+        "submissions/application_list.html",
+        {
+            "applications": applications,
+            "cycle": cycle,
+            "registration_open": cycle is not None and cycle.phase == Phase.REGISTRATION,
+        },
+    )
+
+
+@role_required(Role.UNIT_CONTACT)
+def register(request):
+    cycle = AwardCycle.objects.current()
+    if cycle is None or cycle.phase != Phase.REGISTRATION:
+        messages.error(request, _("Anmälan är inte öppen just nu."))
+        return redirect("submissions:application_list")
+    units = request.user.units.select_related("organisation").prefetch_related("past_results")
+    form = RegistrationForm(request.POST or None, units=units, cycle=cycle)
+    if request.method == "POST" and form.is_valid():
+        data = services.RegistrationData(**form.cleaned_data)
+        if not data.track.has_classes:
+            data.competition_class = None
+        try:
+            application = services.application_register(data=data, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("%(unit)s är anmäld till %(track)s med bidragskoden %(code)s. Nu kan ni börja skriva.")
+                % {"unit": application.unit.name, "track": application.track.name, "code": application.code},
+            )
+            return redirect("submissions:application_detail", pk=application.pk)
+    tracks = list(cycle.tracks.all())
+    checklists = [
+        {
+            "unit": unit,
+            "tracks": [
+                {
+                    "track": track,
+                    "result": eligibility.check(unit=unit, track=track, past_results=unit.past_results.all()),
+                }
+                for track in tracks
+            ],
+        }
+        for unit in units
+    ]
+    return render(
+        request, "submissions/register.html", {"form": form, "cycle": cycle, "checklists": checklists}
+    )
+
+
+def application_detail(request, pk):
+    application = _application(request, pk)
+    answers = list(application.answers.select_related("criterion").order_by("criterion__number"))
+    can_edit = request.user.has_perm("submissions.change_application", application)
+    context = {
+        "application": application,
+        "answers": answers,
+        "missing": services.missing_parts(application, answers),
+        "attachments": application.attachments.all(),
+        "can_edit": can_edit and application.is_editable,
+        "can_withdraw": can_edit
+        and application.status != Application.Status.WITHDRAWN
+        and application.cycle.phase not in (Phase.AWARDED, Phase.FEEDBACK),
+        "is_slk": has_role(request.user, Role.SLK),
+        "details_form": DetailsForm(instance=application),
+        "attachment_form": AttachmentForm(),
+        "max_file_mb": _mb("ATTACHMENT_MAX_FILE_BYTES"),
+        "max_total_mb": _mb("ATTACHMENT_MAX_TOTAL_BYTES"),
+    }
+    if context["is_slk"]:
+        context.update(
+            decision_form=DecisionForm(prefix="decision"),
+            extend_form=ExtendForm(prefix="extend"),
+            reopen_form=ReopenForm(prefix="reopen"),
+            log=_log(application),
+        )
+    return render(request, "submissions/application_detail.html", context)
+
+
+def _mb(setting_name):
+    from django.conf import settings
+
+    return getattr(settings, setting_name) // 1_000_000
+
+
+def _log(application):
+    from award import audit
+
+    return audit.entries_for(application)[:50]
+
+
+def answer_edit(request, pk, criterion_id):
+    application = _unit_application(request, pk)
+    answer = get_object_or_404(
+        Answer.objects.select_related("criterion", "updated_by"),
+        application=application,
+        criterion_id=criterion_id,
+    )
+    criterion = answer.criterion
+    form_kwargs = {"max_length": criterion.max_length, "described_by": "guidance count"}
+    conflict = None
+    if request.method == "POST":
+        form = AnswerForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                answer = services.answer_save(
+                    application=application,
+                    criterion_id=criterion.pk,
+                    text=form.cleaned_data["text"],
+                    base_version=form.cleaned_data["version"],
+                    by=request.user,
+                )
+            except services.AnswerConflict as error:
+                conflict = error.answer
+                if request.htmx:
+                    return _autosave_status(request, answer, error=str(error))
+                messages.error(request, str(error))
+            except ValidationError as error:
+                if request.htmx:
+                    return _autosave_status(request, answer, error=" ".join(error.messages))
+                form.add_error("text", error)
+            else:
+                if request.htmx:
+                    return _autosave_status(request, answer)
+                messages.success(request, _("Svaret på %(number)s är sparat.") % {"number": criterion.number})
+                return redirect(_next_answer_url(application, answer) or application_url(application))
+        elif request.htmx:
+            return _autosave_status(request, answer, error=_("Sidan behöver laddas om."))
+    else:
+        form = AnswerForm(initial={"text": answer.text, "version": answer.version}, **form_kwargs)
+    if not application.is_editable:
+        messages.info(request, _("Bidraget kan inte ändras längre."))
+        return redirect("submissions:application_detail", pk=application.pk)
+    if conflict is not None:
+        # Keep what the editor wrote, but work on from the version now saved.
+        form = AnswerForm(
+            initial={"text": form.cleaned_data["text"], "version": conflict.version}, **form_kwargs
+        )
+    return render(
+        request,
+        "submissions/answer_edit.html",
+        {
+            "application": application,
+            "answer": answer,
+            "criterion": criterion,
+            "form": form,
+            "conflict": conflict,
+        },
+    )
+
+
+def application_url(application):
+    return reverse("submissions:application_detail", args=[application.pk])
+
+
+def _next_answer_url(application, answer):
+    following = (
+        application.answers.filter(criterion__number__gt=answer.criterion.number)
+        .order_by("criterion__number")
+        .values_list("criterion_id", flat=True)
+        .first()
+    )
+    if following is None:
+        return None
+    return reverse("submissions:answer_edit", args=[application.pk, following])
+
+
+def _autosave_status(request, answer, error=None):
+    return render(request, "submissions/includes/autosave_status.html", {"answer": answer, "error": error})
+
+
+@require_POST
+def details_save(request, pk):
+    application = _unit_application(request, pk)
+    form = DetailsForm(request.POST, instance=Application(film_url=application.film_url))
+    if form.is_valid():
+        try:
+            services.application_details_save(
+                application=application, film_url=form.cleaned_data["film_url"], by=request.user
+            )
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, _("Uppgifterna är sparade."))
+    else:
+        messages.error(request, _("Ange en giltig webbadress."))
+    return redirect("submissions:application_detail", pk=application.pk)
+
+
+@require_POST
+def attachment_upload(request, pk):
+    application = _unit_application(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Välj en fil att ladda upp."))
+    else:
+        try:
+            attachment = services.attachment_add(
+                application=application,
+                uploaded_file=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(
+                request, _("Bilagan %(name)s är uppladdad.") % {"name": attachment.original_name}
+            )
+    return redirect(application_url(application) + "#bilagor")
+
+
+def attachment_download(request, pk, attachment_id):
+    application = _application(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=attachment.kind != Attachment.Kind.PDF,
+        filename=attachment.original_name,
+        content_type={
+            Attachment.Kind.PDF: "application/pdf",
+            Attachment.Kind.PNG: "image/png",
+            Attachment.Kind.JPEG: "image/jpeg",
+        }.get(attachment.kind, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def attachment_delete(request, pk, attachment_id):
+    application = _unit_application(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
+    try:
+        services.attachment_remove(attachment=attachment, by=request.user)
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, _("Bilagan är borttagen."))
+    return redirect(application_url(application) + "#bilagor")
+
+
+def submit(request, pk):
+    application = _unit_application(request, pk)
+    if request.method == "POST":
+        try:
+            services.application_submit(application=application, by=request.user)
+        except ValidationError as error:
+            _flash_errors(request, error)
+            return redirect("submissions:application_detail", pk=application.pk)
+        return redirect("submissions:receipt", pk=application.pk)
+    missing = services.missing_parts(application)
+    return render(
+        request, "submissions/submit_confirm.html", {"application": application, "missing": missing}
+    )
+
+
+def receipt(request, pk):
+    application = _application(request, pk)
+    if application.status != Application.Status.SUBMITTED:
+        return redirect("submissions:application_detail", pk=application.pk)
+    return render(request, "submissions/receipt.html", {"application": application})
+
+
+def withdraw(request, pk):
+    application = _unit_application(request, pk)
+    form = OptionalReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                application=application, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, _("Bidraget %(code)s är återtaget.") % {"code": application.code})
+        return redirect("submissions:application_detail", pk=application.pk)
+    return render(request, "submissions/withdraw_confirm.html", {"application": application, "form": form})
+
+
+def _print_context(application):
+    return {
+        "application": application,
+        "answers": application.answers.select_related("criterion").order_by("criterion__number"),
+        "attachments": application.attachments.all(),
+    }
+
+
+def print_view(request, pk):
+    application = _application(request, pk)
+    return render(request, "submissions/print.html", _print_context(application))
+
+
+def pdf(request, pk):
+    application = _application(request, pk)
+    content = exports.application_pdf(request, _print_context(application))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="tavlingsbidrag-{application.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- SLK --------------------------------------------------------------------------------
+
+
+@role_required(Role.SLK)
+def overview(request):
+    cycles = AwardCycle.objects.all()
+    year = request.GET.get("year")
+    cycle = (
+        get_object_or_404(AwardCycle, year=year)
+        if year and year.isdigit()
+        else AwardCycle.objects.current() or cycles.first()
+    )
+    if cycle is None:
+        return render(request, "submissions/overview.html", {"cycle": None})
+    form = OverviewFilterForm(request.GET or None, cycle=cycle)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "state": data["state"],
+            "class_id": data["competition_class"].pk if data["competition_class"] else None,
+            "organisation_id": data["organisation"].pk if data["organisation"] else None,
+        }
+    applications = queries.overview(cycle=cycle, **filters)
+    if request.GET.get("export") == "xlsx":
+        return exports.overview_xlsx_response(cycle=cycle, applications=applications)
+    return render(
+        request,
+        "submissions/overview.html",
+        {
+            "cycle": cycle,
+            "cycles": cycles,
+            "form": form,
+            "applications": applications,
+            "counts": queries.overview_counts(cycle=cycle),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.SLK)
+def registration_decide(request, pk):
+    application = _application(request, pk)
+    form = DecisionForm(request.POST, prefix="decision")
+    if not form.is_valid():
+        messages.error(request, _("Välj godkänn eller avslå."))
+    else:
+        try:
+            services.registration_decide(
+                application=application,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, _("Beslutet om anmälan är registrerat."))
+    return redirect("submissions:application_detail", pk=application.pk)
+
+
+@require_POST
+@role_required(Role.SLK)
+def extend(request, pk):
+    application = _application(request, pk)
+    form = ExtendForm(request.POST, prefix="extend")
+    if not form.is_valid():
+        messages.error(request, _("Ange ett datum och en motivering."))
+    else:
+        try:
+            services.application_extend(application=application, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, _("Enheten har fått förlängd tid."))
+    return redirect("submissions:application_detail", pk=application.pk)
+
+
+@require_POST
+@role_required(Role.SLK)
+def reopen(request, pk):
+    application = _application(request, pk)
+    form = ReopenForm(request.POST, prefix="reopen")
+    if not form.is_valid():
+        messages.error(request, _("Ange en motivering."))
+    else:
+        try:
+            services.application_reopen(application=application, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, _("Bidraget är öppnat igen för enheten."))
+    return redirect("submissions:application_detail", pk=application.pk)
