@@ -6,6 +6,8 @@ application is decided by per-object permissions (django-guardian), granted in s
 
 from functools import wraps
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -40,7 +42,11 @@ def group_for(role: Role) -> Group:
 
 def sync_role_groups(**kwargs):
     """Create the role groups and give SLK its model permissions. Runs after every migrate,
-    so a new model's permissions reach SLK without a manual step."""
+    so a new model's permissions reach SLK without a manual step. It runs on the award
+    app's post_migrate, before Django has created the permissions of the apps listed after
+    it in INSTALLED_APPS, so it creates those of SLK_APP_LABELS first."""
+    for label in SLK_APP_LABELS:
+        create_permissions(apps.get_app_config(label), verbosity=0)
     for role in Role:
         group_for(role)
     slk = group_for(Role.SLK)
@@ -86,3 +92,11 @@ def role_required(*roles: Role):
         return wrapper
 
     return decorator
+
+
+def require_role(user, *roles: Role) -> None:
+    """Service guard: refuse with a Swedish message unless the user holds one of the roles."""
+    if not has_role(user, *roles):
+        if roles == (Role.SLK,):
+            raise PermissionDenied(_("Bara stadsledningskontoret kan göra detta."))
+        raise PermissionDenied(_("Du har inte behörighet att göra detta."))

@@ -4,6 +4,12 @@ from award.roles import Role
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Factories set a password on every user; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def cycle(db):
     """The current, opened cycle, in its registration phase."""
