@@ -17,5 +17,6 @@ urlpatterns = [
     path("losenord/klart/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("omgang/", include("award.urls")),
     path("bidrag/", include("submissions.urls")),
+    path("examinator/", include("examiners.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -166,3 +166,75 @@ def complete_cycle(year=None, *, open=False, criteria_per_track=(4, 5), **timeli
 
 def user_with_role(role: Role, **kwargs):
     return UserFactory(roles=[role], **kwargs)
+
+
+# --- Applications and examiners (used from the examiners app on) ----------------------
+
+
+def submitted_application(track, unit=None, **kwargs):
+    """A submitted application, created directly (the timeline need not allow it)."""
+    from django.utils import timezone
+
+    from submissions.models import Application
+
+    unit = unit or UnitFactory()
+    number = Application.objects.filter(track=track).count() + 1
+    prefix = "K" if track.kind == Track.Kind.QUALITY_AWARD else "F"
+    defaults = {
+        "code": f"{prefix}{track.cycle.year % 100:02d}-{track.pk:03d}-{number:03d}",
+        "registered_by": UserFactory(),
+        "registration_status": Application.RegistrationStatus.APPROVED,
+        "status": Application.Status.SUBMITTED,
+        "submitted_at": timezone.now(),
+        "competition_class": track.classes.first() if track.has_classes else None,
+    }
+    defaults.update(kwargs)
+    return Application.objects.create(track=track, unit=unit, **defaults)
+
+
+def pool_member(
+    cycle, *, experienced=True, led=False, qualified=True, organisation=None, user=None, **kwargs
+):
+    """An accepted pool member with the manager's approval; `qualified` adds a finished
+    basic training for a new examiner (experienced ones need nothing unless the cycle asks)."""
+    from examiners.models import (
+        Attendance,
+        Enrolment,
+        ExaminerProfile,
+        PoolMember,
+        TrainingDay,
+        TrainingSession,
+    )
+
+    user = user or user_with_role(Role.EXAMINER)
+    add_role(user, Role.EXAMINER)
+    profile = ExaminerProfile.objects.create(
+        user=user,
+        organisation=organisation or OrganisationFactory(),
+        years_served=[cycle.year - 2, cycle.year - 1] if experienced else [],
+        years_led=[cycle.year - 1] if led else [],
+        areas=["Förskola"],
+    )
+    defaults = {
+        "status": PoolMember.Status.ACCEPTED,
+        "manager_name": "Chef Chefsson",
+        "manager_approved_on": cycle.registration_opens,
+    }
+    defaults.update(kwargs)
+    member = PoolMember.objects.create(cycle=cycle, profile=profile, **defaults)
+    if qualified and (not experienced or cycle.refresher_required):
+        kind = TrainingSession.Kind.BASIC if not experienced else TrainingSession.Kind.REFRESHER
+        session, _ = TrainingSession.objects.get_or_create(
+            cycle=cycle,
+            kind=kind,
+            defaults={
+                "title": f"{kind.label} {cycle.year}",
+                "place": "Stadshuset",
+                "capacity": 200,
+                "trainer": "Utbildare",
+            },
+        )
+        day, _ = TrainingDay.objects.get_or_create(session=session, date=cycle.registration_opens)
+        enrolment = Enrolment.objects.create(session=session, member=member, status=Enrolment.Status.ENROLLED)
+        Attendance.objects.create(enrolment=enrolment, day=day, present=True, marked_by=user)
+    return member

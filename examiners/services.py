@@ -1,0 +1,616 @@
+"""Every change to the examiner pool, training, conflicts and teams.
+
+The hard rules of assignment live here, not in forms: whatever calls `team_assign`,
+`team_member_add` or `team_confirm` (a view, the admin, `propose_teams`) gets the same
+refusal. Per-object permissions on applications are granted and revoked only here, in the
+same transaction as the change that causes them.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from award import audit
+from award.models import AwardCycle, Organisation, Track, Unit
+from award.notify import mail_after_commit
+from award.roles import Role, add_role, require_role
+from submissions.models import Application
+
+from . import queries, rules
+from .models import (
+    ApplicationOpening,
+    Assignment,
+    Attendance,
+    Conflict,
+    Enrolment,
+    ExaminerProfile,
+    PoolMember,
+    Team,
+    TeamMember,
+    TrainingDay,
+    TrainingSession,
+)
+
+EXAMINER_PERMS = ["submissions.view_application", "submissions.assess_application"]
+
+
+# --- The pool -------------------------------------------------------------------------
+
+
+@dataclass
+class VolunteerData:
+    organisation: Organisation
+    employer_unit: Unit | None = None
+    employer: str = ""
+    job_title: str = ""
+    areas: list[str] = field(default_factory=list)
+    available: bool = True
+    availability_note: str = ""
+    manager_name: str = ""
+    conflicts: list[tuple[Unit | Organisation, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def pool_volunteer(*, cycle: AwardCycle, user, data: VolunteerData) -> PoolMember:
+    """A member of staff offers to examine this cycle, declaring known conflicts at once."""
+    profile, _created = ExaminerProfile.objects.get_or_create(
+        user=user, defaults={"organisation": data.organisation}
+    )
+    profile.organisation = data.organisation
+    profile.employer_unit = data.employer_unit
+    profile.employer = data.employer
+    profile.job_title = data.job_title
+    profile.areas = sorted(set(data.areas))
+    profile.save()
+    member, created = PoolMember.objects.get_or_create(cycle=cycle, profile=profile)
+    if not created and member.status in (PoolMember.Status.ACCEPTED, PoolMember.Status.DECLINED):
+        raise ValidationError(_("Du är redan med i årets examinatorspool."))
+    member.status = PoolMember.Status.VOLUNTEERED
+    member.available = data.available
+    member.availability_note = data.availability_note
+    member.manager_name = data.manager_name or member.manager_name
+    member.save()
+    for target, reason in data.conflicts:
+        conflict_declare(member=member, target=target, reason=reason, source=Conflict.Source.JOINING, by=user)
+    audit.record(actor=user, action="pool.volunteer", target=member)
+    return member
+
+
+@transaction.atomic
+def pool_decide(*, member: PoolMember, accept: bool, by) -> PoolMember:
+    require_role(by, Role.SLK)
+    member = PoolMember.objects.select_for_update().get(pk=member.pk)
+    if not accept and member.teams.exists():
+        raise ValidationError(
+            _("%(name)s ingår i ett lag. Ta bort personen ur laget först.") % {"name": member.profile}
+        )
+    member.status = PoolMember.Status.ACCEPTED if accept else PoolMember.Status.DECLINED
+    member.decided_by = by
+    member.decided_at = timezone.now()
+    member.save()
+    if accept:
+        add_role(member.profile.user, Role.EXAMINER)
+    audit.record(actor=by, action="pool.accept" if accept else "pool.decline", target=member)
+    return member
+
+
+@transaction.atomic
+def manager_approval_record(*, member: PoolMember, manager_name: str, approved_on: dt.date, by) -> PoolMember:
+    """SLK records that the examiner's manager has approved the time for this cycle."""
+    require_role(by, Role.SLK)
+    if not manager_name.strip():
+        raise ValidationError(_("Ange chefens namn."))
+    member.manager_name = manager_name.strip()
+    member.manager_approved_on = approved_on
+    member.save(update_fields=["manager_name", "manager_approved_on"])
+    audit.record(
+        actor=by,
+        action="pool.manager_approval",
+        target=member,
+        changes={"manager": member.manager_name, "date": approved_on.isoformat()},
+    )
+    return member
+
+
+@transaction.atomic
+def pool_member_settings(*, member: PoolMember, max_teams: int, by) -> PoolMember:
+    require_role(by, Role.SLK)
+    if max_teams < 1:
+        raise ValidationError(_("En examinator måste kunna ingå i minst ett lag."))
+    before = member.max_teams
+    member.max_teams = max_teams
+    member.save(update_fields=["max_teams"])
+    audit.record(actor=by, action="pool.max_teams", target=member, changes={"max_teams": [before, max_teams]})
+    return member
+
+
+# --- Training -------------------------------------------------------------------------
+
+
+def _session_recipients(session: TrainingSession) -> list[str]:
+    return [
+        e.member.profile.user.email
+        for e in session.enrolments.filter(
+            status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITING]
+        ).select_related("member__profile__user")
+    ]
+
+
+@transaction.atomic
+def session_save(
+    *, session: TrainingSession, days: list[dt.date], by, notify: bool = True
+) -> TrainingSession:
+    """Create or change a training session and its days. Enrolled and waiting examiners
+    get an e-mail when an existing session changes."""
+    require_role(by, Role.SLK)
+    if not days:
+        raise ValidationError(_("Ett utbildningstillfälle måste ha minst en dag."))
+    if len(set(days)) != len(days):
+        raise ValidationError(_("Samma datum förekommer två gånger."))
+    is_new = session.pk is None
+    session.full_clean()
+    session.save()
+    existing = {d.date: d for d in session.days.all()}
+    for date, day in existing.items():
+        if date not in days:
+            if day.attendance.exists():
+                raise ValidationError(
+                    _("Dagen %(date)s har redan närvaro registrerad och kan inte tas bort.") % {"date": date}
+                )
+            day.delete()
+    for date in days:
+        if date not in existing:
+            TrainingDay.objects.create(session=session, date=date)
+    if session.enrolments.filter(status=Enrolment.Status.ENROLLED).count() < session.capacity:
+        _promote_waiting(session)
+    audit.record(
+        actor=by,
+        action="training.create" if is_new else "training.change",
+        target=session,
+        changes={
+            "days": [d.isoformat() for d in sorted(days)],
+            "capacity": session.capacity,
+            "place": session.place,
+        },
+    )
+    if not is_new and notify:
+        mail_after_commit(
+            subject=_("Ändring: %(title)s") % {"title": session.title},
+            template="examiners/email/session_changed.txt",
+            context={"session": session, "days": sorted(days)},
+            recipients=_session_recipients(session),
+        )
+    return session
+
+
+def _promote_waiting(session: TrainingSession) -> list[Enrolment]:
+    enrolled = session.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
+    promoted = []
+    for enrolment in session.enrolments.filter(status=Enrolment.Status.WAITING).order_by(
+        "requested_at", "pk"
+    ):
+        if enrolled >= session.capacity:
+            break
+        enrolment.status = Enrolment.Status.ENROLLED
+        enrolment.save(update_fields=["status", "changed_at"])
+        enrolled += 1
+        promoted.append(enrolment)
+        mail_after_commit(
+            subject=_("Du har fått en plats: %(title)s") % {"title": session.title},
+            template="examiners/email/promoted.txt",
+            context={"session": session, "member": enrolment.member},
+            recipients=[enrolment.member.profile.user.email],
+        )
+    return promoted
+
+
+@transaction.atomic
+def enrol(*, session: TrainingSession, member: PoolMember, by) -> Enrolment:
+    """Enrol in a session, or join its waiting list when it is full."""
+    if by != member.profile.user:
+        require_role(by, Role.SLK)
+    if member.cycle_id != session.cycle_id:
+        raise ValidationError(_("Utbildningen hör till en annan omgång."))
+    if member.status != PoolMember.Status.ACCEPTED:
+        raise ValidationError(
+            _("%(name)s är inte antagen till årets pool och kan inte anmälas.") % {"name": member.profile}
+        )
+    # Lock the session row so two last-seat enrolments cannot both get the seat.
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    enrolment, created = Enrolment.objects.get_or_create(
+        session=session, member=member, defaults={"status": Enrolment.Status.WAITING}
+    )
+    if not created and enrolment.status != Enrolment.Status.CANCELLED:
+        raise ValidationError(
+            _("%(name)s är redan anmäld till %(title)s.") % {"name": member.profile, "title": session}
+        )
+    enrolled = session.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
+    enrolment.status = Enrolment.Status.ENROLLED if enrolled < session.capacity else Enrolment.Status.WAITING
+    enrolment.requested_at = timezone.now()
+    enrolment.save()
+    audit.record(actor=by, action="training.enrol", target=enrolment, changes={"status": enrolment.status})
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_cancel(*, enrolment: Enrolment, by) -> list[Enrolment]:
+    """Cancel a place; the first on the waiting list moves up. Returns who moved up."""
+    if by != enrolment.member.profile.user:
+        require_role(by, Role.SLK)
+    session = TrainingSession.objects.select_for_update().get(pk=enrolment.session_id)
+    # Re-read under the session lock: a stale object must not free a seat twice.
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status == Enrolment.Status.CANCELLED:
+        return []
+    if enrolment.attendance.filter(present=True).exists():
+        raise ValidationError(_("Anmälan har redan närvaro registrerad och kan inte avanmälas."))
+    was = enrolment.status
+    enrolment.status = Enrolment.Status.CANCELLED
+    enrolment.save(update_fields=["status", "changed_at"])
+    audit.record(
+        actor=by, action="training.cancel", target=enrolment, changes={"status": [was, enrolment.status]}
+    )
+    return _promote_waiting(session) if was == Enrolment.Status.ENROLLED else []
+
+
+@transaction.atomic
+def attendance_mark(*, day: TrainingDay, present_member_ids, by) -> int:
+    """Mark who attended one day of a session: every enrolled examiner is marked present
+    or absent. Returns the number present."""
+    require_role(by, Role.SLK)
+    present_member_ids = {int(i) for i in present_member_ids}
+    enrolments = list(day.session.enrolments.filter(status=Enrolment.Status.ENROLLED))
+    unknown = present_member_ids - {e.member_id for e in enrolments}
+    if unknown:
+        raise ValidationError(_("Närvaro kan bara registreras för anmälda deltagare."))
+    for enrolment in enrolments:
+        Attendance.objects.update_or_create(
+            enrolment=enrolment,
+            day=day,
+            defaults={"present": enrolment.member_id in present_member_ids, "marked_by": by},
+        )
+    audit.record(
+        actor=by,
+        action="training.attendance",
+        target=day.session,
+        changes={"day": day.date.isoformat(), "present": len(present_member_ids)},
+    )
+    return len(present_member_ids)
+
+
+# --- Conflicts of interest ------------------------------------------------------------
+
+
+def _team_applications(member: PoolMember):
+    return Application.objects.filter(assignment__team__members__member=member).select_related("unit")
+
+
+@transaction.atomic
+def conflict_declare(*, member: PoolMember, target, reason: str, source: str, by) -> Conflict:
+    """Record a conflict with a unit or an organisation. If the examiner already has an
+    application it touches, their access goes at once and the team is flagged for SLK."""
+    if by != member.profile.user:
+        require_role(by, Role.SLK)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Ange skälet till jävet."))
+    conflict = Conflict(
+        member=member,
+        unit=target if isinstance(target, Unit) else None,
+        organisation=target if isinstance(target, Organisation) else None,
+        reason=reason,
+        source=source,
+        recorded_by=by,
+    )
+    if conflict.unit is None and conflict.organisation is None:
+        raise ValidationError(_("Jävet måste gälla en enhet eller en förvaltning."))
+    conflict.save()
+    audit.record(
+        actor=by,
+        action="conflict.declare",
+        target=member,
+        changes={"target": str(target), "source": source},
+        reason=reason,
+    )
+    for application in _team_applications(member):
+        hits = (
+            application.unit_id == conflict.unit_id
+            or application.unit.organisation_id == conflict.organisation_id
+        )
+        if not hits:
+            continue
+        _revoke(member, application)
+        team = application.assignment.team
+        note = _(
+            "%(name)s har anmält jäv mot %(code)s (%(unit)s) efter tilldelningen och har inte längre åtkomst."
+        ) % {
+            "name": member.profile,
+            "code": application.code,
+            "unit": application.unit.name,
+        }
+        team.flag = f"{team.flag}\n{note}".strip()
+        team.save(update_fields=["flag"])
+        audit.record(
+            actor=by, action="team.flag", target=team, changes={"application": application.code}, reason=note
+        )
+    return conflict
+
+
+@transaction.atomic
+def application_open(*, member: PoolMember, application: Application, conflict_reason: str = "", by) -> bool:
+    """The first time an examiner opens an assigned application they state whether they
+    have a conflict with it. Returns True when they may go on reading it."""
+    if by != member.profile.user:
+        raise PermissionDenied
+    if conflict_reason.strip():
+        conflict_declare(
+            member=member,
+            target=application.unit,
+            reason=conflict_reason,
+            source=Conflict.Source.OPENING,
+            by=by,
+        )
+        return False
+    ApplicationOpening.objects.get_or_create(member=member, application=application)
+    return True
+
+
+@transaction.atomic
+def team_flag_clear(*, team: Team, by) -> Team:
+    require_role(by, Role.SLK)
+    audit.record(actor=by, action="team.flag_clear", target=team, reason=team.flag)
+    team.flag = ""
+    team.save(update_fields=["flag"])
+    return team
+
+
+# --- Teams and assignment -------------------------------------------------------------
+
+
+def _grant(member: PoolMember, application: Application) -> None:
+    for perm in EXAMINER_PERMS:
+        assign_perm(perm, member.profile.user, application)
+
+
+def _revoke(member: PoolMember, application: Application) -> None:
+    for perm in EXAMINER_PERMS:
+        remove_perm(perm, member.profile.user, application)
+
+
+def _members_for_rules(team: Team):
+    return list(
+        PoolMember.objects.filter(teams__team=team)
+        .select_related("cycle", "profile__user")
+        .prefetch_related(
+            "conflicts__unit",
+            "conflicts__organisation",
+            Prefetch(
+                "enrolments",
+                queryset=Enrolment.objects.select_related("session").prefetch_related(
+                    "session__days", "attendance"
+                ),
+            ),
+        )
+    )
+
+
+def _refuse(errors: list[str]):
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def team_create(*, cycle: AwardCycle, track: Track, name: str, by) -> Team:
+    require_role(by, Role.SLK)
+    if track.cycle_id != cycle.pk:
+        raise ValidationError(_("Spåret hör till en annan omgång."))
+    if Team.objects.filter(cycle=cycle, name=name).exists():
+        raise ValidationError(_("Det finns redan ett lag som heter %(name)s.") % {"name": name})
+    team = Team.objects.create(cycle=cycle, track=track, name=name)
+    audit.record(actor=by, action="team.create", target=team)
+    return team
+
+
+@transaction.atomic
+def team_member_add(*, team: Team, member: PoolMember, by, leader: bool = False) -> TeamMember:
+    require_role(by, Role.SLK)
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    member = (
+        PoolMember.objects.select_for_update()
+        .select_related("cycle", "profile__user")
+        .prefetch_related(
+            "conflicts__unit",
+            "conflicts__organisation",
+            "enrolments__session__days",
+            "enrolments__attendance",
+        )
+        .get(pk=member.pk)
+    )
+    errors = [] if member.cycle_id == team.cycle_id else [_("Examinatorn hör till en annan omgång.")]
+    errors += rules.member_errors(member)
+    if team.members.filter(member=member).exists():
+        errors.append(_("%(name)s är redan med i laget.") % {"name": member.profile})
+    in_teams = TeamMember.objects.filter(member=member).count()
+    if in_teams >= member.max_teams:
+        errors.append(
+            _("%(name)s ingår redan i %(count)s lag (högst %(max)s).")
+            % {"name": member.profile, "count": in_teams, "max": member.max_teams}
+        )
+    for assignment in team.assignments.select_related("application__unit"):
+        errors += member.conflict_reasons(assignment.application)
+    if leader:
+        errors += rules.leader_errors(member)
+    _refuse(errors)
+    if leader:
+        team.members.filter(is_leader=True).update(is_leader=False)
+    team_member = TeamMember.objects.create(team=team, member=member, is_leader=leader)
+    if team.is_confirmed:
+        for assignment in team.assignments.select_related("application"):
+            _grant(member, assignment.application)
+    audit.record(
+        actor=by,
+        action="team.member_add",
+        target=team,
+        changes={"member": str(member.profile), "leader": leader},
+    )
+    return team_member
+
+
+@transaction.atomic
+def team_leader_set(*, team: Team, member: PoolMember, by) -> Team:
+    require_role(by, Role.SLK)
+    team_member = (
+        team.members.select_related("member__profile", "member__cycle").filter(member=member).first()
+    )
+    if team_member is None:
+        raise ValidationError(_("Lagledaren måste vara med i laget."))
+    _refuse(rules.leader_errors(team_member.member))
+    team.members.filter(is_leader=True).update(is_leader=False)
+    team_member.is_leader = True
+    team_member.save(update_fields=["is_leader"])
+    audit.record(actor=by, action="team.leader", target=team, changes={"leader": str(member.profile)})
+    return team
+
+
+@transaction.atomic
+def team_member_remove(*, team_member: TeamMember, by) -> None:
+    """Remove a member; their access to the team's applications goes in the same step."""
+    require_role(by, Role.SLK)
+    team = Team.objects.select_for_update().get(pk=team_member.team_id)
+    if team.is_confirmed:
+        for assignment in team.assignments.select_related("application"):
+            _revoke(team_member.member, assignment.application)
+    audit.record(
+        actor=by,
+        action="team.member_remove",
+        target=team,
+        changes={"member": str(team_member.member.profile)},
+    )
+    team_member.delete()
+
+
+@transaction.atomic
+def team_assign(*, team: Team, application: Application, by) -> Assignment:
+    require_role(by, Role.SLK)
+    team = Team.objects.select_for_update().select_related("cycle").get(pk=team.pk)
+    errors = []
+    if application.track_id != team.track_id:
+        errors.append(_("%(code)s hör till ett annat spår än laget.") % {"code": application.code})
+    if application.status != Application.Status.SUBMITTED:
+        errors.append(_("%(code)s är inte inskickat.") % {"code": application.code})
+    if Assignment.objects.filter(application=application).exists():
+        errors.append(_("%(code)s har redan ett lag.") % {"code": application.code})
+    limit = team.cycle.max_applications_per_team
+    if team.assignments.count() >= limit:
+        errors.append(_("Laget har redan %(limit)s bidrag, det högsta omgången tillåter.") % {"limit": limit})
+    for member in _members_for_rules(team):
+        errors += member.conflict_reasons(application)
+    _refuse(errors)
+    assignment = Assignment.objects.create(team=team, application=application)
+    if team.is_confirmed:
+        for member in _members_for_rules(team):
+            _grant(member, application)
+    audit.record(actor=by, action="team.assign", target=team, changes={"application": application.code})
+    return assignment
+
+
+@transaction.atomic
+def team_unassign(*, assignment: Assignment, by) -> None:
+    require_role(by, Role.SLK)
+    team = Team.objects.select_for_update().get(pk=assignment.team_id)
+    if team.is_confirmed:
+        for team_member in team.members.select_related("member__profile__user"):
+            _revoke(team_member.member, assignment.application)
+    audit.record(
+        actor=by, action="team.unassign", target=team, changes={"application": assignment.application.code}
+    )
+    assignment.delete()
+
+
+def team_errors(team: Team) -> tuple[list[str], list[str]]:
+    """(hard errors, soft warnings) for a team as it stands."""
+    return rules.team_errors(
+        members=_members_for_rules(team),
+        leader_ids=set(team.members.filter(is_leader=True).values_list("member_id", flat=True)),
+        applications=[a.application for a in team.assignments.select_related("application__unit")],
+    )
+
+
+@transaction.atomic
+def team_confirm(*, team: Team, by) -> Team:
+    """Confirm a team: each member gets to view and assess exactly its applications."""
+    require_role(by, Role.SLK)
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    if team.is_confirmed:
+        raise ValidationError(_("Laget är redan fastställt."))
+    errors, _warnings = team_errors(team)
+    _refuse(errors)
+    team.status = Team.Status.CONFIRMED
+    team.confirmed_by = by
+    team.confirmed_at = timezone.now()
+    team.save()
+    applications = [a.application for a in team.assignments.select_related("application")]
+    for member in _members_for_rules(team):
+        for application in applications:
+            _grant(member, application)
+    audit.record(
+        actor=by, action="team.confirm", target=team, changes={"applications": [a.code for a in applications]}
+    )
+    return team
+
+
+@transaction.atomic
+def team_delete(*, team: Team, by) -> None:
+    """Dissolve a team; its members lose access to its applications."""
+    require_role(by, Role.SLK)
+    for assignment in list(team.assignments.select_related("application")):
+        team_unassign(assignment=assignment, by=by)
+    audit.record(actor=by, action="team.delete", target=team.cycle, changes={"team": team.name})
+    team.delete()
+
+
+# --- The proposal ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def proposal_apply(*, cycle: AwardCycle, by) -> list[Team]:
+    """Replace the cycle's draft teams with a fresh proposal, saved as drafts with the
+    reason for each choice. SLK adjusts them and confirms each team."""
+    require_role(by, Role.SLK)
+    for team in Team.objects.filter(cycle=cycle, status=Team.Status.DRAFT):
+        team_delete(team=team, by=by)
+    result = queries.proposal_make(cycle)
+    taken = set(Team.objects.filter(cycle=cycle).values_list("name", flat=True))
+    members = {m.pk: m for m in PoolMember.objects.filter(cycle=cycle)}
+    applications = {a.pk: a for a in Application.objects.filter(track__cycle=cycle)}
+    teams = []
+    number = 1
+    for proposed in result.teams:
+        while f"Lag {number}" in taken:
+            number += 1
+        name = f"Lag {number}"
+        taken.add(name)
+        team = Team.objects.create(
+            cycle=cycle, track_id=proposed.track_id, name=name, reasons=list(proposed.reasons)
+        )
+        TeamMember.objects.bulk_create(
+            TeamMember(team=team, member=members[pk], is_leader=pk == proposed.leader_id)
+            for pk in proposed.member_ids
+        )
+        Assignment.objects.bulk_create(
+            Assignment(team=team, application=applications[pk]) for pk in proposed.entry_ids
+        )
+        teams.append(team)
+    audit.record(
+        actor=by,
+        action="team.propose",
+        target=cycle,
+        changes={"teams": len(teams), "unplaced": [applications[pk].code for pk in result.unplaced]},
+    )
+    return teams

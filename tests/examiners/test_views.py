@@ -1,0 +1,326 @@
+"""The examiner pages and SLK's pool and team pages: who may open what, and what they see."""
+
+import pytest
+from django.urls import reverse
+
+from award.models import Track
+from examiners import services, urls
+from examiners.models import Conflict, PoolMember, Team
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(cycle, slk):
+    """A confirmed team of four with one application, one more application elsewhere, and
+    a pool member outside any team."""
+    quality = cycle.tracks.get(kind=Track.Kind.QUALITY_AWARD)
+    application = factories.submitted_application(quality)
+    elsewhere = factories.submitted_application(quality)
+    team = services.team_create(cycle=cycle, track=quality, name="Lag A", by=slk)
+    members = [factories.pool_member(cycle, led=i == 0) for i in range(4)]
+    for i, member in enumerate(members):
+        services.team_member_add(team=team, member=member, leader=i == 0, by=slk)
+    services.team_assign(team=team, application=application, by=slk)
+    services.team_confirm(team=team, by=slk)
+    outsider = factories.pool_member(cycle)
+    return {
+        "cycle": cycle,
+        "team": team,
+        "members": members,
+        "application": application,
+        "elsewhere": elsewhere,
+        "outsider": outsider,
+    }
+
+
+# (url name, method, kwargs builder) for every URL of examiners/urls.py outside training.
+def _kwargs(world, name):
+    team, member = world["team"], world["outsider"]
+    return {
+        "home": {},
+        "volunteer": {},
+        "conflict_declare": {},
+        "application_open": {"pk": world["application"].pk},
+        "pool_current": {},
+        "pool": {"year": world["cycle"].year},
+        "pool_member": {"pk": member.pk},
+        "pool_decide": {"pk": member.pk},
+        "manager_approval": {"pk": member.pk},
+        "max_teams": {"pk": member.pk},
+        "conflict_record": {"pk": member.pk},
+        "teams_current": {},
+        "training_current": {},
+        "teams": {"year": world["cycle"].year},
+        "teams_propose": {"year": world["cycle"].year},
+        "team_create": {"year": world["cycle"].year},
+        "team_detail": {"pk": team.pk},
+        "team_member_add": {"pk": team.pk},
+        "team_member_remove": {"pk": team.pk, "member_pk": world["members"][3].pk},
+        "team_leader": {"pk": team.pk, "member_pk": world["members"][1].pk},
+        "team_assign": {"pk": team.pk},
+        "team_unassign": {"pk": team.pk, "application_pk": world["application"].pk},
+        "team_confirm": {"pk": team.pk},
+        "team_delete": {"pk": team.pk},
+        "team_flag_clear": {"pk": team.pk},
+    }[name]
+
+
+POSTS = {
+    "conflict_declare",
+    "pool_decide",
+    "manager_approval",
+    "max_teams",
+    "conflict_record",
+    "teams_propose",
+    "team_create",
+    "team_member_add",
+    "team_member_remove",
+    "team_leader",
+    "team_assign",
+    "team_unassign",
+    "team_confirm",
+    "team_delete",
+    "team_flag_clear",
+}
+EXAMINER_PAGES = {"home", "conflict_declare", "application_open"}
+ANY_USER_PAGES = {"volunteer"}
+NAMES = [
+    "home",
+    "volunteer",
+    "conflict_declare",
+    "application_open",
+    "pool_current",
+    "pool",
+    "pool_member",
+    "pool_decide",
+    "manager_approval",
+    "max_teams",
+    "conflict_record",
+    "teams_current",
+    "training_current",
+    "teams",
+    "teams_propose",
+    "team_create",
+    "team_detail",
+    "team_member_add",
+    "team_member_remove",
+    "team_leader",
+    "team_assign",
+    "team_unassign",
+    "team_confirm",
+    "team_delete",
+    "team_flag_clear",
+]
+SLK_PAGES = set(NAMES) - EXAMINER_PAGES - ANY_USER_PAGES
+
+
+def test_every_url_has_a_row():
+    from examiners import urls_training
+
+    training = {p.name for p in urls_training.urlpatterns}
+    assert {p.name for p in urls.urlpatterns} - training == set(NAMES)
+
+
+def _login(client, world, role, request):
+    if role == "anonymous":
+        return None
+    if role == "team_member":
+        user = world["members"][1].profile.user
+    elif role == "outsider_examiner":
+        user = world["outsider"].profile.user
+    else:
+        user = request.getfixturevalue(role)
+    client.force_login(user)
+    return user
+
+
+def _expected(name, role):
+    if role == "anonymous":
+        return "login"
+    if name in ANY_USER_PAGES:
+        return "ok"
+    if name in SLK_PAGES:
+        return "ok" if role == "slk" else 403
+    # Examiner pages: only examiners; the assigned application only for its team.
+    if role in ("slk", "committee_member", "unit_contact"):
+        return 403
+    if name == "application_open" and role == "outsider_examiner":
+        return 404
+    return "ok"
+
+
+ROLES = ["anonymous", "unit_contact", "committee_member", "outsider_examiner", "team_member", "slk"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", NAMES)
+def test_access(client, request, world, name, role):
+    _login(client, world, role, request)
+    url = reverse(f"examiners:{name}", kwargs=_kwargs(world, name))
+    response = client.post(url, {}) if name in POSTS else client.get(url)
+    expected = _expected(name, role)
+    if expected == "login":
+        assert response.status_code == 302 and "/logga-in/" in response["Location"]
+    elif expected == "ok":
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            assert "/logga-in/" not in response["Location"]
+    else:
+        assert response.status_code == expected
+
+
+def test_refused_post_changes_nothing(client, world, examiner):
+    client.force_login(world["members"][1].profile.user)
+    client.post(reverse("examiners:team_delete", args=[world["team"].pk]))
+    client.post(reverse("examiners:teams_propose", args=[world["cycle"].year]))
+    assert Team.objects.filter(pk=world["team"].pk, status=Team.Status.CONFIRMED).exists()
+    assert Team.objects.count() == 1
+
+
+def test_examiner_home_shows_team_teammates_and_only_own_applications(client, world):
+    client.force_login(world["members"][1].profile.user)
+    content = client.get(reverse("examiners:home")).content.decode()
+    assert "Lag A" in content
+    assert str(world["members"][0].profile) in content
+    assert world["application"].code in content
+    assert world["elsewhere"].code not in content
+    assert "Har gått hela" in content or "Erfaren" in content
+
+
+def test_first_opening_asks_about_conflict_then_opens(client, world):
+    member = world["members"][1]
+    client.force_login(member.profile.user)
+    url = reverse("examiners:application_open", args=[world["application"].pk])
+    assert "Har du jäv mot enheten?" in client.get(url).content.decode()
+    response = client.post(url, {"has_conflict": "0"})
+    assert response["Location"] == reverse("submissions:application_detail", args=[world["application"].pk])
+    # Second time straight through.
+    assert client.get(url)["Location"] == response["Location"]
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_declaring_conflict_on_opening_closes_the_application(client, world):
+    member = world["members"][2]
+    client.force_login(member.profile.user)
+    url = reverse("examiners:application_open", args=[world["application"].pk])
+    response = client.post(url, {"has_conflict": "1", "reason": ""})
+    assert "Ange skälet till jävet." in response.content.decode()
+    client.post(url, {"has_conflict": "1", "reason": "Min bror arbetar där"})
+    detail = reverse("submissions:application_detail", args=[world["application"].pk])
+    assert client.get(detail).status_code == 404
+    assert client.get(url).status_code == 404
+    world["team"].refresh_from_db()
+    assert world["application"].code in world["team"].flag
+
+
+def test_other_teams_application_by_id_is_404_for_examiner(client, world):
+    client.force_login(world["members"][1].profile.user)
+    for name in ("submissions:application_detail", "submissions:print"):
+        assert client.get(reverse(name, args=[world["elsewhere"].pk])).status_code == 404
+    assert client.get(reverse("examiners:application_open", args=[world["elsewhere"].pk])).status_code == 404
+
+
+def test_volunteer_form_creates_pool_entry_with_conflict(client, cycle, unit):
+    user = factories.UserFactory()
+    client.force_login(user)
+    organisation = factories.OrganisationFactory()
+    response = client.post(
+        reverse("examiners:volunteer"),
+        {
+            "organisation": organisation.pk,
+            "manager_name": "Karin Chef",
+            "available": "on",
+            "conflict_units": [unit.pk],
+            "conflict_reason": "Tidigare anställd",
+        },
+    )
+    assert response.status_code == 302
+    member = PoolMember.objects.get(profile__user=user)
+    assert member.status == PoolMember.Status.VOLUNTEERED
+    assert member.conflicts.get().source == Conflict.Source.JOINING
+
+
+def test_volunteer_conflict_without_reason_is_refused(client, cycle, unit):
+    client.force_login(factories.UserFactory())
+    response = client.post(
+        reverse("examiners:volunteer"),
+        {
+            "organisation": factories.OrganisationFactory().pk,
+            "manager_name": "K",
+            "conflict_units": [unit.pk],
+        },
+    )
+    assert "Ange skälet till jävet." in response.content.decode()
+    assert not PoolMember.objects.exists()
+
+
+def test_slk_accepts_into_pool(client, world, slk):
+    member = factories.pool_member(world["cycle"], status=PoolMember.Status.VOLUNTEERED)
+    client.force_login(slk)
+    response = client.post(
+        reverse("examiners:pool_decide", args=[member.pk]), {"decision": "accept"}, follow=True
+    )
+    assert "är antagen till poolen" in response.content.decode()
+    member.refresh_from_db()
+    assert member.status == PoolMember.Status.ACCEPTED
+
+
+def test_slk_refused_assignment_shows_the_conflict(client, world, slk):
+    quality = world["cycle"].tracks.get(kind=Track.Kind.QUALITY_AWARD)
+    team = services.team_create(cycle=world["cycle"], track=quality, name="Lag B", by=slk)
+    member = factories.pool_member(world["cycle"], organisation=world["elsewhere"].unit.organisation)
+    services.team_member_add(team=team, member=member, by=slk)
+    client.force_login(slk)
+    response = client.post(
+        reverse("examiners:team_assign", args=[team.pk]), {"application": world["elsewhere"].pk}, follow=True
+    )
+    assert "arbetar i samma förvaltning" in response.content.decode()
+    assert not team.assignments.exists()
+
+
+def test_slk_proposal_from_the_teams_page(client, world, slk):
+    quality = world["cycle"].tracks.get(kind=Track.Kind.QUALITY_AWARD)
+    for _ in range(2):
+        factories.submitted_application(quality)
+    for i in range(8):
+        factories.pool_member(world["cycle"], experienced=i < 3)
+    client.force_login(slk)
+    response = client.post(reverse("examiners:teams_propose", args=[world["cycle"].year]), follow=True)
+    content = response.content.decode()
+    assert "Ett nytt förslag är skapat" in content
+    draft = Team.objects.filter(status=Team.Status.DRAFT).first()
+    assert draft is not None
+    assert draft.reasons
+    detail = client.get(reverse("examiners:team_detail", args=[draft.pk])).content.decode()
+    assert draft.reasons[0] in detail
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_teams_and_pool_pages_run_constant_queries(client, world, slk, django_assert_max_num_queries, extra):
+    quality = world["cycle"].tracks.get(kind=Track.Kind.QUALITY_AWARD)
+    for i in range(extra):
+        team = services.team_create(cycle=world["cycle"], track=quality, name=f"Lag X{i}", by=slk)
+        for j in range(3):
+            member = factories.pool_member(world["cycle"], led=j == 0)
+            services.team_member_add(team=team, member=member, leader=j == 0, by=slk)
+        services.team_assign(team=team, application=factories.submitted_application(quality), by=slk)
+    client.force_login(slk)
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("examiners:teams", args=[world["cycle"].year])).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("examiners:pool", args=[world["cycle"].year])).status_code == 200
+
+
+def test_examiner_role_without_pool_membership_sees_invitation(client, cycle, examiner):
+    client.force_login(examiner)
+    content = client.get(reverse("examiners:home")).content.decode()
+    assert "Anmäl intresse att bli examinator" in content
+
+
+def test_nav_shows_examiner_links_by_role(client, world, slk):
+    client.force_login(world["members"][0].profile.user)
+    assert reverse("examiners:home") in client.get(reverse("home")).content.decode()
+    client.force_login(slk)
+    assert reverse("examiners:pool_current") in client.get(reverse("home")).content.decode()
