@@ -134,7 +134,8 @@ class Application(models.Model):
     def state_label(self) -> str:
         """One word for lists: the registration's refusal outranks the application's state."""
         if self.registration_status == self.RegistrationStatus.REJECTED:
-            return self.RegistrationStatus.REJECTED.label
+            # str(): the label is lazy, and the XLSX export cannot write a lazy string.
+            return str(self.RegistrationStatus.REJECTED.label)
         return self.get_status_display()
 
     @property

@@ -290,17 +290,30 @@ def registration_decide(*, application: Application, approve: bool, reason: str,
 # --- writing --------------------------------------------------------------------------
 
 
-@transaction.atomic
 def answer_save(*, application: Application, criterion_id: int, text: str, base_version: int, by) -> Answer:
     """Save the answer to one criterion. Refuses after the deadline, over the criterion's
     length limit, or when someone else saved since `base_version` (AnswerConflict: the
     refused text is kept as a revision)."""
+    answer, conflict = _answer_save(
+        application=application, criterion_id=criterion_id, text=text, base_version=base_version, by=by
+    )
+    if conflict:
+        # Raised outside the transaction, which would otherwise roll back the kept revision.
+        raise AnswerConflict(answer)
+    return answer
+
+
+@transaction.atomic
+def _answer_save(
+    *, application: Application, criterion_id: int, text: str, base_version: int, by
+) -> tuple[Answer, bool]:
     _require_unit_contact_or_slk(by, application.unit)
     application = _locked(application)
     _require_editable(application)
     try:
         answer = (
-            Answer.objects.select_for_update()
+            # of=self: PostgreSQL cannot lock the nullable side of the outer join to updated_by.
+            Answer.objects.select_for_update(of=("self",))
             .select_related("criterion", "updated_by")
             .get(application=application, criterion_id=criterion_id)
         )
@@ -319,16 +332,16 @@ def answer_save(*, application: Application, criterion_id: int, text: str, base_
         AnswerRevision.objects.create(
             answer=answer, version=base_version, text=text, saved_by=by, conflict=True
         )
-        raise AnswerConflict(answer)
+        return answer, True
     if answer.text == text:
-        return answer
+        return answer, False
     answer.text = text
     answer.version += 1
     answer.updated_by = by
     answer.save(update_fields=["text", "version", "updated_by", "updated_at"])
     AnswerRevision.objects.create(answer=answer, version=answer.version, text=text, saved_by=by)
     Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
-    return answer
+    return answer, False
 
 
 @transaction.atomic

@@ -191,7 +191,8 @@ def answer_edit(request, pk, criterion_id):
             return _autosave_status(request, answer, error=_("Sidan behöver laddas om."))
     else:
         form = AnswerForm(initial={"text": answer.text, "version": answer.version}, **form_kwargs)
-    if not application.is_editable:
+    # A refused POST stays on the page with the reason, so the text just written is not lost.
+    if request.method != "POST" and not application.is_editable:
         messages.info(request, _("Bidraget kan inte ändras längre."))
         return redirect("submissions:application_detail", pk=application.pk)
     if conflict is not None:
