@@ -9,6 +9,7 @@ from award import queries, services
 from award.forms import PhaseCloseForm, PhaseExtendForm
 from award.models import AwardCycle
 from award.roles import Role, role_required
+from award.web import flash_errors
 
 
 @login_not_required
@@ -51,11 +52,6 @@ def cycle_detail(request, year):
     )
 
 
-def _report_errors(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
-
-
 @require_POST
 @role_required(Role.SLK)
 def cycle_phase_close(request, year):
@@ -68,7 +64,7 @@ def cycle_phase_close(request, year):
     try:
         after = services.phase_close_early(cycle=cycle, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
-        _report_errors(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request,
@@ -94,7 +90,7 @@ def cycle_phase_extend(request, year):
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
-        _report_errors(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request,

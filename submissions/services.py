@@ -7,21 +7,20 @@ audit trail, and sends e-mail only after the transaction commits.
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import partial
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from award import audit
 from award.models import AwardCycle, Phase, Track, Unit, today
-from award.roles import Role, has_role
+from award.notify import mail_after_commit
+from award.roles import Role, has_role, require_role
 from submissions import eligibility
 from submissions.models import Answer, AnswerRevision, Application, Attachment
 
@@ -57,16 +56,6 @@ class AnswerConflict(Exception):
 # --- helpers -----------------------------------------------------------------------
 
 
-def _mail_after_commit(*, subject: str, template: str, context: dict, recipients: list[str]):
-    recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        return
-    body = render_to_string(template, context)
-    transaction.on_commit(
-        partial(send_mail, subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
-    )
-
-
 def _unit_recipients(application: Application) -> list[str]:
     return [u.email for u in application.unit.contacts.all()] + [application.unit.head_email]
 
@@ -78,11 +67,6 @@ def _is_unit_contact(user, unit: Unit) -> bool:
 def _require_unit_contact_or_slk(user, unit: Unit):
     if not (has_role(user, Role.SLK) or _is_unit_contact(user, unit)):
         raise PermissionDenied(_("Du är inte kontaktperson för %(unit)s.") % {"unit": unit.name})
-
-
-def _require_slk(user):
-    if not has_role(user, Role.SLK):
-        raise PermissionDenied(_("Bara stadsledningskontoret kan göra detta."))
 
 
 def _locked(application: Application) -> Application:
@@ -116,7 +100,7 @@ def grant_unit_access(application: Application, users=None):
 def unit_contacts_set(*, unit: Unit, contacts, by) -> None:
     """Replace a unit's contact people, granting and revoking their access to the unit's
     applications in the same transaction."""
-    _require_slk(by)
+    require_role(by, Role.SLK)
     before = set(unit.contacts.all())
     after = set(contacts)
     unit.contacts.set(after)
@@ -236,7 +220,7 @@ def application_register(*, data: RegistrationData, by) -> Application:
         target=application,
         changes={"award_eligible": application.award_eligible, "note": application.eligibility_note},
     )
-    _mail_after_commit(
+    mail_after_commit(
         subject=_("Anmälan mottagen: %(code)s") % {"code": application.code},
         template="submissions/email/registered.txt",
         context={"application": application},
@@ -248,7 +232,7 @@ def application_register(*, data: RegistrationData, by) -> Application:
 @transaction.atomic
 def registration_decide(*, application: Application, approve: bool, reason: str, by) -> Application:
     """SLK approves or rejects a registration. A rejection needs a reason, which the unit sees."""
-    _require_slk(by)
+    require_role(by, Role.SLK)
     application = _locked(application)
     if not approve and not reason.strip():
         raise ValidationError(_("Ange skälet till avslaget; enheten ser det."))
@@ -277,7 +261,7 @@ def registration_decide(*, application: Application, approve: bool, reason: str,
         changes={"registration_status": [old, application.registration_status]},
         reason=reason,
     )
-    _mail_after_commit(
+    mail_after_commit(
         subject=(_("Anmälan godkänd: %(code)s") if approve else _("Anmälan avslagen: %(code)s"))
         % {"code": application.code},
         template="submissions/email/registration_decided.txt",
@@ -388,7 +372,7 @@ def application_submit(*, application: Application, by) -> Application:
     application.submitted_by = by
     application.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     audit.record(actor=by, action="application.submit", target=application)
-    _mail_after_commit(
+    mail_after_commit(
         subject=_("Tävlingsbidrag inlämnat: %(code)s") % {"code": application.code},
         template="submissions/email/submitted.txt",
         context={"application": application},
@@ -400,7 +384,7 @@ def application_submit(*, application: Application, by) -> Application:
 @transaction.atomic
 def application_extend(*, application: Application, until: dt.date, reason: str, by) -> Application:
     """SLK gives one unit more time to write (or to finish a reopened application)."""
-    _require_slk(by)
+    require_role(by, Role.SLK)
     application = _locked(application)
     if not reason.strip():
         raise ValidationError(_("Ange skälet till förlängningen."))
@@ -430,7 +414,7 @@ def application_reopen(
 ) -> Application:
     """SLK reopens a submitted application so the unit can change it. After the deadline a
     new last day (`until`) is needed too."""
-    _require_slk(by)
+    require_role(by, Role.SLK)
     application = _locked(application)
     if application.status != Application.Status.SUBMITTED:
         raise ValidationError(_("Bara ett inlämnat bidrag kan öppnas igen."))
@@ -500,6 +484,12 @@ def detect_attachment_kind(uploaded_file) -> str:
     return kind
 
 
+def _megabytes(size: int) -> str:
+    """Megabytes with a Swedish decimal comma, one decimal only when needed: "1,2", "10"."""
+    value = size / 1_000_000
+    return number_format(value, decimal_pos=0 if value == int(value) else 1)
+
+
 @transaction.atomic
 def attachment_add(*, application: Application, uploaded_file, description: str, by) -> Attachment:
     """Attach a file to a draft: size limits per file and per application, and a type
@@ -512,15 +502,15 @@ def attachment_add(*, application: Application, uploaded_file, description: str,
     if uploaded_file.size > per_file:
         raise ValidationError(
             _("Filen är %(size)s MB; en bilaga får vara högst %(max)s MB.")
-            % {"size": round(uploaded_file.size / 1_000_000, 1), "max": per_file // 1_000_000}
+            % {"size": _megabytes(uploaded_file.size), "max": _megabytes(per_file)}
         )
     used = sum(application.attachments.values_list("size", flat=True))
     if used + uploaded_file.size > per_application:
         raise ValidationError(
             _("Bilagorna får vara högst %(max)s MB tillsammans; %(left)s MB återstår.")
             % {
-                "max": per_application // 1_000_000,
-                "left": round(max(per_application - used, 0) / 1_000_000, 1),
+                "max": _megabytes(per_application),
+                "left": _megabytes(max(per_application - used, 0)),
             }
         )
     if application.attachments.count() >= settings.ATTACHMENT_MAX_COUNT:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from award.models import AwardCycle, Phase
 from award.roles import Role, has_role, role_required
+from award.web import flash_errors
 from submissions import eligibility, exports, queries, services
 from submissions.forms import (
     AnswerForm,
@@ -39,11 +40,6 @@ def _unit_application(request, pk) -> Application:
     if not request.user.has_perm("submissions.change_application", application):
         raise PermissionDenied
     return application
-
-
-def _flash_errors(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # --- unit contacts ------------------------------------------------------------------
@@ -243,7 +239,7 @@ def details_save(request, pk):
                 application=application, film_url=form.cleaned_data["film_url"], by=request.user
             )
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Uppgifterna är sparade."))
     else:
@@ -266,7 +262,7 @@ def attachment_upload(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_errors(request, error)
         else:
             messages.success(
                 request, _("Bilagan %(name)s är uppladdad.") % {"name": attachment.original_name}
@@ -303,7 +299,7 @@ def attachment_delete(request, pk, attachment_id):
     try:
         services.attachment_remove(attachment=attachment, by=request.user)
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Bilagan är borttagen."))
     return redirect(application_url(application) + "#bilagor")
@@ -315,7 +311,7 @@ def submit(request, pk):
         try:
             services.application_submit(application=application, by=request.user)
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_errors(request, error)
             return redirect("submissions:application_detail", pk=application.pk)
         return redirect("submissions:receipt", pk=application.pk)
     missing = services.missing_parts(application)
@@ -340,7 +336,7 @@ def withdraw(request, pk):
                 application=application, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Bidraget %(code)s är återtaget.") % {"code": application.code})
         return redirect("submissions:application_detail", pk=application.pk)
@@ -425,7 +421,7 @@ def registration_decide(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Beslutet om anmälan är registrerat."))
     return redirect("submissions:application_detail", pk=application.pk)
@@ -442,7 +438,7 @@ def extend(request, pk):
         try:
             services.application_extend(application=application, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Enheten har fått förlängd tid."))
     return redirect("submissions:application_detail", pk=application.pk)
@@ -459,7 +455,7 @@ def reopen(request, pk):
         try:
             services.application_reopen(application=application, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Bidraget är öppnat igen för enheten."))
     return redirect("submissions:application_detail", pk=application.pk)

@@ -94,7 +94,7 @@ def test_file_over_the_size_limit_is_refused(application, unit_contact, media_ro
     _add(application, unit_contact, "precis.pdf", pdf_bytes(1_000_000))
     with pytest.raises(ValidationError) as refused:
         _add(application, unit_contact, "stor.pdf", pdf_bytes(1_200_000))
-    assert refused.value.messages == ["Filen är 1.2 MB; en bilaga får vara högst 1 MB."]
+    assert refused.value.messages == ["Filen är 1,2 MB; en bilaga får vara högst 1 MB."]
     assert list(Attachment.objects.values_list("original_name", flat=True)) == ["precis.pdf"]
 
 
@@ -104,7 +104,7 @@ def test_files_over_the_total_limit_are_refused(application, unit_contact, media
     _add(application, unit_contact, "tva.pdf", pdf_bytes(900_000))
     with pytest.raises(ValidationError) as refused:
         _add(application, unit_contact, "tre.pdf", pdf_bytes(900_000))
-    assert refused.value.messages == ["Bilagorna får vara högst 2 MB tillsammans; 0.2 MB återstår."]
+    assert refused.value.messages == ["Bilagorna får vara högst 2 MB tillsammans; 0,2 MB återstår."]
     assert Attachment.objects.count() == 2
 
 
