@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from award.models import AwardCycle
 from award.roles import Role, role_required
 from award.spreadsheets import XLSX_CONTENT_TYPE, StreamingWorkbook
+from award.web import flash_errors
 
 from . import queries_training, services
 from .forms_training import AttendanceForm, EnrolForm, QualificationFilterForm, SessionForm
@@ -28,14 +29,6 @@ def _cycle(year) -> AwardCycle:
 
 def _session(pk) -> TrainingSession:
     return get_object_or_404(TrainingSession.objects.select_related("cycle"), pk=pk)
-
-
-def _flash_refusal(request, error: ValidationError | PermissionDenied):
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(error) or _("Du har inte behörighet att göra detta."))
 
 
 def _add_refusal(form, error: ValidationError | PermissionDenied):
@@ -150,7 +143,7 @@ def enrol(request, pk):
     try:
         enrolment = form.save(by=request.user)
     except (ValidationError, PermissionDenied) as error:
-        _flash_refusal(request, error)
+        flash_errors(request, error)
     else:
         if enrolment.status == Enrolment.Status.ENROLLED:
             message = _("%(name)s är anmäld till %(title)s.")
@@ -173,7 +166,7 @@ def enrolment_cancel(request, pk):
         try:
             promoted = services.enrolment_cancel(enrolment=enrolment, by=request.user)
         except (ValidationError, PermissionDenied) as error:
-            _flash_refusal(request, error)
+            flash_errors(request, error)
         else:
             messages.success(
                 request,
@@ -204,7 +197,7 @@ def attendance(request, pk, day_pk):
         try:
             present = form.save(by=request.user)
         except (ValidationError, PermissionDenied) as error:
-            _flash_refusal(request, error)
+            flash_errors(request, error)
         else:
             messages.success(
                 request,

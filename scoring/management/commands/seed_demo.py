@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from award import demo as award_demo
+from examiners import demo as examiners_demo
 from submissions import demo as submissions_demo
 
 
@@ -25,4 +26,4 @@ class Command(BaseCommand):
                 "seed_demo vägrar köra när DEBUG är avstängt: "
                 "demokonton får aldrig hamna i en produktionsdatabas."
             )
-        award_demo.seed(stdout=self.stdout, extensions=[submissions_demo.seed])
+        award_demo.seed(stdout=self.stdout, extensions=[submissions_demo.seed, examiners_demo.seed])
