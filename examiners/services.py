@@ -592,9 +592,9 @@ def proposal_apply(*, cycle: AwardCycle, by) -> list[Team]:
     teams = []
     number = 1
     for proposed in result.teams:
-        while f"Lag {number}" in taken:
+        while f"Lag {number:02d}" in taken:
             number += 1
-        name = f"Lag {number}"
+        name = f"Lag {number:02d}"
         taken.add(name)
         team = Team.objects.create(
             cycle=cycle, track_id=proposed.track_id, name=name, reasons=list(proposed.reasons)
