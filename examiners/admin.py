@@ -398,7 +398,7 @@ class PoolMemberAdmin(AwardImportExportAdmin):
         if already:
             self.message_user(
                 request,
-                _("Redan %(status)s, inte ändrade: %(names)s.")
+                _("Har redan status ”%(status)s” och ändrades inte: %(names)s.")
                 % {
                     "status": str(target.label).lower(),
                     "names": ", ".join(str(member.profile) for member in already),

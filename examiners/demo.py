@@ -397,6 +397,16 @@ def seed_teams(cycle, *, slk) -> None:
             raise ValidationError([f"{team.name}: {error}" for error in errors])
         services.team_confirm(team=team, by=slk)
         Team.objects.filter(pk=team.pk).update(confirmed_at=confirmed_at)
+        # Assessment is under way: every member has opened their applications and said
+        # they have no conflict, except the last member of each team, who has not yet.
+        team_members = list(team.members.select_related("member__profile__user").order_by("-is_leader", "pk"))
+        for team_member in team_members[:-1]:
+            for assignment in team.assignments.select_related("application"):
+                services.application_open(
+                    member=team_member.member,
+                    application=assignment.application,
+                    by=team_member.member.profile.user,
+                )
 
 
 # --- Summary ----------------------------------------------------------------------------

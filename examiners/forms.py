@@ -116,7 +116,7 @@ class MemberAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = (
             PoolMember.objects.filter(cycle=cycle, status=PoolMember.Status.ACCEPTED)
-            .select_related("profile__user")
+            .select_related("cycle", "profile__user")
             .order_by("profile__user__last_name", "profile__user__first_name")
         )
 

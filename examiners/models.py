@@ -93,9 +93,14 @@ class PoolMember(models.Model):
     )
     volunteered_at = models.DateTimeField(_("intresseanmäld"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beslutad av"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("beslutad"))
 
     class Meta:
         verbose_name = _("examinator i omgången")
@@ -204,7 +209,9 @@ class TrainingSession(models.Model):
 
 
 class TrainingDay(models.Model):
-    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="days")
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="days", verbose_name=_("utbildningstillfälle")
+    )
     date = models.DateField(_("datum"))
     starts = models.TimeField(_("börjar"), default="09:00")
     ends = models.TimeField(_("slutar"), default="16:00")
@@ -225,8 +232,15 @@ class Enrolment(models.Model):
         WAITING = "waiting", _("På väntelista")
         CANCELLED = "cancelled", _("Avanmäld")
 
-    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="enrolments")
-    member = models.ForeignKey(PoolMember, on_delete=models.CASCADE, related_name="enrolments")
+    session = models.ForeignKey(
+        TrainingSession,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("utbildningstillfälle"),
+    )
+    member = models.ForeignKey(
+        PoolMember, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("examinator")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     # Waiting-list order: first come, first served.
     requested_at = models.DateTimeField(_("anmäld"), default=timezone.now)
@@ -245,10 +259,16 @@ class Enrolment(models.Model):
 
 
 class Attendance(models.Model):
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
-    day = models.ForeignKey(TrainingDay, on_delete=models.CASCADE, related_name="attendance")
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("anmälan")
+    )
+    day = models.ForeignKey(
+        TrainingDay, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("dag")
+    )
     present = models.BooleanField(_("närvarande"))
-    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerad av")
+    )
     marked_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -271,15 +291,26 @@ class Conflict(models.Model):
         EXAMINER = "examiner", _("Anmäld av examinatorn")
         SLK = "slk", _("Registrerad av SLK")
 
-    member = models.ForeignKey(PoolMember, on_delete=models.CASCADE, related_name="conflicts")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    member = models.ForeignKey(
+        PoolMember, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("examinator")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("enhet")
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("förvaltning"),
     )
     reason = models.TextField(_("skäl"))
     source = models.CharField(_("källa"), max_length=10, choices=Source.choices)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerad av")
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("registrerad"))
 
     class Meta:
         verbose_name = _("jäv")
@@ -305,8 +336,12 @@ class ApplicationOpening(models.Model):
     """The first time an examiner opened an assigned application, after answering whether
     they have a conflict with it."""
 
-    member = models.ForeignKey(PoolMember, on_delete=models.CASCADE, related_name="openings")
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        PoolMember, on_delete=models.CASCADE, related_name="openings", verbose_name=_("examinator")
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="+", verbose_name=_("bidrag")
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -334,9 +369,14 @@ class Team(models.Model):
         help_text=_("Till exempel ett jäv som anmälts efter tilldelningen."),
     )
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fastställt av"),
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("fastställt"))
 
     class Meta:
         verbose_name = _("examinatorslag")
@@ -353,8 +393,10 @@ class Team(models.Model):
 
 
 class TeamMember(models.Model):
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
-    member = models.ForeignKey(PoolMember, on_delete=models.PROTECT, related_name="teams")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members", verbose_name=_("lag"))
+    member = models.ForeignKey(
+        PoolMember, on_delete=models.PROTECT, related_name="teams", verbose_name=_("examinator")
+    )
     is_leader = models.BooleanField(_("lagledare"), default=False)
 
     class Meta:
@@ -373,8 +415,12 @@ class TeamMember(models.Model):
 class Assignment(models.Model):
     """An application given to a team. An application has at most one team."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="assignments")
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="assignment")
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("lag")
+    )
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="assignment", verbose_name=_("bidrag")
+    )
 
     class Meta:
         verbose_name = _("tilldelning")

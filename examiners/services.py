@@ -37,7 +37,8 @@ from .models import (
     TrainingSession,
 )
 
-EXAMINER_PERMS = ["submissions.view_application", "submissions.assess_application"]
+VIEW, ASSESS = "submissions.view_application", "submissions.assess_application"
+EXAMINER_PERMS = [VIEW, ASSESS]
 
 
 # --- The pool -------------------------------------------------------------------------
@@ -69,8 +70,14 @@ def pool_volunteer(*, cycle: AwardCycle, user, data: VolunteerData) -> PoolMembe
     profile.areas = sorted(set(data.areas))
     profile.save()
     member, created = PoolMember.objects.get_or_create(cycle=cycle, profile=profile)
-    if not created and member.status in (PoolMember.Status.ACCEPTED, PoolMember.Status.DECLINED):
-        raise ValidationError(_("Du är redan med i årets examinatorspool."))
+    if not created and member.status == PoolMember.Status.ACCEPTED:
+        raise ValidationError(_("Du är redan antagen till årets examinatorspool."))
+    if not created and member.status == PoolMember.Status.DECLINED:
+        raise ValidationError(
+            _(
+                "Stadsledningskontoret har redan beslutat om din intresseanmälan i år. Kontakta dem om något har ändrats."
+            )
+        )
     member.status = PoolMember.Status.VOLUNTEERED
     member.available = data.available
     member.availability_note = data.availability_note
@@ -123,6 +130,12 @@ def pool_member_settings(*, member: PoolMember, max_teams: int, by) -> PoolMembe
     require_role(by, Role.SLK)
     if max_teams < 1:
         raise ValidationError(_("En examinator måste kunna ingå i minst ett lag."))
+    placed = member.teams.count()
+    if max_teams < placed:
+        raise ValidationError(
+            _("%(name)s ingår redan i %(count)s lag. Ta bort personen ur ett lag först.")
+            % {"name": member.profile, "count": placed}
+        )
     before = member.max_teams
     member.max_teams = max_teams
     member.save(update_fields=["max_teams"])
@@ -297,6 +310,8 @@ def conflict_declare(*, member: PoolMember, target, reason: str, source: str, by
     application it touches, their access goes at once and the team is flagged for SLK."""
     if by != member.profile.user:
         require_role(by, Role.SLK)
+    # Lock the member so a confirmation running now cannot grant after this revokes.
+    member = PoolMember.objects.select_for_update().select_related("profile__user").get(pk=member.pk)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Ange skälet till jävet."))
@@ -348,6 +363,9 @@ def application_open(*, member: PoolMember, application: Application, conflict_r
     have a conflict with it. Returns True when they may go on reading it."""
     if by != member.profile.user:
         raise PermissionDenied
+    member = PoolMember.objects.select_for_update().get(pk=member.pk)
+    if not by.has_perm(ASSESS, application):
+        raise PermissionDenied(_("Bidraget är inte tilldelat ditt lag."))
     if conflict_reason.strip():
         conflict_declare(
             member=member,
@@ -358,6 +376,7 @@ def application_open(*, member: PoolMember, application: Application, conflict_r
         )
         return False
     ApplicationOpening.objects.get_or_create(member=member, application=application)
+    assign_perm(VIEW, by, application)
     return True
 
 
@@ -374,8 +393,11 @@ def team_flag_clear(*, team: Team, by) -> Team:
 
 
 def _grant(member: PoolMember, application: Application) -> None:
-    for perm in EXAMINER_PERMS:
-        assign_perm(perm, member.profile.user, application)
+    """A confirmed member may assess the application; reading it (view) waits until they
+    have answered the conflict question when first opening it (`application_open`)."""
+    assign_perm(ASSESS, member.profile.user, application)
+    if ApplicationOpening.objects.filter(member=member, application=application).exists():
+        assign_perm(VIEW, member.profile.user, application)
 
 
 def _revoke(member: PoolMember, application: Application) -> None:
@@ -384,8 +406,10 @@ def _revoke(member: PoolMember, application: Application) -> None:
 
 
 def _members_for_rules(team: Team):
+    """The team's members, locked, with what the rules read."""
     return list(
         PoolMember.objects.filter(teams__team=team)
+        .select_for_update(of=("self",))
         .select_related("cycle", "profile__user")
         .prefetch_related(
             "conflicts__unit",
@@ -465,6 +489,7 @@ def team_member_add(*, team: Team, member: PoolMember, by, leader: bool = False)
 @transaction.atomic
 def team_leader_set(*, team: Team, member: PoolMember, by) -> Team:
     require_role(by, Role.SLK)
+    team = Team.objects.select_for_update().get(pk=team.pk)
     team_member = (
         team.members.select_related("member__profile", "member__cycle").filter(member=member).first()
     )
@@ -484,6 +509,15 @@ def team_member_remove(*, team_member: TeamMember, by) -> None:
     require_role(by, Role.SLK)
     team = Team.objects.select_for_update().get(pk=team_member.team_id)
     if team.is_confirmed:
+        remaining = [m for m in _members_for_rules(team) if m.pk != team_member.member_id]
+        errors = []
+        if team_member.is_leader:
+            errors.append(_("Utse en ny lagledare innan lagledaren tas bort ur ett fastställt lag."))
+        if len(remaining) < 2:
+            errors.append(_("Ett fastställt lag behöver minst två examinatorer."))
+        if not any(m.is_experienced for m in remaining):
+            errors.append(_("Laget skulle bli utan erfaren examinator."))
+        _refuse(errors)
         for assignment in team.assignments.select_related("application"):
             _revoke(team_member.member, assignment.application)
     audit.record(
@@ -509,12 +543,16 @@ def team_assign(*, team: Team, application: Application, by) -> Assignment:
     limit = team.cycle.max_applications_per_team
     if team.assignments.count() >= limit:
         errors.append(_("Laget har redan %(limit)s bidrag, det högsta omgången tillåter.") % {"limit": limit})
-    for member in _members_for_rules(team):
+    members = _members_for_rules(team)
+    for member in members:
         errors += member.conflict_reasons(application)
+        if team.is_confirmed:
+            # Whoever gets access now must still meet the rules, not only on confirmation day.
+            errors += rules.member_errors(member)
     _refuse(errors)
     assignment = Assignment.objects.create(team=team, application=application)
     if team.is_confirmed:
-        for member in _members_for_rules(team):
+        for member in members:
             _grant(member, application)
     audit.record(actor=by, action="team.assign", target=team, changes={"application": application.code})
     return assignment
@@ -569,6 +607,7 @@ def team_confirm(*, team: Team, by) -> Team:
 def team_delete(*, team: Team, by) -> None:
     """Dissolve a team; its members lose access to its applications."""
     require_role(by, Role.SLK)
+    team = Team.objects.select_for_update().get(pk=team.pk)
     for assignment in list(team.assignments.select_related("application")):
         team_unassign(assignment=assignment, by=by)
     audit.record(actor=by, action="team.delete", target=team.cycle, changes={"team": team.name})
@@ -583,6 +622,8 @@ def proposal_apply(*, cycle: AwardCycle, by) -> list[Team]:
     """Replace the cycle's draft teams with a fresh proposal, saved as drafts with the
     reason for each choice. SLK adjusts them and confirms each team."""
     require_role(by, Role.SLK)
+    # One proposal at a time per cycle: a second click waits instead of clashing on names.
+    cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
     for team in Team.objects.filter(cycle=cycle, status=Team.Status.DRAFT):
         team_delete(team=team, by=by)
     result = queries.proposal_make(cycle)

@@ -41,7 +41,7 @@ def _cycle(year):
 def home(request):
     cycle = _current_cycle()
     member = queries.membership_for(request.user, cycle)
-    context = {"cycle": cycle, "member": member}
+    context = {"cycle": cycle, "member": member, "phase_end": cycle.phase_end(cycle.phase) if cycle else None}
     if member is not None:
         context.update(queries.examiner_page(member))
         context["training"] = member.training_status()

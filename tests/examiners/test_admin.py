@@ -359,7 +359,9 @@ def test_accept_action_leaves_accepted_rows_alone(slk_client, cycle):
 
     response = run_action(slk_client, "accept", member)
 
-    assert f"Redan antagen, inte ändrade: {member.profile}." in follow_messages(slk_client, response)
+    assert f"Har redan status ”antagen” och ändrades inte: {member.profile}." in follow_messages(
+        slk_client, response
+    )
     assert not entries_for(member).filter(action="pool.accept").exists()
 
 

@@ -38,6 +38,10 @@ def _full_team(team, cycle, slk, size=4):
     return members
 
 
+def _assessable(user):
+    return applications_for_user(user, ASSESS)
+
+
 def _messages(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -165,9 +169,45 @@ def test_confirm_grants_exactly_the_teams_applications(team, cycle, quality, slk
     assert not user.has_perm(VIEW, application)
     services.team_confirm(team=team, by=slk)
     user = type(user).objects.get(pk=user.pk)
-    assert user.has_perm(VIEW, application) and user.has_perm(ASSESS, application)
+    assert user.has_perm(ASSESS, application)
+    assert list(_assessable(user)) == [application]
+    assert not user.has_perm(ASSESS, elsewhere)
+    # Reading waits for the conflict question at first opening.
+    assert not user.has_perm(VIEW, application)
+    assert services.application_open(member=members[1], application=application, by=user)
+    user = type(user).objects.get(pk=user.pk)
     assert list(applications_for_user(user)) == [application]
     assert not user.has_perm(VIEW, elsewhere)
+
+
+def test_opening_an_application_of_another_team_is_refused(team, cycle, quality, slk, application):
+    members = _full_team(team, cycle, slk)
+    services.team_assign(team=team, application=application, by=slk)
+    services.team_confirm(team=team, by=slk)
+    elsewhere = factories.submitted_application(quality)
+    with pytest.raises(PermissionDenied):
+        services.application_open(member=members[1], application=elsewhere, by=members[1].profile.user)
+    assert not members[1].profile.user.has_perm(VIEW, elsewhere)
+
+
+def test_confirmed_team_keeps_its_leader_and_experience(team, cycle, slk, application):
+    members = _full_team(team, cycle, slk)
+    services.team_assign(team=team, application=application, by=slk)
+    services.team_confirm(team=team, by=slk)
+    with pytest.raises(ValidationError) as error:
+        services.team_member_remove(team_member=team.members.get(member=members[0]), by=slk)
+    assert "ny lagledare" in _messages(error.value)
+    assert team.members.count() == 4
+
+
+def test_max_teams_cannot_drop_below_current_placements(team, cycle, quality, slk):
+    member = factories.pool_member(cycle, max_teams=2)
+    other = services.team_create(cycle=cycle, track=quality, name="Lag B", by=slk)
+    services.team_member_add(team=team, member=member, by=slk)
+    services.team_member_add(team=other, member=member, by=slk)
+    with pytest.raises(ValidationError) as error:
+        services.pool_member_settings(member=member, max_teams=1, by=slk)
+    assert "ingår redan i 2 lag" in _messages(error.value)
 
 
 def test_removing_member_or_assignment_revokes_at_once(team, cycle, quality, slk, application):
@@ -177,9 +217,9 @@ def test_removing_member_or_assignment_revokes_at_once(team, cycle, quality, slk
     services.team_assign(team=team, application=second, by=slk)
     services.team_confirm(team=team, by=slk)
     services.team_member_remove(team_member=team.members.get(member=members[3]), by=slk)
-    assert list(applications_for_user(members[3].profile.user)) == []
+    assert list(_assessable(members[3].profile.user)) == []
     services.team_unassign(assignment=second.assignment, by=slk)
-    assert list(applications_for_user(members[2].profile.user)) == [application]
+    assert list(_assessable(members[2].profile.user)) == [application]
 
 
 def test_adding_to_confirmed_team_grants(team, cycle, slk, application):
@@ -188,7 +228,7 @@ def test_adding_to_confirmed_team_grants(team, cycle, slk, application):
     services.team_confirm(team=team, by=slk)
     late = factories.pool_member(cycle)
     services.team_member_add(team=team, member=late, by=slk)
-    assert list(applications_for_user(late.profile.user)) == [application]
+    assert list(_assessable(late.profile.user)) == [application]
 
 
 def test_conflict_declared_after_assignment_removes_access_and_flags_team(team, cycle, slk, application):
@@ -203,10 +243,10 @@ def test_conflict_declared_after_assignment_removes_access_and_flags_team(team, 
         source="examiner",
         by=user,
     )
-    assert list(applications_for_user(user)) == []
+    assert list(_assessable(user)) == []
     team.refresh_from_db()
     assert application.code in team.flag
-    assert list(applications_for_user(members[1].profile.user)) == [application]
+    assert list(_assessable(members[1].profile.user)) == [application]
 
 
 def test_first_opening_with_conflict_keeps_application_closed(team, cycle, slk, application):
@@ -217,7 +257,7 @@ def test_first_opening_with_conflict_keeps_application_closed(team, cycle, slk, 
     assert not services.application_open(
         member=members[1], application=application, conflict_reason="Jag känner chefen", by=user
     )
-    assert list(applications_for_user(user)) == []
+    assert list(_assessable(user)) == []
     assert services.application_open(member=members[0], application=application, by=members[0].profile.user)
 
 

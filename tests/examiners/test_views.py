@@ -324,3 +324,19 @@ def test_nav_shows_examiner_links_by_role(client, world, slk):
     assert reverse("examiners:home") in client.get(reverse("home")).content.decode()
     client.force_login(slk)
     assert reverse("examiners:pool_current") in client.get(reverse("home")).content.decode()
+
+
+def test_reading_directly_without_the_conflict_question_is_404(client, world):
+    member = world["members"][3]
+    client.force_login(member.profile.user)
+    detail = reverse("submissions:application_detail", args=[world["application"].pk])
+    assert client.get(detail).status_code == 404
+    client.post(reverse("examiners:application_open", args=[world["application"].pk]), {"has_conflict": "0"})
+    assert client.get(detail).status_code == 200
+
+
+def test_home_shows_the_current_phase_deadline(client, world):
+    client.force_login(world["members"][1].profile.user)
+    cycle = world["cycle"]
+    end = cycle.phase_end(cycle.phase)
+    assert f'datetime="{end:%Y-%m-%d}"' in client.get(reverse("examiners:home")).content.decode()
