@@ -166,6 +166,12 @@ class ExaminerProfileAdmin(admin.ModelAdmin):
     """People are added to the pool through the volunteer form or the pool import."""
 
     form = ExaminerProfileForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A new organisation or workplace may create a conflict with a team's application.
+        services.recheck_members(obj.memberships.values_list("pk", flat=True), by=request.user)
+
     list_display = (
         "__str__",
         "email",

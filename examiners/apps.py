@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class ExaminersConfig(AppConfig):
     name = "examiners"
     verbose_name = _("Examinatorer")
+
+    def ready(self):
+        from submissions.signals import application_status_changed
+
+        from . import services
+
+        def on_status_changed(sender, **kwargs):
+            services.application_status_changed(**kwargs)
+
+        application_status_changed.connect(
+            on_status_changed, dispatch_uid="examiners.application_status_changed"
+        )

@@ -17,9 +17,15 @@ def _enrolments():
 
 def pool_members(cycle: AwardCycle):
     """Everyone in the cycle's pool, loaded for training status, conflicts and rules."""
+    return pool_members_for_rules().filter(cycle=cycle)
+
+
+def pool_members_for_rules():
+    """Pool members with everything the rules read, in a fixed number of queries."""
     return (
-        PoolMember.objects.filter(cycle=cycle)
-        .select_related("cycle", "profile__user", "profile__organisation", "profile__employer_unit")
+        PoolMember.objects.select_related(
+            "cycle", "profile__user", "profile__organisation", "profile__employer_unit"
+        )
         .prefetch_related(
             "conflicts__unit",
             "conflicts__organisation",

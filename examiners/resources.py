@@ -391,6 +391,7 @@ class PoolMemberResource(AwardResource):
         profile.save()
         instance.profile = profile
         instance.save()
+        services.recheck_members(profile.memberships.values_list("pk", flat=True), by=by)
         audit.record(
             actor=by,
             action="pool.import",

@@ -182,6 +182,8 @@ def session_save(
             TrainingDay.objects.create(session=session, date=date)
     if session.enrolments.filter(status=Enrolment.Status.ENROLLED).count() < session.capacity:
         _promote_waiting(session)
+    if not is_new:
+        recheck_members(session.enrolments.values_list("member_id", flat=True), by=by)
     audit.record(
         actor=by,
         action="training.create" if is_new else "training.change",
@@ -269,6 +271,7 @@ def enrolment_cancel(*, enrolment: Enrolment, by) -> list[Enrolment]:
     audit.record(
         actor=by, action="training.cancel", target=enrolment, changes={"status": [was, enrolment.status]}
     )
+    recheck_members([enrolment.member_id], by=by)
     return _promote_waiting(session) if was == Enrolment.Status.ENROLLED else []
 
 
@@ -294,6 +297,7 @@ def attendance_mark(*, day: TrainingDay, present_member_ids, by) -> int:
         target=day.session,
         changes={"day": day.date.isoformat(), "present": len(present_member_ids)},
     )
+    recheck_members([e.member_id for e in enrolments], by=by)
     return len(present_member_ids)
 
 
@@ -301,7 +305,9 @@ def attendance_mark(*, day: TrainingDay, present_member_ids, by) -> int:
 
 
 def _team_applications(member: PoolMember):
-    return Application.objects.filter(assignment__team__members__member=member).select_related("unit")
+    return Application.objects.filter(assignment__team__members__member=member).select_related(
+        "unit", "assignment__team"
+    )
 
 
 @transaction.atomic
@@ -387,6 +393,65 @@ def team_flag_clear(*, team: Team, by) -> Team:
     team.flag = ""
     team.save(update_fields=["flag"])
     return team
+
+
+def _flag(team: Team, note: str, *, by) -> None:
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    if note in team.flag:
+        return
+    team.flag = f"{team.flag}\n{note}".strip()
+    team.save(update_fields=["flag"])
+    audit.record(actor=by, action="team.flag", target=team, reason=note)
+
+
+def application_status_changed(*, application: Application, by, status_before, **kwargs) -> None:
+    """A withdrawn application leaves its team (access goes with it); a reopened one stays
+    but the team is told. Connected to submissions' signal in ExaminersConfig.ready."""
+    assignment = Assignment.objects.select_related("team").filter(application=application).first()
+    if assignment is None:
+        return
+    team = assignment.team
+    if application.status == Application.Status.WITHDRAWN:
+        for team_member in team.members.select_related("member__profile__user"):
+            _revoke(team_member.member, application)
+        assignment.delete()
+        note = _("%(code)s har återtagits av enheten och är borttaget från laget.") % {
+            "code": application.code
+        }
+    else:
+        note = _("%(code)s har öppnats igen för enheten; läs det på nytt när det lämnats in.") % {
+            "code": application.code
+        }
+    _flag(team, note, by=by)
+
+
+def recheck_members(member_ids, *, by) -> None:
+    """After a change that may break the rules for people already in confirmed teams
+    (training, profile): a new conflict takes their access at once; a lost
+    qualification flags the team for SLK to decide."""
+    members = (
+        queries.pool_members_for_rules()
+        .filter(pk__in=list(member_ids), teams__team__status=Team.Status.CONFIRMED)
+        .distinct()
+    )
+    for member in members:
+        problems = rules.member_errors(member)
+        for application in _team_applications(member):
+            team = application.assignment.team
+            if team.status != Team.Status.CONFIRMED:
+                continue
+            conflicts = member.conflict_reasons(application)
+            if conflicts:
+                _revoke(member, application)
+                _flag(
+                    team,
+                    " ".join(conflicts)
+                    + " "
+                    + _("Åtkomsten till %(code)s är borttagen.") % {"code": application.code},
+                    by=by,
+                )
+            for problem in problems:
+                _flag(team, problem, by=by)
 
 
 # --- Teams and assignment -------------------------------------------------------------

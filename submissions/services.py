@@ -21,7 +21,7 @@ from award import audit
 from award.models import AwardCycle, Phase, Track, Unit, today
 from award.notify import mail_after_commit
 from award.roles import Role, has_role, require_role
-from submissions import eligibility
+from submissions import eligibility, signals
 from submissions.models import Answer, AnswerRevision, Application, Attachment
 
 UNIT_PERMS = ["submissions.view_application", "submissions.change_application"]
@@ -427,6 +427,9 @@ def application_reopen(
     application.status = Application.Status.DRAFT
     application.save(update_fields=["status", "updated_at"])
     audit.record(actor=by, action="application.reopen", target=application, reason=reason)
+    signals.application_status_changed.send(
+        sender=Application, application=application, by=by, status_before=Application.Status.SUBMITTED
+    )
     return application
 
 
@@ -455,6 +458,9 @@ def application_withdraw(*, application: Application, reason: str, by) -> Applic
         target=application,
         changes={"status": [old, "withdrawn"]},
         reason=reason,
+    )
+    signals.application_status_changed.send(
+        sender=Application, application=application, by=by, status_before=old
     )
     return application
 

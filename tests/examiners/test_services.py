@@ -285,3 +285,64 @@ def test_proposal_is_saved_as_drafts_and_never_breaks_a_hard_rule(cycle, quality
         assert errors == []
         assert team.reasons
     services.team_confirm(team=teams[0], by=slk)
+
+
+def _confirmed(team, cycle, slk, application):
+    members = _full_team(team, cycle, slk)
+    services.team_assign(team=team, application=application, by=slk)
+    services.team_confirm(team=team, by=slk)
+    return members
+
+
+def test_withdrawn_application_leaves_its_team_and_access_goes(team, cycle, slk, application, unit_contact):
+    from submissions import services as submission_services
+
+    application.unit.contacts.add(unit_contact)
+    members = _confirmed(team, cycle, slk, application)
+    submission_services.application_withdraw(
+        application=application, reason="Vi hinner inte", by=unit_contact
+    )
+    assert not team.assignments.exists()
+    assert list(_assessable(members[1].profile.user)) == []
+    team.refresh_from_db()
+    assert "har återtagits" in team.flag
+
+
+def test_reopened_application_flags_the_team(team, cycle, slk, application):
+    from submissions import services as submission_services
+
+    _confirmed(team, cycle, slk, application)
+    submission_services.application_reopen(application=application, reason="Fel bilaga", by=slk)
+    team.refresh_from_db()
+    assert "öppnats igen" in team.flag
+    assert team.assignments.exists()
+
+
+def test_attendance_corrected_to_absent_flags_the_team(team, cycle, slk, application):
+    from examiners.models import Enrolment
+
+    members = [factories.pool_member(cycle, led=True)] + [
+        factories.pool_member(cycle, experienced=False) for _ in range(3)
+    ]
+    for i, member in enumerate(members):
+        services.team_member_add(team=team, member=member, leader=i == 0, by=slk)
+    services.team_assign(team=team, application=application, by=slk)
+    services.team_confirm(team=team, by=slk)
+    enrolment = Enrolment.objects.filter(member=members[1]).get()
+    day = enrolment.session.days.get()
+    present = [e.member_id for e in day.session.enrolments.all() if e.member_id != members[1].pk]
+    services.attendance_mark(day=day, present_member_ids=present, by=slk)
+    team.refresh_from_db()
+    assert "inte kvalificerad" in team.flag
+    assert str(members[1].profile) in team.flag
+
+
+def test_profile_moved_into_the_units_organisation_loses_access(team, cycle, slk, application):
+    members = _confirmed(team, cycle, slk, application)
+    profile = members[2].profile
+    profile.organisation = application.unit.organisation
+    profile.save()
+    services.recheck_members([members[2].pk], by=slk)
+    assert list(_assessable(profile.user)) == []
+    team.refresh_from_db()
+    assert "samma förvaltning" in team.flag
