@@ -249,6 +249,20 @@ class AwardResource(resources.ModelResource):
         while len(dataset) and all(v is None or str(v).strip() == "" for v in dataset[-1]):
             del dataset[-1]
         super().before_import(dataset, **kwargs)
+        # django-import-export's own message for this is English (it formats the text
+        # before translating it), so the key columns are checked here first.
+        missing = [
+            self.fields[name].column_name
+            for name in self.get_import_id_fields()
+            if self.fields[name].column_name not in dataset.headers
+        ]
+        if missing:
+            raise ValueError(
+                _(
+                    "Filen saknar kolumnerna %(columns)s, som behövs för att känna igen raderna. Den första raden ska vara rubrikraden."
+                )
+                % {"columns": ", ".join(f"”{column}”" for column in missing)}
+            )
 
     def get_instance(self, instance_loader, row):
         try:

@@ -278,20 +278,6 @@ class PoolMemberResource(AwardResource):
     def before_import(self, dataset, **kwargs):
         self.importing_user = kwargs.get("user")
         super().before_import(dataset, **kwargs)
-        # django-import-export's own message for this is English (it formats the text
-        # before translating it), so the key columns are checked here first.
-        missing = [
-            self.fields[name].column_name
-            for name in self.get_import_id_fields()
-            if self.fields[name].column_name not in dataset.headers
-        ]
-        if missing:
-            raise ValueError(
-                _(
-                    "Filen saknar kolumnerna %(columns)s, som behövs för att känna igen raderna. Den första raden ska vara rubrikraden."
-                )
-                % {"columns": ", ".join(f"”{column}”" for column in missing)}
-            )
 
     def init_instance(self, row=None):
         """A new pool row, for an existing user and profile when there are ones."""

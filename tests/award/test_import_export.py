@@ -191,7 +191,7 @@ def test_unit_import_refuses_a_file_without_the_code_column(district):
     result = UnitResource().import_data(dataset(headers, [unit_row("ENH1")[1:]]))
 
     assert result.has_errors()
-    assert "code" in str(result.base_errors[0].error)
+    assert "Filen saknar kolumnerna ”code”" in str(result.base_errors[0].error)
     assert Unit.objects.count() == 0
 
 
