@@ -18,5 +18,6 @@ urlpatterns = [
     path("omgang/", include("award.urls")),
     path("bidrag/", include("submissions.urls")),
     path("examinator/", include("examiners.urls")),
+    path("bedomning/", include("scoring.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,106 @@
+"""Read side of scoring: what each page shows, in a fixed number of queries."""
+
+import statistics
+
+from django.db.models import Prefetch
+
+from award.models import Criterion
+from submissions.models import Application
+
+from . import totals
+from .models import Assessment, AssessmentItem, Consensus, ConsensusItem
+
+
+def _submitted_items(application: Application):
+    return (
+        AssessmentItem.objects.filter(
+            assessment__application=application, assessment__status=Assessment.Status.SUBMITTED
+        )
+        .select_related("assessment__member__profile__user", "criterion")
+        .order_by("criterion__number", "assessment__member__profile__user__last_name")
+    )
+
+
+def individual_spreads(application: Application) -> dict[int, int | None]:
+    """criterion id -> spread (max − min) of the submitted individual scores."""
+    scores: dict[int, list[int]] = {}
+    for item in _submitted_items(application):
+        scores.setdefault(item.criterion_id, []).append(item.score)
+    return {criterion_id: totals.spread(values) for criterion_id, values in scores.items()}
+
+
+def criterion_rows(application: Application, *, include_drafts=False) -> list[dict]:
+    """Per criterion: the criterion, every submitted individual item, and mean, median,
+    spread and the flag. Three queries whatever the team's size or the criteria's number."""
+    criteria = list(Criterion.objects.filter(track_id=application.track_id).order_by("number"))
+    items = list(_submitted_items(application))
+    threshold = application.track.cycle.discussion_threshold
+    rows = []
+    for criterion in criteria:
+        own = [i for i in items if i.criterion_id == criterion.pk]
+        scores = [i.score for i in own if i.score is not None]
+        spread = totals.spread(scores)
+        rows.append(
+            {
+                "criterion": criterion,
+                "items": own,
+                "mean": round(statistics.mean(scores), 1) if scores else None,
+                "median": statistics.median(scores) if scores else None,
+                "spread": spread,
+                "flagged": spread is not None and spread >= threshold,
+                "strengths": [(text, i.assessment.member.profile) for i in own for text in i.strengths],
+                "improvements": [(text, i.assessment.member.profile) for i in own for text in i.improvements],
+            }
+        )
+    return rows
+
+
+def consensus_with_items(application: Application) -> Consensus | None:
+    return (
+        Consensus.objects.filter(application=application)
+        .select_related("team", "started_by", "finalised_by")
+        .prefetch_related(Prefetch("items", queryset=ConsensusItem.objects.select_related("criterion")))
+        .first()
+    )
+
+
+def consensus_totals(consensus: Consensus | None) -> dict:
+    """The weighted totals before and after the site visit."""
+    if consensus is None:
+        return {"before": None, "after": None}
+    items = list(consensus.items.all())
+    before = totals.weighted_total((i.criterion.weight, i.score) for i in items)
+    after = totals.weighted_total((i.criterion.weight, i.final_score) for i in items)
+    return {"before": before, "after": after if any(i.visit_score is not None for i in items) else None}
+
+
+def score_history(application: Application):
+    """Every recorded change to the application's scores and texts, oldest first."""
+    from award.audit import entries_for
+
+    return entries_for(application).filter(action__startswith="scoring.").order_by("at", "pk")
+
+
+def hours_summary(cycle) -> dict:
+    """Hours recorded per examiner, per team and per application, summed in the database."""
+    from django.db.models import Sum
+
+    base = Assessment.objects.filter(application__track__cycle=cycle, hours__isnull=False)
+    return {
+        "examiners": list(
+            base.values("member__profile__user__first_name", "member__profile__user__last_name", "member_id")
+            .annotate(total=Sum("hours"))
+            .order_by("member__profile__user__last_name")
+        ),
+        "teams": list(
+            base.values("application__assignment__team__name")
+            .annotate(total=Sum("hours"))
+            .order_by("application__assignment__team__name")
+        ),
+        "applications": list(
+            base.values("application__code", "application__unit__name")
+            .annotate(total=Sum("hours"))
+            .order_by("application__code")
+        ),
+        "total": base.aggregate(total=Sum("hours"))["total"],
+    }

@@ -1,0 +1,699 @@
+"""Every change to scores, consensus, site visits and feedback reports.
+
+Who may do what is decided here, whatever calls: an examiner of the application's
+confirmed team (holding the assess permission) assesses; the team leader runs the
+consensus and edits the report; SLK may step in everywhere with a recorded reason. Every
+change records old and new values in the audit trail with the application as target.
+Texts that many people edit carry a version: saving from an old version is refused with
+`StaleEdit`, and nothing is overwritten.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from award import audit
+from award.models import today
+from award.roles import Role, has_role, require_role
+from examiners.models import PoolMember, TeamMember
+from submissions.models import Application
+
+from .models import (
+    Assessment,
+    AssessmentItem,
+    Consensus,
+    ConsensusItem,
+    FeedbackItem,
+    FeedbackReport,
+    SiteVisit,
+)
+
+ASSESS = "submissions.assess_application"
+
+
+class StaleEdit(ValidationError):
+    """Someone saved since this form was loaded. `current` is the row as it is now."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            _(
+                "Någon annan har sparat här sedan du öppnade sidan. Dina ändringar är inte sparade; "
+                "jämför med den nya versionen nedan och spara igen."
+            )
+        )
+
+
+def _record(*, by, action: str, application: Application, changes: dict, reason: str = "") -> None:
+    audit.record(actor=by, action=action, target=application, changes=changes, reason=reason)
+
+
+def _lines(items) -> list[str]:
+    """A list of texts from a textarea (one per line) or a list; blank lines dropped."""
+    if isinstance(items, str):
+        items = items.splitlines()
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _criteria(application: Application):
+    return list(application.track.criteria.order_by("number"))
+
+
+# --- Who is who -------------------------------------------------------------------------
+
+
+def team_member_for(user, application: Application) -> TeamMember | None:
+    """The user's place in the application's confirmed team, if they still have access."""
+    if not user.is_authenticated or not user.has_perm(ASSESS, application):
+        return None
+    return (
+        TeamMember.objects.select_related("member__profile__user", "member__cycle", "team")
+        .filter(
+            member__profile__user=user,
+            team__status="confirmed",
+            team__assignments__application=application,
+        )
+        .first()
+    )
+
+
+def _require_examiner(user, application) -> PoolMember:
+    team_member = team_member_for(user, application)
+    if team_member is None:
+        raise PermissionDenied(_("Bidraget är inte tilldelat dig."))
+    return team_member.member
+
+
+def _require_leader_or_slk(user, application) -> None:
+    if has_role(user, Role.SLK):
+        return
+    team_member = team_member_for(user, application)
+    if team_member is None or not team_member.is_leader:
+        raise PermissionDenied(_("Bara lagledaren eller stadsledningskontoret kan göra detta."))
+
+
+def _consensus_started(application) -> bool:
+    return Consensus.objects.filter(application=application).exists()
+
+
+def _check_score(application, score) -> None:
+    if score is None:
+        return
+    scale = application.track.cycle.scale
+    if not scale.is_valid_score(score):
+        raise ValidationError(
+            _("Poängen %(score)s finns inte på skalan; välj ett värde mellan 0 och 100 i steg om %(step)s.")
+            % {"score": score, "step": scale.step}
+        )
+
+
+# --- Individual assessment -----------------------------------------------------------------
+
+
+def assessment_for(*, application: Application, by) -> Assessment:
+    """The examiner's own assessment, created with an empty row per criterion on first use."""
+    member = _require_examiner(by, application)
+    assessment, created = Assessment.objects.get_or_create(application=application, member=member)
+    if created:
+        AssessmentItem.objects.bulk_create(
+            AssessmentItem(assessment=assessment, criterion=criterion) for criterion in _criteria(application)
+        )
+    return assessment
+
+
+@dataclass
+class ItemData:
+    score: int | None
+    strengths: list[str] | str
+    improvements: list[str] | str
+    notes: str = ""
+
+
+@transaction.atomic
+def assessment_item_save(*, item: AssessmentItem, data: ItemData, base_version: int, by) -> AssessmentItem:
+    """Save one criterion of the examiner's own draft (autosave and explicit save)."""
+    item = (
+        AssessmentItem.objects.select_for_update()
+        .select_related("assessment__application__track__cycle__scale", "criterion")
+        .get(pk=item.pk)
+    )
+    assessment = item.assessment
+    application = assessment.application
+    if _require_examiner(by, application).pk != assessment.member_id:
+        raise PermissionDenied(_("Du kan bara ändra din egen bedömning."))
+    if assessment.is_submitted:
+        raise ValidationError(_("Bedömningen är inlämnad. Öppna den igen för att ändra."))
+    if _consensus_started(application):
+        raise ValidationError(_("Konsensus har startat; de individuella bedömningarna är låsta."))
+    if item.version != base_version:
+        raise StaleEdit(item)
+    _check_score(application, data.score)
+    before = {"score": item.score, "strengths": item.strengths, "improvements": item.improvements}
+    notes_before = item.notes
+    item.score = data.score
+    item.strengths = _lines(data.strengths)
+    item.improvements = _lines(data.improvements)
+    item.notes = data.notes.strip()
+    after = {"score": item.score, "strengths": item.strengths, "improvements": item.improvements}
+    if after == before and item.notes == notes_before:
+        return item
+    item.version += 1
+    item.save()
+    changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changed:
+        _record(
+            by=by,
+            action="scoring.individual",
+            application=application,
+            changes={
+                "stage": "individual",
+                "examiner": str(assessment.member.profile),
+                "criterion": item.criterion.number,
+                **changed,
+            },
+        )
+    return item
+
+
+def assessment_missing(assessment: Assessment, items=None) -> list[str]:
+    """What stops the examiner from submitting, per criterion."""
+    missing = []
+    for item in items if items is not None else assessment.items.select_related("criterion"):
+        if item.score is None:
+            missing.append(_("Kriterium %(n)s saknar poäng.") % {"n": item.criterion.number})
+        if not item.strengths and not item.improvements:
+            missing.append(
+                _("Kriterium %(n)s behöver minst en styrka eller ett förbättringsområde.")
+                % {"n": item.criterion.number}
+            )
+    return missing
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, by) -> Assessment:
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("application", "member__profile")
+        .get(pk=assessment.pk)
+    )
+    if _require_examiner(by, assessment.application).pk != assessment.member_id:
+        raise PermissionDenied(_("Du kan bara lämna in din egen bedömning."))
+    if assessment.is_submitted:
+        raise ValidationError(_("Bedömningen är redan inlämnad."))
+    if _consensus_started(assessment.application):
+        raise ValidationError(_("Konsensus har startat; de individuella bedömningarna är låsta."))
+    missing = assessment_missing(assessment)
+    if missing:
+        raise ValidationError(missing)
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    _record(
+        by=by,
+        action="scoring.individual_submit",
+        application=assessment.application,
+        changes={
+            "stage": "individual",
+            "examiner": str(assessment.member.profile),
+            "status": ["draft", "submitted"],
+        },
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment, by) -> Assessment:
+    """An examiner reopens their own submitted assessment, until consensus starts."""
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("application", "member__profile")
+        .get(pk=assessment.pk)
+    )
+    if _require_examiner(by, assessment.application).pk != assessment.member_id:
+        raise PermissionDenied(_("Du kan bara öppna din egen bedömning."))
+    if _consensus_started(assessment.application):
+        raise ValidationError(_("Konsensus har startat; bedömningen kan inte öppnas igen."))
+    if not assessment.is_submitted:
+        raise ValidationError(_("Bedömningen är inte inlämnad."))
+    assessment.status = Assessment.Status.DRAFT
+    assessment.submitted_at = None
+    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    _record(
+        by=by,
+        action="scoring.individual_reopen",
+        application=assessment.application,
+        changes={
+            "stage": "individual",
+            "examiner": str(assessment.member.profile),
+            "status": ["submitted", "draft"],
+        },
+    )
+    return assessment
+
+
+@transaction.atomic
+def hours_record(*, assessment: Assessment, hours, by) -> Assessment:
+    """The examiner records the time spent on the application (SLK may correct it)."""
+    if (
+        not has_role(by, Role.SLK)
+        and _require_examiner(by, assessment.application).pk != assessment.member_id
+    ):
+        raise PermissionDenied(_("Du kan bara ange din egen tid."))
+    if hours is not None and not 0 <= hours <= 200:
+        raise ValidationError(_("Ange antalet timmar som ett tal mellan 0 och 200."))
+    before = assessment.hours
+    assessment.hours = hours
+    assessment.save(update_fields=["hours", "updated_at"])
+    _record(
+        by=by,
+        action="scoring.hours",
+        application=assessment.application,
+        changes={
+            "examiner": str(assessment.member.profile),
+            "hours": [str(before) if before is not None else None, str(hours) if hours is not None else None],
+        },
+    )
+    return assessment
+
+
+def may_see_team_assessments(user, application: Application) -> bool:
+    """Independence: teammates' scores and comments stay hidden from an examiner until
+    their own assessment is submitted (or the consensus has started)."""
+    if has_role(user, Role.SLK):
+        return True
+    member = team_member_for(user, application)
+    if member is None:
+        return False
+    if _consensus_started(application):
+        return True
+    return Assessment.objects.filter(
+        application=application, member=member.member, status=Assessment.Status.SUBMITTED
+    ).exists()
+
+
+# --- Consensus -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consensus_start(*, application: Application, by, override_reason: str = "") -> Consensus:
+    """The team leader starts the consensus once every member with access has submitted;
+    SLK may start it earlier with a reason. Starting freezes the individual assessments."""
+    application = (
+        Application.objects.select_for_update().select_related("track__cycle").get(pk=application.pk)
+    )
+    _require_leader_or_slk(by, application)
+    if _consensus_started(application):
+        raise ValidationError(_("Konsensus har redan startat."))
+    assignment = getattr(application, "assignment", None)
+    if assignment is None or assignment.team.status != "confirmed":
+        raise ValidationError(_("Bidraget har inget fastställt lag."))
+    team = assignment.team
+    members = [tm.member for tm in team.members.select_related("member__profile__user")]
+    with_access = [m for m in members if m.profile.user.has_perm(ASSESS, application)]
+    submitted = set(
+        Assessment.objects.filter(application=application, status=Assessment.Status.SUBMITTED).values_list(
+            "member_id", flat=True
+        )
+    )
+    waiting = [m for m in with_access if m.pk not in submitted]
+    override_reason = override_reason.strip()
+    if waiting:
+        if not has_role(by, Role.SLK):
+            raise ValidationError(
+                _("Alla har inte lämnat in sin bedömning: %(names)s.")
+                % {"names": ", ".join(str(m.profile) for m in waiting)}
+            )
+        if not override_reason:
+            raise ValidationError(_("Ange skälet till att konsensus startar innan alla har lämnat in."))
+    if not submitted:
+        raise ValidationError(_("Ingen i laget har lämnat in en bedömning ännu."))
+    consensus = Consensus.objects.create(
+        application=application, team=team, started_by=by, override_reason=override_reason if waiting else ""
+    )
+    ConsensusItem.objects.bulk_create(
+        ConsensusItem(consensus=consensus, criterion=c) for c in _criteria(application)
+    )
+    _record(
+        by=by,
+        action="scoring.consensus_start",
+        application=application,
+        changes={"stage": "consensus", "waiting": [str(m.profile) for m in waiting]},
+        reason=override_reason,
+    )
+    return consensus
+
+
+def flagged(spread_value: int | None, threshold: int) -> bool:
+    return spread_value is not None and spread_value >= threshold
+
+
+@transaction.atomic
+def consensus_item_save(
+    *, item: ConsensusItem, data: ItemData, discussion_note: str, base_version: int, by
+) -> ConsensusItem:
+    item = (
+        ConsensusItem.objects.select_for_update()
+        .select_related("consensus__application__track__cycle__scale", "criterion")
+        .get(pk=item.pk)
+    )
+    application = item.consensus.application
+    _require_leader_or_slk(by, application)
+    if item.consensus.is_final:
+        raise ValidationError(_("Konsensus är fastställd och kan inte ändras."))
+    if item.version != base_version:
+        raise StaleEdit(item)
+    _check_score(application, data.score)
+    before = {
+        "score": item.score,
+        "strengths": item.strengths,
+        "improvements": item.improvements,
+        "discussion_note": item.discussion_note,
+    }
+    item.score = data.score
+    item.strengths = _lines(data.strengths)
+    item.improvements = _lines(data.improvements)
+    item.discussion_note = discussion_note.strip()
+    after = {
+        "score": item.score,
+        "strengths": item.strengths,
+        "improvements": item.improvements,
+        "discussion_note": item.discussion_note,
+    }
+    if before == after:
+        return item
+    item.version += 1
+    item.updated_by = by
+    item.save()
+    _record(
+        by=by,
+        action="scoring.consensus",
+        application=application,
+        changes={
+            "stage": "consensus",
+            "criterion": item.criterion.number,
+            **{k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        },
+    )
+    return item
+
+
+def consensus_missing(consensus: Consensus, spreads: dict[int, int | None]) -> list[str]:
+    """What stops the consensus from being finalised. `spreads` maps criterion id to the
+    spread of the individual scores."""
+    threshold = consensus.application.track.cycle.discussion_threshold
+    missing = []
+    for item in consensus.items.select_related("criterion"):
+        n = item.criterion.number
+        if item.score is None:
+            missing.append(_("Kriterium %(n)s saknar konsensuspoäng.") % {"n": n})
+        if not item.strengths and not item.improvements:
+            missing.append(
+                _("Kriterium %(n)s behöver minst en styrka eller ett förbättringsområde.") % {"n": n}
+            )
+        if flagged(spreads.get(item.criterion_id), threshold) and not item.discussion_note:
+            missing.append(
+                _(
+                    "Kriterium %(n)s har en spridning på %(spread)s procentenheter: skriv vad diskussionen kom fram till."
+                )
+                % {"n": n, "spread": spreads[item.criterion_id]}
+            )
+    return missing
+
+
+@transaction.atomic
+def consensus_finalise(*, consensus: Consensus, by) -> Consensus:
+    from .queries import individual_spreads
+
+    consensus = (
+        Consensus.objects.select_for_update().select_related("application__track__cycle").get(pk=consensus.pk)
+    )
+    _require_leader_or_slk(by, consensus.application)
+    if consensus.is_final:
+        raise ValidationError(_("Konsensus är redan fastställd."))
+    missing = consensus_missing(consensus, individual_spreads(consensus.application))
+    if missing:
+        raise ValidationError(missing)
+    consensus.status = Consensus.Status.FINAL
+    consensus.finalised_by = by
+    consensus.finalised_at = timezone.now()
+    consensus.save()
+    _record(
+        by=by,
+        action="scoring.consensus_final",
+        application=consensus.application,
+        changes={"stage": "consensus", "status": ["open", "final"]},
+    )
+    report_draft(application=consensus.application, by=by)
+    return consensus
+
+
+# --- Site visit ----------------------------------------------------------------------------
+
+
+def _draft_questions(application) -> str:
+    consensus = getattr(application, "consensus", None)
+    if consensus is None:
+        return ""
+    lines = []
+    for item in consensus.items.select_related("criterion"):
+        for text in item.strengths[:1]:
+            lines.append(
+                _("Kriterium %(n)s, verifiera styrkan: %(text)s") % {"n": item.criterion.number, "text": text}
+            )
+        for text in item.improvements[:1]:
+            lines.append(
+                _("Kriterium %(n)s, fråga om: %(text)s") % {"n": item.criterion.number, "text": text}
+            )
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def site_visit_select(*, application: Application, by) -> SiteVisit:
+    """Select an application for a site visit (the committee's choice; SLK records it).
+    The questions to verify are drafted from the consensus."""
+    if not has_role(by, Role.SLK, Role.COMMITTEE):
+        raise PermissionDenied(_("Bara domarkommittén eller stadsledningskontoret väljer platsbesök."))
+    consensus = getattr(application, "consensus", None)
+    if consensus is None or not consensus.is_final:
+        raise ValidationError(_("Bidraget har ingen fastställd konsensus ännu."))
+    visit, created = SiteVisit.objects.get_or_create(
+        application=application, defaults={"selected_by": by, "questions": _draft_questions(application)}
+    )
+    if not created:
+        raise ValidationError(_("Bidraget är redan utvalt för platsbesök."))
+    _record(
+        by=by, action="scoring.site_visit_select", application=application, changes={"stage": "site_visit"}
+    )
+    return visit
+
+
+@dataclass
+class VisitData:
+    visit_date: object
+    participants: str
+    questions: str
+    findings: str
+    done: bool = False
+
+
+@transaction.atomic
+def site_visit_save(*, visit: SiteVisit, data: VisitData, base_version: int, by) -> SiteVisit:
+    visit = SiteVisit.objects.select_for_update().select_related("application").get(pk=visit.pk)
+    if not has_role(by, Role.SLK):
+        _require_examiner(by, visit.application)
+    if visit.version != base_version:
+        raise StaleEdit(visit)
+    if data.done and not (data.visit_date and data.findings.strip()):
+        raise ValidationError(_("Ange datum och iakttagelser innan besöket markeras som genomfört."))
+    before = {
+        "visit_date": str(visit.visit_date or ""),
+        "participants": visit.participants,
+        "questions": visit.questions,
+        "findings": visit.findings,
+        "status": visit.status,
+    }
+    visit.visit_date = data.visit_date
+    visit.participants = data.participants.strip()
+    visit.questions = data.questions.strip()
+    visit.findings = data.findings.strip()
+    visit.status = SiteVisit.Status.DONE if data.done else visit.status
+    after = {
+        "visit_date": str(visit.visit_date or ""),
+        "participants": visit.participants,
+        "questions": visit.questions,
+        "findings": visit.findings,
+        "status": visit.status,
+    }
+    if before == after:
+        return visit
+    visit.version += 1
+    visit.save()
+    _record(
+        by=by,
+        action="scoring.site_visit",
+        application=visit.application,
+        changes={"stage": "site_visit", **{k: [before[k], after[k]] for k in after if before[k] != after[k]}},
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_score_revise(
+    *, item: ConsensusItem, score: int | None, reason: str, base_version: int, by
+) -> ConsensusItem:
+    """After the visit the team revises a consensus score with a reason; the score
+    before the visit is kept."""
+    item = (
+        ConsensusItem.objects.select_for_update()
+        .select_related("consensus__application__track__cycle__scale", "criterion")
+        .get(pk=item.pk)
+    )
+    application = item.consensus.application
+    _require_leader_or_slk(by, application)
+    visit = getattr(application, "site_visit", None)
+    if visit is None or visit.status != SiteVisit.Status.DONE:
+        raise ValidationError(_("Poängen kan ändras först när platsbesöket är genomfört."))
+    if item.version != base_version:
+        raise StaleEdit(item)
+    _check_score(application, score)
+    if score is not None and not reason.strip():
+        raise ValidationError(_("Ange skälet till att poängen ändras efter platsbesöket."))
+    before = [item.visit_score, item.visit_reason]
+    item.visit_score = score
+    item.visit_reason = reason.strip() if score is not None else ""
+    item.version += 1
+    item.updated_by = by
+    item.save()
+    _record(
+        by=by,
+        action="scoring.visit_score",
+        application=application,
+        changes={
+            "stage": "site_visit",
+            "criterion": item.criterion.number,
+            "score_before_visit": item.score,
+            "visit_score": [before[0], item.visit_score],
+        },
+        reason=item.visit_reason,
+    )
+    report = getattr(application, "feedback_report", None)
+    if report is not None and not report.is_approved:
+        FeedbackItem.objects.filter(report=report, criterion=item.criterion).update(
+            score=item.final_score, band=_band(application, item.criterion, item.final_score)
+        )
+    return item
+
+
+# --- Feedback report -----------------------------------------------------------------------
+
+
+def _band(application, criterion, score) -> str:
+    if score is None:
+        return ""
+    band = application.track.cycle.scale.band_for(criterion.kind, score)
+    return band.descriptor if band else ""
+
+
+@transaction.atomic
+def report_draft(*, application: Application, by) -> FeedbackReport:
+    """Draft (or redraft, while not approved) the report from the final consensus."""
+    consensus = getattr(application, "consensus", None)
+    if consensus is None or not consensus.is_final:
+        raise ValidationError(_("Rapporten skrivs utifrån en fastställd konsensus."))
+    report, created = FeedbackReport.objects.get_or_create(application=application)
+    if report.is_approved:
+        raise ValidationError(_("Rapporten är redan godkänd."))
+    items = list(consensus.items.select_related("criterion"))
+    FeedbackItem.objects.filter(report=report).delete()
+    FeedbackItem.objects.bulk_create(
+        FeedbackItem(
+            report=report,
+            criterion=item.criterion,
+            strengths=item.strengths,
+            improvements=item.improvements,
+            score=item.final_score,
+            band=_band(application, item.criterion, item.final_score),
+        )
+        for item in items
+    )
+    if created:
+        _record(by=by, action="scoring.report_draft", application=application, changes={"stage": "feedback"})
+    return report
+
+
+@dataclass
+class ReportItemData:
+    criterion_id: int
+    strengths: list[str] | str
+    improvements: list[str] | str
+
+
+@transaction.atomic
+def report_save(
+    *, report: FeedbackReport, summary: str, items: list[ReportItemData], base_version: int, by
+) -> FeedbackReport:
+    report = FeedbackReport.objects.select_for_update().select_related("application").get(pk=report.pk)
+    _require_leader_or_slk(by, report.application)
+    if report.is_approved:
+        raise ValidationError(_("Rapporten är godkänd och kan inte ändras."))
+    if report.version != base_version:
+        raise StaleEdit(report)
+    changes = {}
+    if summary.strip() != report.summary:
+        changes["summary"] = [report.summary, summary.strip()]
+        report.summary = summary.strip()
+    by_criterion = {i.criterion_id: i for i in report.items.select_related("criterion")}
+    for data in items:
+        item = by_criterion.get(data.criterion_id)
+        if item is None:
+            continue
+        strengths, improvements = _lines(data.strengths), _lines(data.improvements)
+        if (strengths, improvements) != (item.strengths, item.improvements):
+            changes[f"criterion {item.criterion.number}"] = [
+                {"strengths": item.strengths, "improvements": item.improvements},
+                {"strengths": strengths, "improvements": improvements},
+            ]
+            item.strengths, item.improvements = strengths, improvements
+            item.save(update_fields=["strengths", "improvements"])
+    if changes:
+        report.version += 1
+        report.save()
+        _record(
+            by=by,
+            action="scoring.report",
+            application=report.application,
+            changes={"stage": "feedback", **changes},
+        )
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: FeedbackReport, by) -> FeedbackReport:
+    require_role(by, Role.SLK)
+    report = FeedbackReport.objects.select_for_update().select_related("application").get(pk=report.pk)
+    if report.is_approved:
+        raise ValidationError(_("Rapporten är redan godkänd."))
+    if not report.summary.strip():
+        raise ValidationError(_("Rapporten behöver en sammanfattning innan den godkänns."))
+    report.status = FeedbackReport.Status.APPROVED
+    report.approved_by = by
+    report.approved_at = timezone.now()
+    report.save()
+    _record(
+        by=by,
+        action="scoring.report_approve",
+        application=report.application,
+        changes={"stage": "feedback", "status": ["draft", "approved"]},
+    )
+    return report
+
+
+def report_released(report: FeedbackReport | None, on=None) -> bool:
+    """The unit sees its report only when SLK has approved it and the cycle's feedback
+    release date has come (after the committee's decision)."""
+    if report is None or not report.is_approved:
+        return False
+    return (on or today()) >= report.application.track.cycle.feedback_release

@@ -1,0 +1,3 @@
+"""consensus pages."""
+
+urlpatterns = []

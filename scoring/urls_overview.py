@@ -1,0 +1,3 @@
+"""overview pages."""
+
+urlpatterns = []
