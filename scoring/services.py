@@ -600,10 +600,12 @@ def _band(application, criterion, score) -> str:
 @transaction.atomic
 def report_draft(*, application: Application, by) -> FeedbackReport:
     """Draft (or redraft, while not approved) the report from the final consensus."""
+    _require_leader_or_slk(by, application)
     consensus = getattr(application, "consensus", None)
     if consensus is None or not consensus.is_final:
         raise ValidationError(_("Rapporten skrivs utifrån en fastställd konsensus."))
     report, created = FeedbackReport.objects.get_or_create(application=application)
+    report = FeedbackReport.objects.select_for_update().get(pk=report.pk)
     if report.is_approved:
         raise ValidationError(_("Rapporten är redan godkänd."))
     items = list(consensus.items.select_related("criterion"))
@@ -621,6 +623,13 @@ def report_draft(*, application: Application, by) -> FeedbackReport:
     )
     if created:
         _record(by=by, action="scoring.report_draft", application=application, changes={"stage": "feedback"})
+    else:
+        # A redraft replaces the edited texts: a form loaded before it must not save over it.
+        report.version += 1
+        report.save(update_fields=["version", "updated_at"])
+        _record(
+            by=by, action="scoring.report_redraft", application=application, changes={"stage": "feedback"}
+        )
     return report
 
 
@@ -697,3 +706,402 @@ def report_released(report: FeedbackReport | None, on=None) -> bool:
     if report is None or not report.is_approved:
         return False
     return (on or today()) >= report.application.track.cycle.feedback_release
+
+
+# --- The judging committee -----------------------------------------------------------------
+
+
+def _committee(cycle):
+    from award.models import CommitteeMembership
+
+    return CommitteeMembership.objects.filter(cycle=cycle).select_related("user")
+
+
+def _require_committee_or_slk(user, cycle) -> None:
+    if has_role(user, Role.SLK):
+        return
+    if not _committee(cycle).filter(user=user).exists():
+        raise PermissionDenied(
+            _("Bara domarkommitténs ledamöter eller stadsledningskontoret kan göra detta.")
+        )
+
+
+@transaction.atomic
+def committee_conflict_declare(*, cycle, member, target, reason: str, by):
+    """A committee member declares a conflict with a unit or an organisation (SLK may
+    record one for them)."""
+    from award.models import Organisation, Unit
+
+    from .models import CommitteeConflict
+
+    if by != member:
+        require_role(by, Role.SLK)
+    if not _committee(cycle).filter(user=member).exists():
+        raise ValidationError(_("%(name)s är inte ledamot i årets domarkommitté.") % {"name": member})
+    if not reason.strip():
+        raise ValidationError(_("Ange skälet till jävet."))
+    conflict = CommitteeConflict.objects.create(
+        cycle=cycle,
+        member=member,
+        unit=target if isinstance(target, Unit) else None,
+        organisation=target if isinstance(target, Organisation) else None,
+        reason=reason.strip(),
+        recorded_by=by,
+    )
+    audit.record(
+        actor=by,
+        action="committee.conflict",
+        target=cycle,
+        changes={"member": str(member), "target": str(target)},
+        reason=reason,
+    )
+    return conflict
+
+
+def committee_conflicts_for(user, application) -> list:
+    from .models import CommitteeConflict
+
+    return [
+        c
+        for c in CommitteeConflict.objects.filter(cycle=application.track.cycle, member=user).select_related(
+            "unit", "organisation"
+        )
+        if c.covers(application)
+    ]
+
+
+@transaction.atomic
+def meeting_record(*, cycle, kind: str, date, present, notes: str = "", by):
+    """Record a committee meeting and who was present."""
+    from .models import Meeting
+
+    _require_committee_or_slk(by, cycle)
+    members = {m.user for m in _committee(cycle)}
+    present = set(present)
+    if not present:
+        raise ValidationError(_("Ange vilka ledamöter som var närvarande."))
+    outsiders = present - members
+    if outsiders:
+        raise ValidationError(
+            _("Bara kommitténs ledamöter kan anges som närvarande: %(names)s.")
+            % {"names": ", ".join(str(u) for u in outsiders)}
+        )
+    meeting = Meeting.objects.create(cycle=cycle, kind=kind, date=date, notes=notes.strip(), recorded_by=by)
+    meeting.present.set(present)
+    audit.record(
+        actor=by,
+        action="committee.meeting",
+        target=cycle,
+        changes={"kind": kind, "date": date.isoformat(), "present": sorted(str(u) for u in present)},
+    )
+    return meeting
+
+
+@transaction.atomic
+def site_visits_choose(*, meeting, applications, by) -> list[SiteVisit]:
+    """At the first meeting the committee chooses the applications for site visits."""
+    from .models import Meeting
+
+    if meeting.kind != Meeting.Kind.SHORTLISTING:
+        raise ValidationError(_("Platsbesök väljs vid det första domarmötet."))
+    _require_committee_or_slk(by, meeting.cycle)
+    visits = []
+    for application in applications:
+        visit = site_visit_select(application=application, by=by)
+        visit.meeting = meeting
+        visit.save(update_fields=["meeting"])
+        visits.append(visit)
+    return visits
+
+
+def winner_refusal(application) -> str:
+    """Why the application may not win (empty when it may): the deficit mark and the rule
+    that a winner waits two cycles."""
+    from award.models import PastResult
+
+    if not application.award_eligible:
+        return _("%(code)s kan inte tilldelas utmärkelsen: %(why)s") % {
+            "code": application.code,
+            "why": application.eligibility_note or _("enheten har redovisat underskott."),
+        }
+    cycle = application.track.cycle
+    won = (
+        PastResult.objects.filter(
+            unit=application.unit,
+            track_kind=application.track.kind,
+            outcome=PastResult.Outcome.WINNER,
+            year__gte=cycle.year - 2,
+            year__lt=cycle.year,
+        )
+        .order_by("-year")
+        .first()
+    )
+    if won:
+        return _("%(code)s kan inte vinna: enheten vann %(year)s och får vinna igen tidigast %(next)s.") % {
+            "code": application.code,
+            "year": won.year,
+            "next": won.year + 3,
+        }
+    return ""
+
+
+@dataclass
+class OutcomeData:
+    application: Application
+    outcome: str
+    citation: str
+
+
+@transaction.atomic
+def decision_save(
+    *,
+    meeting,
+    track,
+    competition_class,
+    no_award: bool,
+    rationale: str,
+    outcomes: list[OutcomeData],
+    by,
+    decision=None,
+    base_version: int | None = None,
+):
+    """Create or change the draft decision for one class (or the Förnyelsepriset track).
+    Refuses ineligible winners, applications outside the class, and members deciding on an
+    application they have a conflict with."""
+    from .models import Decision, DecisionOutcome, Meeting
+
+    cycle = meeting.cycle
+    _require_committee_or_slk(by, cycle)
+    if meeting.kind != Meeting.Kind.FINAL:
+        raise ValidationError(_("Beslut om vinnare fattas vid det slutliga domarmötet."))
+    if track.cycle_id != cycle.pk or (competition_class and competition_class.track_id != track.pk):
+        raise ValidationError(_("Klassen hör inte till omgångens spår."))
+    if track.has_classes and competition_class is None:
+        raise ValidationError(_("Välj tävlingsklass."))
+    if decision is not None:
+        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        if decision.is_signed:
+            raise ValidationError(_("Beslutet är signerat och låst. En rättelse görs som ett nytt beslut."))
+        if base_version is not None and decision.version != base_version:
+            raise StaleEdit(decision)
+    errors = []
+    winners = [o for o in outcomes if o.outcome == DecisionOutcome.Outcome.WINNER]
+    if no_award and winners:
+        errors.append(_("Ett beslut om ingen utmärkelse kan inte ha vinnare."))
+    if not no_award and not winners and not outcomes:
+        errors.append(_("Ange minst en vinnare, eller att ingen utmärkelse delas ut i år."))
+    if not rationale.strip():
+        errors.append(_("Skriv en motivering till beslutet."))
+    for o in outcomes:
+        a = o.application
+        if a.track_id != track.pk or (competition_class and a.competition_class_id != competition_class.pk):
+            errors.append(
+                _("%(code)s hör inte till %(scope)s.") % {"code": a.code, "scope": competition_class or track}
+            )
+        if a.status != Application.Status.SUBMITTED:
+            errors.append(_("%(code)s är inte ett inlämnat bidrag.") % {"code": a.code})
+        if not o.citation.strip():
+            errors.append(_("%(code)s saknar motivering (citat).") % {"code": a.code})
+        if o.outcome == DecisionOutcome.Outcome.WINNER:
+            refusal = winner_refusal(a)
+            if refusal:
+                errors.append(refusal)
+        if committee_conflicts_for(by, a):
+            errors.append(
+                _("Du har jäv mot %(code)s och kan inte registrera beslut om det.") % {"code": a.code}
+            )
+    if len({o.application.pk for o in outcomes}) != len(outcomes):
+        errors.append(_("Ett bidrag kan bara ha ett utfall."))
+    if errors:
+        raise ValidationError(errors)
+    if decision is None:
+        decision = Decision(meeting=meeting, track=track, competition_class=competition_class, created_by=by)
+    else:
+        decision.version += 1
+    decision.meeting = meeting
+    decision.no_award = no_award
+    decision.rationale = rationale.strip()
+    decision.save()
+    decision.outcomes.all().delete()
+    DecisionOutcome.objects.bulk_create(
+        DecisionOutcome(
+            decision=decision, application=o.application, outcome=o.outcome, citation=o.citation.strip()
+        )
+        for o in outcomes
+    )
+    audit.record(
+        actor=by,
+        action="committee.decision_draft",
+        target=decision,
+        changes={"no_award": no_award, "outcomes": [[o.application.code, o.outcome] for o in outcomes]},
+        reason=rationale,
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_sign(*, decision, by):
+    """The chair signs: the decision is locked, members with a conflict are recorded as
+    having stepped out, winners and honourable mentions enter the units' history, and a
+    decision it corrects is marked as replaced."""
+    from award.models import PastResult
+
+    from .models import CommitteeConflict, Decision
+
+    decision = (
+        Decision.objects.select_for_update().select_related("meeting__cycle", "track").get(pk=decision.pk)
+    )
+    cycle = decision.meeting.cycle
+    if not _committee(cycle).filter(user=by, is_chair=True).exists():
+        raise PermissionDenied(_("Bara kommitténs ordförande signerar beslut."))
+    if decision.is_signed:
+        raise ValidationError(_("Beslutet är redan signerat."))
+    outcomes = list(decision.outcomes.select_related("application__unit"))
+    applications = [o.application for o in outcomes]
+    if any(committee_conflicts_for(by, a) for a in applications):
+        raise ValidationError(_("Ordföranden har jäv mot ett av bidragen och kan inte signera beslutet."))
+    for o in outcomes:
+        if o.outcome == "winner":
+            refusal = winner_refusal(o.application)
+            if refusal:
+                raise ValidationError(refusal)
+    conflicted = {
+        c.member
+        for c in CommitteeConflict.objects.filter(cycle=cycle).select_related(
+            "member", "unit", "organisation"
+        )
+        if any(c.covers(a) for a in applications)
+    }
+    decision.stepped_out.set(conflicted)
+    decision.status = Decision.Status.SIGNED
+    decision.signed_by = by
+    decision.signed_at = timezone.now()
+    decision.save()
+    if decision.supersedes_id:
+        old = Decision.objects.select_for_update().get(pk=decision.supersedes_id)
+        old.status = Decision.Status.SUPERSEDED
+        old.save(update_fields=["status"])
+        kept = {(o.application.unit_id, o.outcome) for o in outcomes}
+        for o in old.outcomes.select_related("application"):
+            if (o.application.unit_id, o.outcome) not in kept:
+                PastResult.objects.filter(
+                    unit_id=o.application.unit_id, year=cycle.year, track_kind=decision.track.kind
+                ).delete()
+    for o in outcomes:
+        PastResult.objects.update_or_create(
+            unit=o.application.unit,
+            year=cycle.year,
+            track_kind=decision.track.kind,
+            defaults={"outcome": o.outcome},
+        )
+    audit.record(
+        actor=by,
+        action="committee.decision_sign",
+        target=decision,
+        changes={
+            "outcomes": [[o.application.code, o.outcome] for o in outcomes],
+            "stepped_out": sorted(str(u) for u in conflicted),
+        },
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_correct(*, decision, reason: str, by):
+    """A signed decision is never edited: a correction starts a new draft that replaces it
+    when signed."""
+    from .models import Decision, DecisionOutcome
+
+    _require_committee_or_slk(by, decision.meeting.cycle)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != Decision.Status.SIGNED:
+        raise ValidationError(_("Bara ett signerat beslut kan rättas."))
+    if hasattr(decision, "superseded_by"):
+        raise ValidationError(_("Beslutet har redan en rättelse."))
+    if not reason.strip():
+        raise ValidationError(_("Ange skälet till rättelsen."))
+    correction = Decision.objects.create(
+        meeting=decision.meeting,
+        track=decision.track,
+        competition_class=decision.competition_class,
+        no_award=decision.no_award,
+        rationale=decision.rationale,
+        supersedes=decision,
+        correction_reason=reason.strip(),
+        created_by=by,
+    )
+    DecisionOutcome.objects.bulk_create(
+        DecisionOutcome(
+            decision=correction, application=o.application, outcome=o.outcome, citation=o.citation
+        )
+        for o in decision.outcomes.all()
+    )
+    audit.record(actor=by, action="committee.decision_correct", target=decision, reason=reason)
+    return correction
+
+
+@transaction.atomic
+def decisions_notify(*, cycle, by=None, on=None) -> int:
+    """After signing, once the feedback release date has come, tell each unit and each
+    examiner of the application's team. Each decision is announced once."""
+    from award.notify import mail_after_commit
+
+    from .models import Decision
+
+    if (on or today()) < cycle.feedback_release:
+        return 0
+    decisions = list(
+        Decision.objects.select_for_update()
+        .filter(meeting__cycle=cycle, status=Decision.Status.SIGNED, notified_at__isnull=True)
+        .select_related("track", "competition_class")
+    )
+    sent = 0
+    for decision in decisions:
+        outcomes = {o.application_id: o for o in decision.outcomes.all()}
+        scope = Application.objects.filter(track=decision.track, status=Application.Status.SUBMITTED)
+        if decision.competition_class_id:
+            scope = scope.filter(competition_class_id=decision.competition_class_id)
+        for application in scope.select_related("unit").prefetch_related("unit__contacts"):
+            outcome = outcomes.get(application.pk)
+            recipients = [u.email for u in application.unit.contacts.all()] + [application.unit.head_email]
+            team = getattr(getattr(application, "assignment", None), "team", None)
+            if team is not None:
+                recipients += [
+                    tm.member.profile.user.email
+                    for tm in team.members.select_related("member__profile__user")
+                ]
+            mail_after_commit(
+                subject=_("Kvalitetsutmärkelsen %(year)s: beslut för %(code)s")
+                % {"year": cycle.year, "code": application.code},
+                template="scoring/email/decision.txt",
+                context={
+                    "decision": decision,
+                    "outcome": outcome,
+                    "application": application,
+                    "cycle": cycle,
+                },
+                recipients=recipients,
+            )
+            sent += 1
+        decision.notified_at = timezone.now()
+        decision.save(update_fields=["notified_at"])
+        audit.record(actor=by, action="committee.notify", target=decision)
+    return sent
+
+
+@transaction.atomic
+def good_example_save(*, outcome, summary: str, consented: bool, by):
+    """SLK records the unit's consent and the summary published among the good examples."""
+    require_role(by, Role.SLK)
+    if consented and not summary.strip():
+        raise ValidationError(_("Skriv en sammanfattning att publicera."))
+    outcome.public_summary = summary.strip()
+    outcome.unit_consented = consented
+    outcome.save(update_fields=["public_summary", "unit_consented"])
+    audit.record(
+        actor=by,
+        action="committee.good_example",
+        target=outcome.decision,
+        changes={"application": outcome.application.code, "consented": consented},
+    )
+    return outcome

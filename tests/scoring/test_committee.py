@@ -1,0 +1,252 @@
+"""The committee's numbers on a known data set, and its decisions' rules."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from award.models import CommitteeMembership, PastResult
+from scoring import consolidation, services
+from scoring.models import Decision, Meeting
+from tests import factories
+from tests.scoring.conftest import confirmed_team, fill
+
+pytestmark = pytest.mark.django_db
+
+
+def _finalise(application, members, scores_by_member, consensus_score):
+    """Every member submits `scores_by_member[i]` on all criteria; the leader agrees on
+    `consensus_score` everywhere (with a note, for flagged spreads)."""
+    for member, score in zip(members, scores_by_member, strict=True):
+        user = member.profile.user
+        services.assessment_submit(assessment=fill(application, user, score), by=user)
+    leader = members[0].profile.user
+    consensus = services.consensus_start(application=application, by=leader)
+    for item in consensus.items.all():
+        services.consensus_item_save(
+            item=item,
+            data=services.ItemData(consensus_score, ["Styrka"], ["Område"]),
+            discussion_note="Diskuterat",
+            base_version=item.version,
+            by=leader,
+        )
+    return services.consensus_finalise(consensus=consensus, by=leader)
+
+
+@pytest.fixture
+def committee(cycle):
+    chair, member, conflicted = (factories.user_with_role("committee") for _ in range(3))
+    CommitteeMembership.objects.create(cycle=cycle, user=chair, is_chair=True)
+    CommitteeMembership.objects.create(cycle=cycle, user=member)
+    CommitteeMembership.objects.create(cycle=cycle, user=conflicted)
+    return {"chair": chair, "member": member, "conflicted": conflicted}
+
+
+@pytest.fixture
+def scored(cycle, quality, slk):
+    """Three applications in one class, scored by a harsh team (A: 2 apps) and a lenient one (B)."""
+    team_a, members_a, (a1, a2) = confirmed_team(cycle, quality, slk, name="Lag A", applications=2)
+    team_b, members_b, (b1,) = confirmed_team(cycle, quality, slk, name="Lag B")
+    _finalise(a1, members_a, [40, 40, 50, 50], 45)
+    _finalise(a2, members_a, [60, 60, 70, 70], 65)
+    _finalise(b1, members_b, [70, 80, 80, 90], 80)
+    return {"a1": a1, "a2": a2, "b1": b1, "track": quality}
+
+
+def _row(view, application):
+    return next(r for group in view["classes"] for r in group["rows"] if r.application == application)
+
+
+def test_consolidated_numbers_on_known_data(scored):
+    view = consolidation.consolidated(scored["track"])
+    a1, a2, b1 = (_row(view, scored[k]) for k in ("a1", "a2", "b1"))
+    assert (a1.total, a2.total, b1.total) == (Decimal("450.0"), Decimal("650.0"), Decimal("800.0"))
+    assert (a1.max_spread, b1.max_spread) == (10, 20)
+    assert (b1.rank, a2.rank, a1.rank) == (1, 2, 3)
+    # Team B's examiners only ever scored b1, so standardised against themselves they sit at
+    # their own mean: the calibration pulls b1 to the middle, below a2.
+    assert a2.calibrated_rank < b1.calibrated_rank
+    assert "standardiseras" in view["method"]
+
+
+def test_calibration_corrects_a_uniformly_harsh_examiner():
+    # Examiner 1 scores 20 below examiner 2 on the same two applications.
+    result = consolidation.calibrate([(1, 1, 30), (2, 1, 50), (3, 2, 50), (4, 2, 70)])
+    assert result[1] == pytest.approx(result[3]) and result[2] == pytest.approx(result[4])
+
+
+def test_eligibility_marks_follow_the_application(scored, cycle):
+    application = scored["a2"]
+    application.award_eligible = False
+    application.eligibility_note = "Underskott i årets prognos."
+    application.save()
+    PastResult.objects.create(
+        unit=scored["b1"].unit, year=cycle.year - 1, track_kind="quality_award", outcome="winner"
+    )
+    view = consolidation.consolidated(scored["track"])
+    assert "Underskott i årets prognos." in _row(view, application).marks
+    assert any(f"Vann {cycle.year - 1}" in m for m in _row(view, scored["b1"]).marks)
+
+
+def test_consolidated_view_query_count_is_constant(scored, cycle, quality, slk, django_assert_num_queries):
+    with django_assert_num_queries(8):
+        consolidation.consolidated(quality)
+    team, members, apps = confirmed_team(cycle, quality, slk, name="Lag C", applications=2)
+    for application in apps:
+        _finalise(application, members, [50, 50, 50, 50], 50)
+    with django_assert_num_queries(8):
+        consolidation.consolidated(quality)
+
+
+def _final_meeting(cycle, committee, slk):
+    return services.meeting_record(
+        cycle=cycle,
+        kind=Meeting.Kind.FINAL,
+        date=cycle.final_committee_meeting,
+        present=committee.values(),
+        by=slk,
+    )
+
+
+def _winner(application, citation="För ett föredömligt arbete"):
+    return services.OutcomeData(application=application, outcome="winner", citation=citation)
+
+
+def test_ineligible_application_cannot_win(scored, cycle, committee, slk):
+    meeting = _final_meeting(cycle, committee, slk)
+    application = scored["b1"]
+    application.award_eligible = False
+    application.eligibility_note = "Underskott förra året."
+    application.save()
+    with pytest.raises(ValidationError) as error:
+        services.decision_save(
+            meeting=meeting,
+            track=scored["track"],
+            competition_class=application.competition_class,
+            no_award=False,
+            rationale="Bäst i klassen",
+            outcomes=[_winner(application)],
+            by=committee["member"],
+        )
+    assert "kan inte tilldelas utmärkelsen: Underskott förra året." in " ".join(error.value.messages)
+    assert not Decision.objects.exists()
+
+
+def test_recent_winner_cannot_win_again(scored, cycle, committee, slk):
+    meeting = _final_meeting(cycle, committee, slk)
+    application = scored["b1"]
+    PastResult.objects.create(
+        unit=application.unit, year=cycle.year - 2, track_kind="quality_award", outcome="winner"
+    )
+    with pytest.raises(ValidationError) as error:
+        services.decision_save(
+            meeting=meeting,
+            track=scored["track"],
+            competition_class=application.competition_class,
+            no_award=False,
+            rationale="Bäst",
+            outcomes=[_winner(application)],
+            by=committee["member"],
+        )
+    assert f"tidigast {cycle.year + 1}" in " ".join(error.value.messages)
+
+
+def test_conflicted_member_cannot_decide_and_is_recorded_as_stepping_out(scored, cycle, committee, slk):
+    application = scored["b1"]
+    services.committee_conflict_declare(
+        cycle=cycle,
+        member=committee["conflicted"],
+        target=application.unit,
+        reason="Min man arbetar där",
+        by=committee["conflicted"],
+    )
+    meeting = _final_meeting(cycle, committee, slk)
+    kwargs = dict(
+        meeting=meeting,
+        track=scored["track"],
+        competition_class=application.competition_class,
+        no_award=False,
+        rationale="Bäst i klassen",
+        outcomes=[_winner(application)],
+    )
+    with pytest.raises(ValidationError) as error:
+        services.decision_save(**kwargs, by=committee["conflicted"])
+    assert "jäv" in " ".join(error.value.messages)
+    decision = services.decision_save(**kwargs, by=committee["member"])
+    with pytest.raises(PermissionDenied):
+        services.decision_sign(decision=decision, by=committee["member"])
+    services.decision_sign(decision=decision, by=committee["chair"])
+    decision.refresh_from_db()
+    assert list(decision.stepped_out.all()) == [committee["conflicted"]]
+    assert PastResult.objects.filter(unit=application.unit, year=cycle.year, outcome="winner").exists()
+
+
+def test_signed_decision_is_locked_and_corrected_by_a_new_one(scored, cycle, committee, slk):
+    meeting = _final_meeting(cycle, committee, slk)
+    application = scored["b1"]
+    decision = services.decision_save(
+        meeting=meeting,
+        track=scored["track"],
+        competition_class=application.competition_class,
+        no_award=False,
+        rationale="Bäst",
+        outcomes=[_winner(application)],
+        by=committee["chair"],
+    )
+    services.decision_sign(decision=decision, by=committee["chair"])
+    with pytest.raises(ValidationError) as error:
+        services.decision_save(
+            meeting=meeting,
+            track=scored["track"],
+            competition_class=application.competition_class,
+            no_award=True,
+            rationale="Ändrat",
+            outcomes=[],
+            by=committee["chair"],
+            decision=decision,
+        )
+    assert "låst" in " ".join(error.value.messages)
+    correction = services.decision_correct(
+        decision=decision, reason="Fel klass angavs", by=committee["chair"]
+    )
+    correction = services.decision_save(
+        meeting=meeting,
+        track=scored["track"],
+        competition_class=application.competition_class,
+        no_award=False,
+        rationale="Rättat",
+        outcomes=[services.OutcomeData(application, "honourable_mention", "Hedervärt")],
+        by=committee["chair"],
+        decision=correction,
+    )
+    services.decision_sign(decision=correction, by=committee["chair"])
+    decision.refresh_from_db()
+    assert decision.status == Decision.Status.SUPERSEDED
+    assert PastResult.objects.get(unit=application.unit, year=cycle.year).outcome == "honourable_mention"
+
+
+def test_units_and_examiners_are_told_once_after_release(
+    scored, cycle, committee, slk, django_capture_on_commit_callbacks
+):
+    meeting = _final_meeting(cycle, committee, slk)
+    application = scored["b1"]
+    application.unit.contacts.add(factories.UserFactory(email="kontakt@example.se"))
+    decision = services.decision_save(
+        meeting=meeting,
+        track=scored["track"],
+        competition_class=application.competition_class,
+        no_award=False,
+        rationale="Bäst",
+        outcomes=[_winner(application)],
+        by=committee["chair"],
+    )
+    services.decision_sign(decision=decision, by=committee["chair"])
+    assert services.decisions_notify(cycle=cycle, on=cycle.feedback_release - dt.timedelta(days=1)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.decisions_notify(cycle=cycle, on=cycle.feedback_release)
+    assert sent == 3  # every application of the class hears the decision
+    winner_mail = next(m for m in mail.outbox if "kontakt@example.se" in m.to)
+    assert "Vinnare" in winner_mail.body
+    assert services.decisions_notify(cycle=cycle, on=cycle.feedback_release) == 0
