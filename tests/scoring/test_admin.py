@@ -26,7 +26,12 @@ def test_slk_cannot_change_an_assessment_in_the_admin(client, slk, team_world):
     client.post(url, {"status": "draft", "hours": "99"})
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.SUBMITTED and assessment.hours is None
-    assert client.post(reverse("admin:scoring_assessment_delete", args=[assessment.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:scoring_assessment_delete", args=[assessment.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize("role", ["examiner", "unit_contact", "committee_member"])
