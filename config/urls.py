@@ -19,5 +19,6 @@ urlpatterns = [
     path("bidrag/", include("submissions.urls")),
     path("examinator/", include("examiners.urls")),
     path("bedomning/", include("scoring.urls")),
+    path("goda-exempel/", include(("scoring.urls_public", "public"))),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""committee pages."""
+
+urlpatterns = []

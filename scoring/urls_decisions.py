@@ -1,0 +1,3 @@
+"""decisions pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""evaluation pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Public pages (no login): the good examples."""
+
+urlpatterns = []
