@@ -427,7 +427,9 @@ def _counted(n: int, singular: str, plural: str) -> str:
     return f"{n} {singular if n == 1 else plural}"
 
 
-def summary_line(cycle) -> str:
+def summary_line(cycle, *, pool_only: bool = False) -> str:
+    """The pool, and for the current cycle its training, conflicts and teams. Last year's
+    line stays pool-only: its teams are added later in the same run (scoring's demo)."""
     pool = list(queries.pool_members(cycle))
     statuses = [m.status for m in pool]
     parts = [
@@ -444,7 +446,7 @@ def summary_line(cycle) -> str:
     teams = Team.objects.filter(cycle=cycle, status=Team.Status.CONFIRMED).count()
     unplaced = queries.unassigned_applications(cycle).count()
     line = f"Examinatorer {cycle.year}: {len(pool)} i poolen ({', '.join(parts)})"
-    if not sessions and not teams:
+    if pool_only or (not sessions and not teams):
         return line + "."
     return (
         f"{line}; {new} nya, {unqualified} inte {'kvalificerad' if unqualified == 1 else 'kvalificerade'}; "
@@ -473,5 +475,5 @@ def seed(data, *, today):
     seed_teams(current, slk=slk)
     lines.append(summary_line(current))
     if previous is not None:
-        lines.append(summary_line(previous))
+        lines.append(summary_line(previous, pool_only=True))
     return lines

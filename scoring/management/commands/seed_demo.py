@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from award import demo as award_demo
 from examiners import demo as examiners_demo
+from scoring import demo as scoring_demo
 from submissions import demo as submissions_demo
 
 
@@ -26,4 +27,6 @@ class Command(BaseCommand):
                 "seed_demo vägrar köra när DEBUG är avstängt: "
                 "demokonton får aldrig hamna i en produktionsdatabas."
             )
-        award_demo.seed(stdout=self.stdout, extensions=[submissions_demo.seed, examiners_demo.seed])
+        award_demo.seed(
+            stdout=self.stdout, extensions=[submissions_demo.seed, examiners_demo.seed, scoring_demo.seed]
+        )
