@@ -1,3 +1,10 @@
-"""overview pages."""
+"""overview pages for SLK: an application's score history and the examiners' hours."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_overview as views
+
+urlpatterns = [
+    path("historik/<int:pk>/", views.history, name="history"),
+    path("timmar/<int:year>/", views.hours, name="hours"),
+]
