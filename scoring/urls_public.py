@@ -1,3 +1,9 @@
 """Public pages (no login): the good examples."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_public as views
+
+urlpatterns = [
+    path("", views.good_examples, name="good_examples"),
+]

@@ -10,7 +10,8 @@ from tests.urlwalk import project_urls
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_URL_NAMES = {"start", "login"}
+# Pages anyone may open: the start page, login, and the published good examples.
+PUBLIC_URL_NAMES = {"start", "login", "public:good_examples"}
 
 
 @pytest.mark.parametrize(("name", "path"), [u for u in project_urls() if u[0] not in PUBLIC_URL_NAMES])
