@@ -3,6 +3,10 @@
 A cell whose text begins with =, +, -, @, a tab or a carriage return could be taken for a
 formula by Excel or LibreOffice. In XLSX such a value is stored explicitly as a string; in
 CSV it is prefixed with an apostrophe (the OWASP advice for CSV injection).
+
+XLSX cannot hold most ASCII control characters (a vertical tab pasted from a word
+processor is enough to make openpyxl refuse the whole file), so they are dropped from
+XLSX cells; CSV keeps them.
 """
 
 import csv
@@ -11,6 +15,7 @@ from collections.abc import Iterable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -21,6 +26,8 @@ def is_risky(value) -> bool:
 
 
 def xlsx_cell(sheet, value, *, bold=False):
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(sheet, value=value)
     if is_risky(value):
         cell.data_type = "s"
@@ -58,14 +65,21 @@ def csv_value(value):
     return value
 
 
-def csv_bytes(header: list[str], rows: Iterable[Iterable]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+def write_csv(stream, header: list[str], rows: Iterable[Iterable]) -> None:
+    """Write rows to a text stream one at a time (memory stays flat however many rows),
+    semicolon-separated and starting with a byte-order mark so Excel opens Swedish
+    characters correctly."""
+    stream.write("\ufeff")
+    writer = csv.writer(stream, delimiter=";")
     writer.writerow([csv_value(h) for h in header])
     for row in rows:
         writer.writerow([csv_value(v) for v in row])
-    # A byte-order mark so Excel opens Swedish characters correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def csv_bytes(header: list[str], rows: Iterable[Iterable]) -> bytes:
+    buffer = io.StringIO()
+    write_csv(buffer, header, rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
