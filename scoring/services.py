@@ -884,6 +884,17 @@ def decision_save(
             raise ValidationError(_("Beslutet är signerat och låst. En rättelse görs som ett nytt beslut."))
         if base_version is not None and decision.version != base_version:
             raise StaleEdit(decision)
+    elif (
+        Decision.objects.filter(track=track, competition_class=competition_class)
+        .exclude(status=Decision.Status.SUPERSEDED)
+        .exists()
+    ):
+        # Two decisions for one class would each name winners; a change goes through the
+        # draft, and a signed decision through a correction.
+        raise ValidationError(
+            _("Det finns redan ett beslut för %(scope)s. Ändra utkastet eller rätta det signerade beslutet.")
+            % {"scope": competition_class or track}
+        )
     errors = []
     winners = [o for o in outcomes if o.outcome == DecisionOutcome.Outcome.WINNER]
     if no_award and winners:
@@ -1105,3 +1116,125 @@ def good_example_save(*, outcome, summary: str, consented: bool, by):
         changes={"application": outcome.application.code, "consented": consented},
     )
     return outcome
+
+
+# --- Evaluating the cycle ---------------------------------------------------------------
+
+
+@transaction.atomic
+def questionnaire_send(*, cycle, audience: str, by, on=None):
+    """SLK sends the cycle's questionnaire to one audience, once, and not before the
+    feedback reports are released: every contact of a unit with a submitted application
+    (applicants) or every examiner of a confirmed team (examiners) gets one e-mail with
+    the link. Who may answer is decided by the same rule when they answer."""
+    from award.models import AwardCycle
+    from award.notify import mail_after_commit
+
+    from .cycle_report import questionnaire_recipients
+    from .models import Questionnaire
+
+    require_role(by, Role.SLK)
+    if audience not in Questionnaire.Audience.values:
+        raise ValidationError(_("Okänd målgrupp för enkäten."))
+    # Locking the cycle makes two clicks on the send button queue instead of racing.
+    cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
+    if (on or today()) < cycle.feedback_release:
+        raise ValidationError(
+            _("Enkäten kan skickas först när återföringsrapporterna har släppts, %(date)s.")
+            % {"date": cycle.feedback_release.isoformat()}
+        )
+    label = Questionnaire.Audience(audience).label
+    if Questionnaire.objects.filter(cycle=cycle, audience=audience).exists():
+        raise ValidationError(
+            _("Enkäten till %(audience)s %(year)s är redan skickad.")
+            % {"audience": str(label).lower(), "year": cycle.year}
+        )
+    recipients = list(questionnaire_recipients(cycle=cycle, audience=audience))
+    if not recipients:
+        raise ValidationError(
+            _("Det finns ingen att skicka enkäten till: inga %(audience)s i omgången %(year)s.")
+            % {"audience": str(label).lower(), "year": cycle.year}
+        )
+    questionnaire = Questionnaire.objects.create(cycle=cycle, audience=audience, sent_by=by)
+    audit.record(
+        actor=by,
+        action="evaluation.questionnaire_send",
+        target=questionnaire,
+        changes={"audience": audience, "recipients": len(recipients)},
+    )
+    # One message per person: the recipients do not see each other's addresses.
+    for user in recipients:
+        mail_after_commit(
+            subject=_("Kvalitetsutmärkelsen %(year)s: vad tyckte du?") % {"year": cycle.year},
+            template="scoring/email/questionnaire.txt",
+            context={"questionnaire": questionnaire, "cycle": cycle, "user": user},
+            recipients=[user.email],
+        )
+    return questionnaire
+
+
+def _clean_answers(questions, answers: dict) -> dict:
+    """The answers as stored: scale answers as integers 1–5 (required), text answers
+    stripped and left out when blank. Refuses with one Swedish message per question."""
+    from django.core.exceptions import NON_FIELD_ERRORS
+
+    from .questionnaire import SCALE_VALUES, TEXT_MAX_LENGTH
+
+    cleaned, errors = {}, {}
+    for question in questions:
+        value = answers.get(question.key)
+        if question.is_scale:
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                number = None
+            if number not in SCALE_VALUES or isinstance(value, bool):
+                errors[question.key] = _("Välj ett värde mellan 1 och 5.")
+                continue
+            cleaned[question.key] = number
+        else:
+            text = str(value or "").strip()
+            if len(text) > TEXT_MAX_LENGTH:
+                errors[question.key] = _("Svaret får vara högst %(max)s tecken; det är nu %(length)s.") % {
+                    "max": TEXT_MAX_LENGTH,
+                    "length": len(text),
+                }
+                continue
+            if text:
+                cleaned[question.key] = text
+    unknown = set(answers) - {q.key for q in questions}
+    if unknown:
+        errors[NON_FIELD_ERRORS] = _("Svaret innehåller frågor som inte finns i enkäten.")
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def questionnaire_answer(*, questionnaire, respondent, answers: dict, by):
+    """Record one recipient's answers, once. Only the respondent answers for themselves,
+    and only if the questionnaire's audience includes them."""
+    from django.db import IntegrityError
+
+    from .cycle_report import is_recipient
+    from .models import Questionnaire, QuestionnaireResponse
+    from .questionnaire import questions_for
+
+    if by != respondent:
+        raise PermissionDenied(_("Bara den som fått enkäten kan besvara den."))
+    questionnaire = Questionnaire.objects.select_for_update().select_related("cycle").get(pk=questionnaire.pk)
+    if not is_recipient(questionnaire, respondent):
+        raise PermissionDenied(_("Enkäten är inte skickad till dig."))
+    if QuestionnaireResponse.objects.filter(questionnaire=questionnaire, respondent=respondent).exists():
+        raise ValidationError(_("Du har redan besvarat enkäten. Tack!"))
+    cleaned = _clean_answers(questions_for(questionnaire.audience), answers)
+    try:
+        with transaction.atomic():
+            response = QuestionnaireResponse.objects.create(
+                questionnaire=questionnaire, respondent=respondent, answers=cleaned
+            )
+    except IntegrityError as error:
+        raise ValidationError(_("Du har redan besvarat enkäten. Tack!")) from error
+    # The answers themselves stay out of the log: it is read more widely than the results.
+    audit.record(actor=by, action="evaluation.questionnaire_answer", target=questionnaire)
+    return response

@@ -1,3 +1,12 @@
-"""evaluation pages."""
+"""evaluation pages: SLK sends the questionnaires and reads the results and the cycle
+report; the recipients answer."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_evaluation as views
+
+urlpatterns = [
+    path("utvardering/<int:year>/", views.evaluation, name="evaluation"),
+    path("utvardering/<int:year>/rapport/", views.report, name="cycle_report"),
+    path("enkat/<int:pk>/", views.questionnaire_answer, name="questionnaire_answer"),
+]
