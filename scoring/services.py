@@ -805,6 +805,12 @@ def site_visits_choose(*, meeting, applications, by) -> list[SiteVisit]:
     if meeting.kind != Meeting.Kind.SHORTLISTING:
         raise ValidationError(_("Platsbesök väljs vid det första domarmötet."))
     _require_committee_or_slk(by, meeting.cycle)
+    conflicted = [a.code for a in applications if committee_conflicts_for(by, a)]
+    if conflicted:
+        raise ValidationError(
+            _("Du har jäv mot %(codes)s och kan inte välja platsbesök för dem.")
+            % {"codes": ", ".join(conflicted)}
+        )
     visits = []
     for application in applications:
         visit = site_visit_select(application=application, by=by)
