@@ -1,5 +1,6 @@
 """Documents made from applications: the printable PDF and SLK's overview spreadsheet."""
 
+from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -10,10 +11,13 @@ from award.spreadsheets import XLSX_CONTENT_TYPE, StreamingWorkbook
 
 def application_pdf(request, context: dict) -> bytes:
     # Imported here: WeasyPrint loads Pango at import, which only the PDF pages need.
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
+    # The print stylesheet is read from disk: fetching it back over HTTP from this same
+    # server can fail or hang, and WeasyPrint would then quietly print without it.
     html = render_to_string("submissions/print.html", {**context, "for_pdf": True}, request=request)
-    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    stylesheets = [CSS(filename=finders.find("css/print.css"))]
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=stylesheets)
 
 
 OVERVIEW_HEADER = [
