@@ -82,7 +82,7 @@ def summary_header() -> list[str]:
     ]
 
 
-def summary_rows(cycle) -> Iterator[list]:
+def summary_rows(cycle, **_options) -> Iterator[list]:
     for track in cycle.tracks.order_by("pk"):
         for group in consolidated(track)["classes"]:
             for row in group["rows"]:
@@ -118,7 +118,9 @@ def examiner_header() -> list[str]:
     ]
 
 
-def examiner_rows(cycle) -> Iterator[list]:
+def examiner_rows(cycle, *, named: bool = False) -> Iterator[list]:
+    """One row per application × criterion × examiner. Examiners are named only for SLK
+    (`named`); the committee sees "Examinator 1…n" per application, as on its pages."""
     consensus_score = ConsensusItem.objects.filter(
         consensus__application=OuterRef("assessment__application"),
         consensus__status="final",
@@ -132,8 +134,14 @@ def examiner_rows(cycle) -> Iterator[list]:
         .order_by(
             "assessment__application__code",
             "criterion__number",
-            "assessment__member__profile__user__last_name",
-            "assessment__member__profile__user__first_name",
+            *(
+                [
+                    "assessment__member__profile__user__last_name",
+                    "assessment__member__profile__user__first_name",
+                ]
+                if named
+                else ["assessment__member_id"]
+            ),
         )
         .values_list(
             "assessment__application__code",
@@ -148,11 +156,31 @@ def examiner_rows(cycle) -> Iterator[list]:
             "assessment__member__profile__user__username",
             "score",
             "consensus_score",
+            "assessment__member_id",
         )
     )
-    for code, unit, track, klass, team, number, title, first, last, username, score, agreed in items.iterator(
-        chunk_size=2000
-    ):
+    numbers: dict[tuple[str, int], int] = {}
+    per_application: dict[str, int] = {}
+    for (
+        code,
+        unit,
+        track,
+        klass,
+        team,
+        number,
+        title,
+        first,
+        last,
+        username,
+        score,
+        agreed,
+        member,
+    ) in items.iterator(chunk_size=2000):
+        if not named:
+            if (code, member) not in numbers:
+                per_application[code] = per_application.get(code, 0) + 1
+                numbers[(code, member)] = per_application[code]
+            first, last, username = "", "", f"Examinator {numbers[(code, member)]}"
         deviation = score - agreed if score is not None and agreed is not None else None
         yield [
             code,
@@ -189,7 +217,7 @@ def consensus_header() -> list[str]:
     ]
 
 
-def consensus_rows(cycle) -> Iterator[list]:
+def consensus_rows(cycle, **_options) -> Iterator[list]:
     items = (
         ConsensusItem.objects.filter(consensus__application__track__cycle=cycle, consensus__status="final")
         .order_by("consensus__application__code", "criterion__number")
@@ -269,7 +297,7 @@ def decision_header() -> list[str]:
     ]
 
 
-def decision_rows(cycle) -> Iterator[list]:
+def decision_rows(cycle, **_options) -> Iterator[list]:
     decisions = (
         Decision.objects.filter(meeting__cycle=cycle)
         .select_related("meeting", "track", "competition_class", "signed_by")
@@ -336,12 +364,12 @@ SHEETS = {
 # --- Writing -----------------------------------------------------------------------------
 
 
-def write_xlsx(cycle, target) -> None:
+def write_xlsx(cycle, target, *, named: bool = False) -> None:
     """Write the workbook to a path or a binary file object."""
     book = StreamingWorkbook()
     for sheet in SHEETS.values():
         worksheet = book.sheet(str(sheet.title), sheet.header())
-        for row in sheet.rows(cycle):
+        for row in sheet.rows(cycle, named=named):
             book.append(worksheet, row)
     book.workbook.save(target)
 
@@ -352,14 +380,14 @@ def _csv_number(value):
     return value
 
 
-def write_sheet_csv(cycle, slug: str, stream) -> None:
+def write_sheet_csv(cycle, slug: str, stream, *, named: bool = False) -> None:
     """Write one sheet as CSV to a text stream."""
     sheet = SHEETS[slug]
-    rows = ([_csv_number(v) for v in row] for row in sheet.rows(cycle))
+    rows = ([_csv_number(v) for v in row] for row in sheet.rows(cycle, named=named))
     write_csv(stream, sheet.header(), rows)
 
 
-def write_csv_zip(cycle, target) -> None:
+def write_csv_zip(cycle, target, *, named: bool = False) -> None:
     """Write one CSV per sheet into a zip file (a path or a binary file object)."""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for slug in SHEETS:
@@ -367,16 +395,16 @@ def write_csv_zip(cycle, target) -> None:
                 archive.open(f"{slug}.csv", "w") as raw,
                 io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
             ):
-                write_sheet_csv(cycle, slug, text)
+                write_sheet_csv(cycle, slug, text, named=named)
 
 
-def write_csv_directory(cycle, directory) -> list:
+def write_csv_directory(cycle, directory, *, named: bool = False) -> list:
     """Write one CSV per sheet into an existing directory; returns the paths written."""
     written = []
     for slug in SHEETS:
         path = directory / f"{slug}.csv"
         with path.open("w", encoding="utf-8", newline="") as stream:
-            write_sheet_csv(cycle, slug, stream)
+            write_sheet_csv(cycle, slug, stream, named=named)
         written.append(path)
     return written
 
@@ -388,24 +416,26 @@ def _file_response(write, *, filename: str, content_type: str) -> FileResponse:
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=content_type)
 
 
-def xlsx_response(cycle) -> FileResponse:
+def xlsx_response(cycle, *, named: bool = False) -> FileResponse:
     return _file_response(
-        lambda f: write_xlsx(cycle, f), filename=f"omgang-{cycle.year}.xlsx", content_type=XLSX_CONTENT_TYPE
+        lambda f: write_xlsx(cycle, f, named=named),
+        filename=f"omgang-{cycle.year}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 
-def csv_zip_response(cycle) -> FileResponse:
+def csv_zip_response(cycle, *, named: bool = False) -> FileResponse:
     return _file_response(
-        lambda f: write_csv_zip(cycle, f),
+        lambda f: write_csv_zip(cycle, f, named=named),
         filename=f"omgang-{cycle.year}-csv.zip",
         content_type="application/zip",
     )
 
 
-def csv_response(cycle, slug: str) -> FileResponse:
+def csv_response(cycle, slug: str, *, named: bool = False) -> FileResponse:
     def write(f):
         text = io.TextIOWrapper(f, encoding="utf-8", newline="")
-        write_sheet_csv(cycle, slug, text)
+        write_sheet_csv(cycle, slug, text, named=named)
         text.flush()
         text.detach()  # leave the spooled file open for the response
 

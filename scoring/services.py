@@ -95,7 +95,11 @@ def _require_leader_or_slk(user, application) -> None:
         raise PermissionDenied(_("Bara lagledaren eller stadsledningskontoret kan göra detta."))
 
 
-def _consensus_started(application) -> bool:
+def _consensus_started(application, *, lock: bool = False) -> bool:
+    """Whether the consensus has started. With `lock`, the application row is locked first,
+    the same row consensus_start locks, so an assessment cannot change while it starts."""
+    if lock:
+        Application.objects.select_for_update().filter(pk=application.pk).first()
     return Consensus.objects.filter(application=application).exists()
 
 
@@ -146,7 +150,7 @@ def assessment_item_save(*, item: AssessmentItem, data: ItemData, base_version: 
         raise PermissionDenied(_("Du kan bara ändra din egen bedömning."))
     if assessment.is_submitted:
         raise ValidationError(_("Bedömningen är inlämnad. Öppna den igen för att ändra."))
-    if _consensus_started(application):
+    if _consensus_started(application, lock=True):
         raise ValidationError(_("Konsensus har startat; de individuella bedömningarna är låsta."))
     if item.version != base_version:
         raise StaleEdit(item)
@@ -203,7 +207,7 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
         raise PermissionDenied(_("Du kan bara lämna in din egen bedömning."))
     if assessment.is_submitted:
         raise ValidationError(_("Bedömningen är redan inlämnad."))
-    if _consensus_started(assessment.application):
+    if _consensus_started(assessment.application, lock=True):
         raise ValidationError(_("Konsensus har startat; de individuella bedömningarna är låsta."))
     missing = assessment_missing(assessment)
     if missing:
@@ -234,7 +238,7 @@ def assessment_reopen(*, assessment: Assessment, by) -> Assessment:
     )
     if _require_examiner(by, assessment.application).pk != assessment.member_id:
         raise PermissionDenied(_("Du kan bara öppna din egen bedömning."))
-    if _consensus_started(assessment.application):
+    if _consensus_started(assessment.application, lock=True):
         raise ValidationError(_("Konsensus har startat; bedömningen kan inte öppnas igen."))
     if not assessment.is_submitted:
         raise ValidationError(_("Bedömningen är inte inlämnad."))
@@ -257,6 +261,11 @@ def assessment_reopen(*, assessment: Assessment, by) -> Assessment:
 @transaction.atomic
 def hours_record(*, assessment: Assessment, hours, by) -> Assessment:
     """The examiner records the time spent on the application (SLK may correct it)."""
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("application", "member__profile")
+        .get(pk=assessment.pk)
+    )
     if (
         not has_role(by, Role.SLK)
         and _require_examiner(by, assessment.application).pk != assessment.member_id
@@ -474,8 +483,11 @@ def _draft_questions(application) -> str:
 def site_visit_select(*, application: Application, by) -> SiteVisit:
     """Select an application for a site visit (the committee's choice; SLK records it).
     The questions to verify are drafted from the consensus."""
-    if not has_role(by, Role.SLK, Role.COMMITTEE):
-        raise PermissionDenied(_("Bara domarkommittén eller stadsledningskontoret väljer platsbesök."))
+    _require_committee_or_slk(by, application.track.cycle)
+    if committee_conflicts_for(by, application):
+        raise ValidationError(
+            _("Du har jäv mot %(code)s och kan inte välja det för platsbesök.") % {"code": application.code}
+        )
     consensus = getattr(application, "consensus", None)
     if consensus is None or not consensus.is_final:
         raise ValidationError(_("Bidraget har ingen fastställd konsensus ännu."))
@@ -556,6 +568,13 @@ def visit_score_revise(
     visit = getattr(application, "site_visit", None)
     if visit is None or visit.status != SiteVisit.Status.DONE:
         raise ValidationError(_("Poängen kan ändras först när platsbesöket är genomfört."))
+    report = getattr(application, "feedback_report", None)
+    if (report is not None and report.is_approved) or application.outcomes.filter(
+        decision__status="signed"
+    ).exists():
+        raise ValidationError(
+            _("Återföringsrapporten är godkänd eller kommittén har beslutat; poängen kan inte längre ändras.")
+        )
     if item.version != base_version:
         raise StaleEdit(item)
     _check_score(application, score)
@@ -851,6 +870,14 @@ def winner_refusal(application) -> str:
     return ""
 
 
+def _decision_scope(decision):
+    """The submitted applications a decision is about: its class, or its whole track."""
+    scope = Application.objects.filter(track=decision.track, status=Application.Status.SUBMITTED)
+    if decision.competition_class_id:
+        scope = scope.filter(competition_class_id=decision.competition_class_id)
+    return scope
+
+
 @dataclass
 class OutcomeData:
     application: Application
@@ -888,8 +915,15 @@ def decision_save(
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
         if decision.is_signed:
             raise ValidationError(_("Beslutet är signerat och låst. En rättelse görs som ett nytt beslut."))
-        if base_version is not None and decision.version != base_version:
+        if base_version is None or decision.version != base_version:
             raise StaleEdit(decision)
+        replaced = [o.application for o in decision.outcomes.select_related("application__unit")]
+        conflicted = [a.code for a in replaced if committee_conflicts_for(by, a)]
+        if conflicted:
+            raise ValidationError(
+                _("Du har jäv mot %(codes)s och kan inte ändra beslutet om det.")
+                % {"codes": ", ".join(conflicted)}
+            )
     elif (
         Decision.objects.filter(track=track, competition_class=competition_class)
         .exclude(status=Decision.Status.SUPERSEDED)
@@ -982,12 +1016,14 @@ def decision_sign(*, decision, by):
             refusal = winner_refusal(o.application)
             if refusal:
                 raise ValidationError(refusal)
+    # A class decision decides on every candidate in the class, not only on the winners.
+    candidates = list(_decision_scope(decision).select_related("unit"))
     conflicted = {
         c.member
         for c in CommitteeConflict.objects.filter(cycle=cycle).select_related(
             "member", "unit", "organisation"
         )
-        if any(c.covers(a) for a in applications)
+        if any(c.covers(a) for a in candidates)
     }
     decision.stepped_out.set(conflicted)
     decision.status = Decision.Status.SIGNED
@@ -1037,6 +1073,11 @@ def decision_correct(*, decision, reason: str, by):
         raise ValidationError(_("Beslutet har redan en rättelse."))
     if not reason.strip():
         raise ValidationError(_("Ange skälet till rättelsen."))
+    conflicted = [a.code for a in _decision_scope(decision) if committee_conflicts_for(by, a)]
+    if conflicted:
+        raise ValidationError(
+            _("Du har jäv mot %(codes)s och kan inte rätta beslutet.") % {"codes": ", ".join(conflicted)}
+        )
     correction = Decision.objects.create(
         meeting=decision.meeting,
         track=decision.track,
@@ -1075,10 +1116,9 @@ def decisions_notify(*, cycle, by=None, on=None) -> int:
     sent = 0
     for decision in decisions:
         outcomes = {o.application_id: o for o in decision.outcomes.all()}
-        scope = Application.objects.filter(track=decision.track, status=Application.Status.SUBMITTED)
-        if decision.competition_class_id:
-            scope = scope.filter(competition_class_id=decision.competition_class_id)
-        for application in scope.select_related("unit").prefetch_related("unit__contacts"):
+        for application in (
+            _decision_scope(decision).select_related("unit").prefetch_related("unit__contacts")
+        ):
             outcome = outcomes.get(application.pk)
             recipients = [u.email for u in application.unit.contacts.all()] + [application.unit.head_email]
             team = getattr(getattr(application, "assignment", None), "team", None)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from award.models import AwardCycle
+from award.models import AwardCycle, CommitteeMembership
 from award.roles import Role, has_role, role_required
 from award.web import attempt
 from examiners.models import TeamMember
@@ -62,7 +62,12 @@ def _viewer(request, pk, *, committee=False) -> Viewer:
     user = request.user
     is_slk = has_role(user, Role.SLK)
     team_member = None if is_slk else services.team_member_for(user, application)
-    is_committee = committee and team_member is None and has_role(user, Role.COMMITTEE)
+    # The committee of this cycle only: the role alone is not enough.
+    is_committee = (
+        committee
+        and team_member is None
+        and CommitteeMembership.objects.filter(cycle=application.track.cycle, user=user).exists()
+    )
     if not (is_slk or team_member or is_committee):
         raise Http404
     return Viewer(application, team_member, is_slk, is_committee)
@@ -490,6 +495,11 @@ def _final_consensus_applications(cycle):
 @role_required(Role.SLK, Role.COMMITTEE)
 def site_visit_list(request, year):
     cycle = get_object_or_404(AwardCycle, year=year)
+    if (
+        not has_role(request.user, Role.SLK)
+        and not CommitteeMembership.objects.filter(cycle=cycle, user=request.user).exists()
+    ):
+        raise Http404
     rows = [
         {
             "application": application,

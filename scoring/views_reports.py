@@ -129,15 +129,16 @@ def profile_chart_svg(request, pk):
 def cycle_export(request, year):
     cycle = _cycle_for(request.user, year)
     fmt = request.GET.get("format")
+    named = has_role(request.user, Role.SLK)  # the committee sees examiners as numbers
     if fmt == "xlsx":
-        return exports_cycle.xlsx_response(cycle)
+        return exports_cycle.xlsx_response(cycle, named=named)
     if fmt == "csv":
         sheet = request.GET.get("sheet")
         if sheet is None:
-            return exports_cycle.csv_zip_response(cycle)
+            return exports_cycle.csv_zip_response(cycle, named=named)
         if sheet not in exports_cycle.SHEETS:
             raise Http404
-        return exports_cycle.csv_response(cycle, sheet)
+        return exports_cycle.csv_response(cycle, sheet, named=named)
     if fmt is not None:
         raise Http404
     return render(

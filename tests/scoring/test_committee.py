@@ -220,6 +220,7 @@ def test_signed_decision_is_locked_and_corrected_by_a_new_one(scored, cycle, com
         outcomes=[services.OutcomeData(application, "honourable_mention", "Hedervärt")],
         by=committee["chair"],
         decision=correction,
+        base_version=correction.version,
     )
     services.decision_sign(decision=correction, by=committee["chair"])
     decision.refresh_from_db()
@@ -250,3 +251,69 @@ def test_units_and_examiners_are_told_once_after_release(
     winner_mail = next(m for m in mail.outbox if "kontakt@example.se" in m.to)
     assert "Vinnare" in winner_mail.body
     assert services.decisions_notify(cycle=cycle, on=cycle.feedback_release) == 0
+
+
+def test_member_conflicted_with_a_losing_candidate_steps_out_of_the_class(scored, cycle, committee, slk):
+    meeting = _final_meeting(cycle, committee, slk)
+    services.committee_conflict_declare(
+        cycle=cycle,
+        member=committee["conflicted"],
+        target=scored["a1"].unit,
+        reason="Tidigare chef där",
+        by=slk,
+    )
+    decision = services.decision_save(
+        meeting=meeting,
+        track=scored["track"],
+        competition_class=scored["b1"].competition_class,
+        no_award=False,
+        rationale="Bäst",
+        outcomes=[_winner(scored["b1"])],
+        by=committee["member"],
+    )
+    services.decision_sign(decision=decision, by=committee["chair"])
+    assert list(decision.stepped_out.all()) == [committee["conflicted"]]
+
+
+def test_conflicted_member_cannot_correct_or_choose_site_visits(scored, cycle, committee, slk):
+    services.committee_conflict_declare(
+        cycle=cycle, member=committee["conflicted"], target=scored["b1"].unit, reason="Släkt", by=slk
+    )
+    with pytest.raises(ValidationError):
+        services.site_visit_select(application=scored["b1"], by=committee["conflicted"])
+    outsider = factories.user_with_role("committee")
+    with pytest.raises(PermissionDenied):
+        services.site_visit_select(application=scored["b1"], by=outsider)
+    meeting = _final_meeting(cycle, committee, slk)
+    decision = services.decision_save(
+        meeting=meeting,
+        track=scored["track"],
+        competition_class=scored["b1"].competition_class,
+        no_award=False,
+        rationale="Bäst",
+        outcomes=[_winner(scored["b1"])],
+        by=committee["member"],
+    )
+    services.decision_sign(decision=decision, by=committee["chair"])
+    with pytest.raises(ValidationError) as error:
+        services.decision_correct(decision=decision, reason="Fel", by=committee["conflicted"])
+    assert "jäv" in " ".join(error.value.messages)
+
+
+def test_scores_cannot_be_revised_after_the_report_is_approved(scored, slk):
+    application = scored["b1"]
+    visit = services.site_visit_select(application=application, by=slk)
+    services.site_visit_save(
+        visit=visit,
+        data=services.VisitData(dt.date(2027, 3, 1), "Lag B", "", "Som beskrivet", done=True),
+        base_version=visit.version,
+        by=slk,
+    )
+    report = application.feedback_report
+    services.report_save(report=report, summary="Starkt.", items=[], base_version=report.version, by=slk)
+    report.refresh_from_db()
+    services.report_approve(report=report, by=slk)
+    item = application.consensus.items.first()
+    with pytest.raises(ValidationError) as error:
+        services.visit_score_revise(item=item, score=90, reason="Bättre", base_version=item.version, by=slk)
+    assert "godkänd" in " ".join(error.value.messages)

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from award.models import Track
+from award.models import CommitteeMembership, Track
 from award.roles import Role
 from scoring import services
 from scoring.models import Consensus, ConsensusItem, SiteVisit
@@ -62,6 +62,8 @@ def world(team_world, slk, committee_member):
     application = team_world["application"]
     application.unit.contacts.add(contact)
     submission_services.grant_unit_access(application, [contact])
+    # A member of this cycle's committee: the committee role alone opens nothing.
+    CommitteeMembership.objects.create(cycle=team_world["cycle"], user=committee_member)
     return {**team_world, "unit_contact": contact, "slk": slk, "committee_member": committee_member}
 
 
@@ -444,3 +446,11 @@ def test_site_visit_list_queries_do_not_grow_with_applications(
     html = response.content.decode()
     assert all(application.code in html for application in applications)
     assert html.count("Inte utvalt") == count - 1
+
+
+@pytest.mark.parametrize("name", ["site_visit_list", "site_visit"])
+def test_committee_role_without_membership_of_the_cycle_gets_nothing(client, team_world, name):
+    outsider = factories.user_with_role(Role.COMMITTEE, username="annan-kommitte")
+    client.force_login(outsider)
+    args = [team_world["cycle"].year] if name == "site_visit_list" else [team_world["application"].pk]
+    assert client.get(reverse(f"scoring:{name}", args=args)).status_code == 404

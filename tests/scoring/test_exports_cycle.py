@@ -228,3 +228,19 @@ def test_export_query_count_does_not_grow_with_applications(decided, cycle, qual
     for application in apps:
         test_committee._finalise(application, members, [50, 50, 50, 50], 50)
     assert queries() == before
+
+
+def test_committee_sees_examiners_as_numbers_and_slk_by_name(client, decided, cycle, committee, slk):
+    from scoring.models import Assessment
+
+    names = {
+        a.member.profile.user.get_full_name()
+        for a in Assessment.objects.select_related("member__profile__user").filter(application=decided["b1"])
+    }
+    column = next(h for h in exports_cycle.examiner_header() if h.startswith("Examinator"))
+    as_committee = {
+        r[column] for r in _records(_export_xlsx(client, committee["member"], cycle)["Examinatorer"])
+    }
+    assert as_committee == {"Examinator 1", "Examinator 2", "Examinator 3", "Examinator 4"}
+    as_slk = {r[column] for r in _records(_export_xlsx(client, slk, cycle)["Examinatorer"])}
+    assert names <= as_slk

@@ -130,6 +130,7 @@ def test_drafts_and_superseded_decisions_are_not_shown(client, decided, past_cyc
         outcomes=[services.OutcomeData(decided["mention"], "winner", "Rättad motivering.")],
         by=chair,
         decision=correction,
+        base_version=correction.version,
     )
     services.decision_sign(decision=correction, by=chair)
     page = client.get(URL).content.decode()

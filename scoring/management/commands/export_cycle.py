@@ -33,7 +33,7 @@ class Command(BaseCommand):
         except AwardCycle.DoesNotExist:
             raise CommandError(f"Det finns ingen omgång {cycle}.") from None
         if out.is_dir():
-            for path in exports_cycle.write_csv_directory(award_cycle, out):
+            for path in exports_cycle.write_csv_directory(award_cycle, out, named=True):
                 self.stdout.write(f"Skrev {path}")
             return
         suffix = out.suffix.lower()
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         if not out.parent.is_dir():
             raise CommandError(f"Katalogen {out.parent} finns inte.")
         if suffix == ".xlsx":
-            exports_cycle.write_xlsx(award_cycle, out)
+            exports_cycle.write_xlsx(award_cycle, out, named=True)
         else:
-            exports_cycle.write_csv_zip(award_cycle, out)
+            exports_cycle.write_csv_zip(award_cycle, out, named=True)
         self.stdout.write(f"Skrev {out}")
