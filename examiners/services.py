@@ -317,7 +317,9 @@ def conflict_declare(*, member: PoolMember, target, reason: str, source: str, by
     if by != member.profile.user:
         require_role(by, Role.SLK)
     # Lock the member so a confirmation running now cannot grant after this revokes.
-    member = PoolMember.objects.select_for_update().select_related("profile__user").get(pk=member.pk)
+    member = (
+        PoolMember.objects.select_for_update(of=("self",)).select_related("profile__user").get(pk=member.pk)
+    )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Ange skälet till jävet."))
@@ -511,7 +513,7 @@ def team_member_add(*, team: Team, member: PoolMember, by, leader: bool = False)
     require_role(by, Role.SLK)
     team = Team.objects.select_for_update().get(pk=team.pk)
     member = (
-        PoolMember.objects.select_for_update()
+        PoolMember.objects.select_for_update(of=("self",))
         .select_related("cycle", "profile__user")
         .prefetch_related(
             "conflicts__unit",
@@ -597,7 +599,7 @@ def team_member_remove(*, team_member: TeamMember, by) -> None:
 @transaction.atomic
 def team_assign(*, team: Team, application: Application, by) -> Assignment:
     require_role(by, Role.SLK)
-    team = Team.objects.select_for_update().select_related("cycle").get(pk=team.pk)
+    team = Team.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=team.pk)
     errors = []
     if application.track_id != team.track_id:
         errors.append(_("%(code)s hör till ett annat spår än laget.") % {"code": application.code})

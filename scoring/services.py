@@ -140,7 +140,7 @@ class ItemData:
 def assessment_item_save(*, item: AssessmentItem, data: ItemData, base_version: int, by) -> AssessmentItem:
     """Save one criterion of the examiner's own draft (autosave and explicit save)."""
     item = (
-        AssessmentItem.objects.select_for_update()
+        AssessmentItem.objects.select_for_update(of=("self",))
         .select_related("assessment__application__track__cycle__scale", "criterion")
         .get(pk=item.pk)
     )
@@ -199,7 +199,7 @@ def assessment_missing(assessment: Assessment, items=None) -> list[str]:
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, by) -> Assessment:
     assessment = (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("application", "member__profile")
         .get(pk=assessment.pk)
     )
@@ -232,7 +232,7 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
 def assessment_reopen(*, assessment: Assessment, by) -> Assessment:
     """An examiner reopens their own submitted assessment, until consensus starts."""
     assessment = (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("application", "member__profile")
         .get(pk=assessment.pk)
     )
@@ -262,7 +262,7 @@ def assessment_reopen(*, assessment: Assessment, by) -> Assessment:
 def hours_record(*, assessment: Assessment, hours, by) -> Assessment:
     """The examiner records the time spent on the application (SLK may correct it)."""
     assessment = (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("application", "member__profile")
         .get(pk=assessment.pk)
     )
@@ -311,7 +311,9 @@ def consensus_start(*, application: Application, by, override_reason: str = "") 
     """The team leader starts the consensus once every member with access has submitted;
     SLK may start it earlier with a reason. Starting freezes the individual assessments."""
     application = (
-        Application.objects.select_for_update().select_related("track__cycle").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("track__cycle")
+        .get(pk=application.pk)
     )
     _require_leader_or_slk(by, application)
     if _consensus_started(application):
@@ -364,7 +366,7 @@ def consensus_item_save(
     *, item: ConsensusItem, data: ItemData, discussion_note: str, base_version: int, by
 ) -> ConsensusItem:
     item = (
-        ConsensusItem.objects.select_for_update()
+        ConsensusItem.objects.select_for_update(of=("self",))
         .select_related("consensus__application__track__cycle__scale", "criterion")
         .get(pk=item.pk)
     )
@@ -437,7 +439,9 @@ def consensus_finalise(*, consensus: Consensus, by) -> Consensus:
     from .queries import individual_spreads
 
     consensus = (
-        Consensus.objects.select_for_update().select_related("application__track__cycle").get(pk=consensus.pk)
+        Consensus.objects.select_for_update(of=("self",))
+        .select_related("application__track__cycle")
+        .get(pk=consensus.pk)
     )
     _require_leader_or_slk(by, consensus.application)
     if consensus.is_final:
@@ -513,7 +517,7 @@ class VisitData:
 
 @transaction.atomic
 def site_visit_save(*, visit: SiteVisit, data: VisitData, base_version: int, by) -> SiteVisit:
-    visit = SiteVisit.objects.select_for_update().select_related("application").get(pk=visit.pk)
+    visit = SiteVisit.objects.select_for_update(of=("self",)).select_related("application").get(pk=visit.pk)
     if not has_role(by, Role.SLK):
         _require_examiner(by, visit.application)
     if visit.version != base_version:
@@ -559,7 +563,7 @@ def visit_score_revise(
     """After the visit the team revises a consensus score with a reason; the score
     before the visit is kept."""
     item = (
-        ConsensusItem.objects.select_for_update()
+        ConsensusItem.objects.select_for_update(of=("self",))
         .select_related("consensus__application__track__cycle__scale", "criterion")
         .get(pk=item.pk)
     )
@@ -663,7 +667,9 @@ class ReportItemData:
 def report_save(
     *, report: FeedbackReport, summary: str, items: list[ReportItemData], base_version: int, by
 ) -> FeedbackReport:
-    report = FeedbackReport.objects.select_for_update().select_related("application").get(pk=report.pk)
+    report = (
+        FeedbackReport.objects.select_for_update(of=("self",)).select_related("application").get(pk=report.pk)
+    )
     _require_leader_or_slk(by, report.application)
     if report.is_approved:
         raise ValidationError(_("Rapporten är godkänd och kan inte ändras."))
@@ -701,7 +707,9 @@ def report_save(
 @transaction.atomic
 def report_approve(*, report: FeedbackReport, by) -> FeedbackReport:
     require_role(by, Role.SLK)
-    report = FeedbackReport.objects.select_for_update().select_related("application").get(pk=report.pk)
+    report = (
+        FeedbackReport.objects.select_for_update(of=("self",)).select_related("application").get(pk=report.pk)
+    )
     if report.is_approved:
         raise ValidationError(_("Rapporten är redan godkänd."))
     if not report.summary.strip():
@@ -1000,7 +1008,9 @@ def decision_sign(*, decision, by):
     from .models import CommitteeConflict, Decision
 
     decision = (
-        Decision.objects.select_for_update().select_related("meeting__cycle", "track").get(pk=decision.pk)
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("meeting__cycle", "track")
+        .get(pk=decision.pk)
     )
     cycle = decision.meeting.cycle
     if not _committee(cycle).filter(user=by, is_chair=True).exists():
@@ -1099,7 +1109,7 @@ def decision_correct(*, decision, reason: str, by):
 
 
 @transaction.atomic
-def decisions_notify(*, cycle, by=None, on=None) -> int:
+def decisions_notify(*, cycle, by=None, on=None, notify: bool = True) -> int:
     """After signing, once the feedback release date has come, tell each unit and each
     examiner of the application's team. Each decision is announced once."""
     from award.notify import mail_after_commit
@@ -1109,7 +1119,7 @@ def decisions_notify(*, cycle, by=None, on=None) -> int:
     if (on or today()) < cycle.feedback_release:
         return 0
     decisions = list(
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .filter(meeting__cycle=cycle, status=Decision.Status.SIGNED, notified_at__isnull=True)
         .select_related("track", "competition_class")
     )
@@ -1127,18 +1137,19 @@ def decisions_notify(*, cycle, by=None, on=None) -> int:
                     tm.member.profile.user.email
                     for tm in team.members.select_related("member__profile__user")
                 ]
-            mail_after_commit(
-                subject=_("Kvalitetsutmärkelsen %(year)s: beslut för %(code)s")
-                % {"year": cycle.year, "code": application.code},
-                template="scoring/email/decision.txt",
-                context={
-                    "decision": decision,
-                    "outcome": outcome,
-                    "application": application,
-                    "cycle": cycle,
-                },
-                recipients=recipients,
-            )
+            if notify:
+                mail_after_commit(
+                    subject=_("Kvalitetsutmärkelsen %(year)s: beslut för %(code)s")
+                    % {"year": cycle.year, "code": application.code},
+                    template="scoring/email/decision.txt",
+                    context={
+                        "decision": decision,
+                        "outcome": outcome,
+                        "application": application,
+                        "cycle": cycle,
+                    },
+                    recipients=recipients,
+                )
             sent += 1
         decision.notified_at = timezone.now()
         decision.save(update_fields=["notified_at"])
@@ -1168,7 +1179,7 @@ def good_example_save(*, outcome, summary: str, consented: bool, by):
 
 
 @transaction.atomic
-def questionnaire_send(*, cycle, audience: str, by, on=None):
+def questionnaire_send(*, cycle, audience: str, by, on=None, notify: bool = True):
     """SLK sends the cycle's questionnaire to one audience, once, and not before the
     feedback reports are released: every contact of a unit with a submitted application
     (applicants) or every examiner of a confirmed team (examiners) gets one e-mail with
@@ -1210,12 +1221,13 @@ def questionnaire_send(*, cycle, audience: str, by, on=None):
     )
     # One message per person: the recipients do not see each other's addresses.
     for user in recipients:
-        mail_after_commit(
-            subject=_("Kvalitetsutmärkelsen %(year)s: vad tyckte du?") % {"year": cycle.year},
-            template="scoring/email/questionnaire.txt",
-            context={"questionnaire": questionnaire, "cycle": cycle, "user": user},
-            recipients=[user.email],
-        )
+        if notify:
+            mail_after_commit(
+                subject=_("Kvalitetsutmärkelsen %(year)s: vad tyckte du?") % {"year": cycle.year},
+                template="scoring/email/questionnaire.txt",
+                context={"questionnaire": questionnaire, "cycle": cycle, "user": user},
+                recipients=[user.email],
+            )
     return questionnaire
 
 
@@ -1268,7 +1280,9 @@ def questionnaire_answer(*, questionnaire, respondent, answers: dict, by):
 
     if by != respondent:
         raise PermissionDenied(_("Bara den som fått enkäten kan besvara den."))
-    questionnaire = Questionnaire.objects.select_for_update().select_related("cycle").get(pk=questionnaire.pk)
+    questionnaire = (
+        Questionnaire.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=questionnaire.pk)
+    )
     if not is_recipient(questionnaire, respondent):
         raise PermissionDenied(_("Enkäten är inte skickad till dig."))
     if QuestionnaireResponse.objects.filter(questionnaire=questionnaire, respondent=respondent).exists():

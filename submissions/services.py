@@ -71,7 +71,9 @@ def _require_unit_contact_or_slk(user, unit: Unit):
 
 def _locked(application: Application) -> Application:
     return (
-        Application.objects.select_for_update().select_related("track__cycle", "unit").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("track__cycle", "unit")
+        .get(pk=application.pk)
     )
 
 
@@ -154,7 +156,7 @@ def application_register(*, data: RegistrationData, by) -> Application:
     registered but marked as not eligible for the award."""
     unit, track = data.unit, data.track
     _require_unit_contact_or_slk(by, unit)
-    track = Track.objects.select_for_update().select_related("cycle").get(pk=track.pk)
+    track = Track.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=track.pk)
     cycle = track.cycle
     if cycle.status != AwardCycle.Status.OPEN or cycle.phase != Phase.REGISTRATION:
         raise ValidationError(
