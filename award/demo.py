@@ -768,6 +768,9 @@ def seed(*, stdout=None, extensions=()) -> dict[str, int]:
         data = build(today=today)
         for extend in extensions:
             extra_lines.extend(extend(data, today=today) or [])
+        # A line may be a callable, read once every extension has run: a later stage may
+        # add to what an earlier one counts, and a second run must print the same summary.
+        extra_lines = [line() if callable(line) else line for line in extra_lines]
         counts = model_counts()
     # Printed after the commit: a closed output pipe must not undo the seed.
     if stdout is not None:

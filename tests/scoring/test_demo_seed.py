@@ -1,11 +1,8 @@
 """The demo's scoring (scoring/demo.py), seeded once for the module through the seed_demo
 command."""
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -23,10 +20,10 @@ from scoring.models import (
     SiteVisit,
 )
 from submissions.models import Application
+from tests.demo import FAST_HASHERS, model_counts, seed_demo
 
 pytestmark = pytest.mark.django_db
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SEEDED_MODELS = [
     Assessment,
     AssessmentItem,
@@ -41,41 +38,12 @@ SEEDED_MODELS = [
 ]
 
 
-def seed_demo() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
 def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in SEEDED_MODELS}
+    return model_counts(SEEDED_MODELS)
 
 
 def scoring_lines(output: str) -> list[str]:
     return [line.strip() for line in output.splitlines() if line.strip().startswith("Bedömningar")]
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """One seeded database for the module, rolled back after its last test; each test's
-    own transaction nests inside it. Returns what the command printed."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        yield seed_demo()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def current(seeded):
-    return AwardCycle.objects.get(year=today().year)
-
-
-@pytest.fixture
-def previous(seeded):
-    return AwardCycle.objects.get(year=today().year - 1)
 
 
 def submitted_applications(cycle):
@@ -110,11 +78,16 @@ def test_this_years_assessments_are_a_realistic_mix(current):
     assert by_state["all"] >= 3
     assert by_state["some"] >= 3
     assert by_state["none"] >= 1
-    # Nothing is final this year: the phase is individual assessment.
-    assert not Consensus.objects.filter(
-        application__track__cycle=current, status=Consensus.Status.FINAL
-    ).exists()
-    assert not FeedbackReport.objects.filter(application__track__cycle=current).exists()
+    # The phase is individual assessment: a consensus is final only where the whole team
+    # has submitted (scoring.demo_committee fills the consolidated view), and its feedback
+    # report is a draft.
+    final = Consensus.objects.filter(application__track__cycle=current, status=Consensus.Status.FINAL)
+    for consensus in final:
+        application = consensus.application
+        assert submitted.filter(application=application).count() == len(team_users(application))
+    reports = FeedbackReport.objects.filter(application__track__cycle=current)
+    assert set(reports.values_list("application_id", flat=True)) == {c.application_id for c in final}
+    assert not reports.exclude(status=FeedbackReport.Status.DRAFT).exists()
     assert not SiteVisit.objects.filter(application__track__cycle=current).exists()
 
 
@@ -145,9 +118,12 @@ def test_only_examiners_who_opened_the_application_assess_it(current):
 
 
 def test_two_consensus_started_one_with_flagged_notes_one_by_slk(current):
-    started = list(Consensus.objects.filter(application__track__cycle=current).select_related("started_by"))
+    started = list(
+        Consensus.objects.filter(
+            application__track__cycle=current, status=Consensus.Status.OPEN
+        ).select_related("started_by")
+    )
     assert len(started) == 2
-    assert all(c.status == Consensus.Status.OPEN for c in started)
     overridden = [c for c in started if c.override_reason]
     assert len(overridden) == 1
     assert overridden[0].started_by.username == "slk"

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from award import demo as award_demo
 from examiners import demo as examiners_demo
 from scoring import demo as scoring_demo
+from scoring import demo_committee as committee_demo
 from submissions import demo as submissions_demo
 
 
@@ -28,5 +29,6 @@ class Command(BaseCommand):
                 "demokonton får aldrig hamna i en produktionsdatabas."
             )
         award_demo.seed(
-            stdout=self.stdout, extensions=[submissions_demo.seed, examiners_demo.seed, scoring_demo.seed]
+            stdout=self.stdout,
+            extensions=[submissions_demo.seed, examiners_demo.seed, scoring_demo.seed, committee_demo.seed],
         )
