@@ -1,7 +1,10 @@
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
+from award.models import AwardCycle, today
 from award.roles import Role
-from tests import factories
+from tests import demo, factories
 
 
 @pytest.fixture(autouse=True)
@@ -59,3 +62,28 @@ def role_users(slk, committee_member, examiner, unit_contact):
         Role.EXAMINER: examiner,
         Role.UNIT_CONTACT: unit_contact,
     }
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """One demo-seeded database for the module, rolled back after its last test; each
+    test's own transaction nests inside it. Returns what seed_demo printed."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEBUG=True, PASSWORD_HASHERS=demo.FAST_HASHERS),
+        transaction.atomic(),
+    ):
+        yield demo.seed_demo()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def current(seeded):
+    """The demo's current cycle."""
+    return AwardCycle.objects.get(year=today().year)
+
+
+@pytest.fixture
+def previous(seeded):
+    """The demo's previous, completed cycle."""
+    return AwardCycle.objects.get(year=today().year - 1)

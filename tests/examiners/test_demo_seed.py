@@ -1,16 +1,13 @@
 """The demo's examiners (examiners/demo.py), seeded once for the module through the
 seed_demo command."""
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from guardian.models import UserObjectPermission
 
-from award.models import AuditEntry, AwardCycle, today
+from award.models import AuditEntry, AwardCycle
 from examiners import queries, services
 from examiners.models import (
     Assignment,
@@ -26,10 +23,10 @@ from examiners.models import (
 )
 from submissions import queries as submission_queries
 from submissions.models import Application, ApplicationUserObjectPermission
+from tests.demo import FAST_HASHERS, model_counts, seed_demo
 
 pytestmark = pytest.mark.django_db
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SEEDED_MODELS = [
     ExaminerProfile,
     PoolMember,
@@ -47,32 +44,8 @@ SEEDED_MODELS = [
 ]
 
 
-def seed_demo() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
 def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in SEEDED_MODELS}
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """One seeded database for the module, rolled back after its last test; each test's
-    own transaction nests inside it. Returns what the command printed."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        yield seed_demo()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def current(seeded):
-    return AwardCycle.objects.get(year=today().year)
+    return model_counts(SEEDED_MODELS)
 
 
 def submitted(cycle):

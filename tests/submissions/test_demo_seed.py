@@ -1,58 +1,27 @@
 """The demo's registrations and applications (submissions/demo.py), seeded once for the
 module through the seed_demo command."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from award.models import AuditEntry, AwardCycle, Phase, Track, Unit, end_of_day, today
+from award.models import AuditEntry, Phase, Track, Unit, end_of_day, today
 from submissions import eligibility, queries
 from submissions.demo import DRAFT, PENDING, REJECTED, SUBMITTED, WITHDRAWN, state_of
 from submissions.models import Answer, AnswerRevision, Application, ApplicationUserObjectPermission
+from tests.demo import FAST_HASHERS, model_counts, seed_demo
 
 pytestmark = pytest.mark.django_db
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALL_STATES = {SUBMITTED, DRAFT, WITHDRAWN, REJECTED, PENDING}
 SEEDED_MODELS = [Application, Answer, AnswerRevision, ApplicationUserObjectPermission, AuditEntry]
 
 
-def seed_demo() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
 def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in SEEDED_MODELS}
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """One seeded database for the module, rolled back after its last test; each test's
-    own transaction nests inside it. Returns what the command printed."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        yield seed_demo()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def current(seeded):
-    return AwardCycle.objects.get(year=today().year)
-
-
-@pytest.fixture
-def previous(seeded):
-    return AwardCycle.objects.get(year=today().year - 1)
+    return model_counts(SEEDED_MODELS)
 
 
 def applications(cycle, kind=None):
