@@ -626,9 +626,23 @@ def team_assign(*, team: Team, application: Application, by) -> Assignment:
 
 
 @transaction.atomic
+def _assessment_started(application) -> bool:
+    # Scoring sits above this app in the chain, so its rows are reached through the
+    # reverse relation rather than an import.
+    return Application.objects.filter(pk=application.pk, assessments__isnull=False).exists()
+
+
 def team_unassign(*, assignment: Assignment, by) -> None:
+    """Take an application from a team, while nobody has started assessing it: after
+    that the team's work would be orphaned (a withdrawn application leaves through
+    `application_status_changed` instead)."""
     require_role(by, Role.SLK)
     team = Team.objects.select_for_update().get(pk=assignment.team_id)
+    if _assessment_started(assignment.application):
+        raise ValidationError(
+            _("%(code)s har redan bedömningar i %(team)s och kan inte tas från laget.")
+            % {"code": assignment.application.code, "team": team.name}
+        )
     if team.is_confirmed:
         for team_member in team.members.select_related("member__profile__user"):
             _revoke(team_member.member, assignment.application)

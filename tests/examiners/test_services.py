@@ -346,3 +346,17 @@ def test_profile_moved_into_the_units_organisation_loses_access(team, cycle, slk
     assert list(_assessable(profile.user)) == []
     team.refresh_from_db()
     assert "samma förvaltning" in team.flag
+
+
+def test_a_team_whose_work_has_started_cannot_be_dissolved(team, cycle, slk, application):
+    from scoring import services as scoring_services
+
+    members = _confirmed(team, cycle, slk, application)
+    user = members[1].profile.user
+    services.application_open(member=members[1], application=application, by=user)
+    scoring_services.assessment_for(application=application, by=user)
+    with pytest.raises(ValidationError) as error:
+        services.team_delete(team=team, by=slk)
+    assert "har redan bedömningar" in _messages(error.value)
+    assert Team.objects.filter(pk=team.pk).exists()
+    assert application.assignment.team == team
