@@ -1,6 +1,6 @@
 from django.urls import path
 
-from award import views
+from award import views, views_personal
 
 app_name = "award"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("<int:year>/", views.cycle_detail, name="cycle_detail"),
     path("<int:year>/fas/avsluta/", views.cycle_phase_close, name="cycle_phase_close"),
     path("<int:year>/fas/forlang/", views.cycle_phase_extend, name="cycle_phase_extend"),
+    path("personer/", views_personal.person_search, name="person_search"),
+    path("personer/<int:pk>/", views_personal.person_detail, name="person_detail"),
 ]

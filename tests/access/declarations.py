@@ -101,6 +101,9 @@ ROUTES: dict[str, Route] = {
     "award:cycle_detail": get(ONLY_SLK, **YEAR),
     "award:cycle_phase_close": post(ONLY_SLK, **YEAR),
     "award:cycle_phase_extend": post(ONLY_SLK, **YEAR),
+    # Personal data: export and anonymisation of one person (SLK).
+    "award:person_search": get(ONLY_SLK),
+    "award:person_detail": get(ONLY_SLK, pk="person"),
     # --- applications -------------------------------------------------------------------
     # SLK's list is the overview: application_list redirects there.
     "submissions:application_list": get(UNIT_CONTACTS | ONLY_SLK),

@@ -193,6 +193,7 @@ def build_world(media_root) -> dict:
         "outcome": outcome.pk,
         "questionnaire": questionnaire.pk,
         "chart": "totals",
+        "person": unit_contact.pk,
     }
     return {"users": users, "objects": objects, "cycle": cycle}
 
