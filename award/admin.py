@@ -32,6 +32,7 @@ from award.models import (
     User,
 )
 from award.resources import CriterionResource, OrganisationResource, PastResultResource, UnitResource
+from award.upload_guards import GuardedImportAdminMixin
 
 # Fields through which a user gains rights. Only a superuser may change them, so an SLK
 # administrator (who manages user accounts) cannot raise anyone's rights, their own included.
@@ -47,7 +48,7 @@ class ExportForm(SelectableFieldsExportForm):
         return super()._get_field_label(resource, field_name)
 
 
-class AwardImportExportAdmin(ImportExportModelAdmin):
+class AwardImportExportAdmin(GuardedImportAdminMixin, ImportExportModelAdmin):
     """Import and export as XLSX or CSV (formats from settings). The resources roll back the
     whole file when any row is invalid; this makes the confirm step say so instead of
     reporting "0 new"."""

@@ -10,49 +10,58 @@ with the same columns, so it can be edited and imported again.
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import FieldDoesNotExist, MultipleObjectsReturned, ObjectDoesNotExist
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+)
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
+from award import upload_guards
 from award.models import AwardCycle, Criterion, Organisation, PastResult, Track, Unit
 
 # A text cell beginning with one of these may be run as a formula by Excel or LibreOffice.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _is_escaped_form(text: str) -> bool:
+    """Text that escape_formula would prefix in a CSV: it begins with a formula character,
+    or with apostrophes followed by one (so an apostrophe of the data's own survives)."""
+    return text.startswith(FORMULA_STARTS) or (text.startswith("'") and _is_escaped_form(text[1:]))
+
+
 def escape_formula(text: str, *, native: bool) -> str:
-    """Export: prefix an apostrophe to text a spreadsheet would run as a formula. openpyxl
-    (XLSX, native cells) only takes "=" for a formula; a CSV reader takes all of
-    FORMULA_STARTS. unescape_formula reverses it on import, so an export re-imports as is."""
-    if text.startswith("=" if native else FORMULA_STARTS):
+    """Export: prefix an apostrophe to text a spreadsheet would run as a formula. In XLSX
+    (native cells) only text beginning with "=" becomes a formula cell, other text is a
+    text cell; a CSV reader takes all of FORMULA_STARTS. unescape_formula reverses both,
+    so an export re-imports unchanged (text that itself begins with an apostrophe before a
+    formula character gets one more)."""
+    risky = text.startswith("=") if native else text.startswith(FORMULA_STARTS)
+    if risky or (text.startswith("'") and _is_escaped_form(text[1:])):
         return "'" + text
     return text
 
 
 def unescape_formula(text: str) -> str:
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+    if text.startswith("'") and _is_escaped_form(text[1:]):
         return text[1:]
     return text
 
 
 class TextWidget(widgets.CharWidget):
     """Text that trims surrounding spaces. A spreadsheet stores a numeric-looking code
-    (1234) as a number; it is read back as "1234", not "1234.0". Formula-like text is
-    escaped on export (see escape_formula)."""
+    (1234) as a number; it is read back as "1234", not "1234.0". (Formula-like text is
+    escaped on export and unescaped on import for every column by AwardResource.)"""
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         value = super().clean(value, row, **kwargs)
-        return unescape_formula(value.strip()) if isinstance(value, str) else value
-
-    def render(self, value, obj=None, **kwargs):
-        value = super().render(value, obj, **kwargs)
-        if isinstance(value, str):
-            return escape_formula(value, native=bool(kwargs.get("force_native_type")))
-        return value
+        return value.strip() if isinstance(value, str) else value
 
 
 class IntegerWidget(widgets.IntegerWidget):
@@ -220,6 +229,12 @@ class AwardResource(resources.ModelResource):
                 label = field_name
         return f"{capfirst(label)} ({field_name})"
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Every imported value goes through the model's own validation.
+        if not self._meta.clean_model_instances:
+            raise ImproperlyConfigured(f"{type(self).__name__}: Meta.clean_model_instances must be True.")
+
     def import_data(
         self,
         dataset,
@@ -230,15 +245,16 @@ class AwardResource(resources.ModelResource):
         rollback_on_validation_errors=True,
         **kwargs,
     ):
-        # The admin's preview and confirm steps never pass rollback_on_validation_errors, and
-        # without it the valid rows of a file with an invalid row would be saved.
+        # All or nothing, whoever calls: the admin's preview and confirm steps never pass
+        # rollback_on_validation_errors, and without it (or without a transaction) the valid
+        # rows of a file with an invalid row would be saved.
         return super().import_data(
             dataset,
             dry_run=dry_run,
             raise_errors=raise_errors,
-            use_transactions=use_transactions,
+            use_transactions=True,
             collect_failed_rows=collect_failed_rows,
-            rollback_on_validation_errors=rollback_on_validation_errors,
+            rollback_on_validation_errors=True,
             **kwargs,
         )
 
@@ -248,6 +264,11 @@ class AwardResource(resources.ModelResource):
         dataset.headers = [str(h).strip() if h is not None else "" for h in dataset.headers or []]
         while len(dataset) and all(v is None or str(v).strip() == "" for v in dataset[-1]):
             del dataset[-1]
+        limit = upload_guards.max_rows()
+        if len(dataset) > limit:
+            # No row is read at all (django-import-export goes on to the rows after this).
+            del dataset[:]
+            raise upload_guards.too_many_rows(limit)
         super().before_import(dataset, **kwargs)
         # django-import-export's own message for this is English (it formats the text
         # before translating it), so the key columns are checked here first.
@@ -263,6 +284,21 @@ class AwardResource(resources.ModelResource):
                 )
                 % {"columns": ", ".join(f"”{column}”" for column in missing)}
             )
+
+    def import_row(self, row, instance_loader, **kwargs):
+        # Text exported with an apostrophe before a formula character gets it back off,
+        # in every column (the dataset itself is left as read).
+        row = row.__class__((key, unescape_formula(v) if isinstance(v, str) else v) for key, v in row.items())
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        # Every column, whatever its widget or dehydrate method: text a spreadsheet would
+        # run as a formula is written as text (see escape_formula).
+        native = bool(kwargs.get("force_native_type"))
+        return [
+            escape_formula(value, native=native) if isinstance(value, str) else value
+            for value in super().export_resource(instance, selected_fields=selected_fields, **kwargs)
+        ]
 
     def get_instance(self, instance_loader, row):
         try:

@@ -1,8 +1,13 @@
 """Writing spreadsheets that cannot run formulas.
 
 A cell whose text begins with =, +, -, @, a tab or a carriage return could be taken for a
-formula by Excel or LibreOffice. In XLSX such a value is stored explicitly as a string; in
-CSV it is prefixed with an apostrophe (the OWASP advice for CSV injection).
+formula by Excel or LibreOffice. In XLSX such a value is stored explicitly as a text cell
+(numbers stay number cells, which cannot be formulas); in CSV, where every field is text
+to the reader, any field beginning so is prefixed with an apostrophe (the OWASP advice for
+CSV injection), a negative number included.
+
+Every spreadsheet and CSV the platform writes goes through this module; the admin's
+django-import-export files are escaped by award.resources.AwardResource.export_resource.
 
 XLSX cannot hold most ASCII control characters (a vertical tab pasted from a word
 processor is enough to make openpyxl refuse the whole file), so they are dropped from
@@ -13,6 +18,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -26,10 +32,12 @@ def is_risky(value) -> bool:
 
 
 def xlsx_cell(sheet, value, *, bold=False):
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(sheet, value=value)
-    if is_risky(value):
+    if is_risky(value) or cell.data_type == "f":
         cell.data_type = "s"
     if bold:
         cell.font = Font(bold=True)
@@ -60,8 +68,9 @@ class StreamingWorkbook:
 def csv_value(value):
     if value is None:
         return ""
-    if is_risky(value):
-        return "'" + value
+    text = str(value)
+    if is_risky(text):
+        return "'" + text
     return value
 
 
