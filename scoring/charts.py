@@ -378,7 +378,8 @@ def _draw_profile(points: list[ProfilePoint], code: str) -> Figure:
     ax.set_ylabel(_("Poäng (%)"))
     ax.grid(axis="y", color="#e0e0e0")
     ax.set_axisbelow(True)
-    ax.legend(loc="lower left", frameon=False, ncols=2, bbox_to_anchor=(0, 1.0))
+    if ax.get_legend_handles_labels()[0]:  # nothing to explain before there is data
+        ax.legend(loc="lower left", frameon=False, ncols=2, bbox_to_anchor=(0, 1.0))
     return figure
 
 

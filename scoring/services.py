@@ -152,18 +152,17 @@ def assessment_item_save(*, item: AssessmentItem, data: ItemData, base_version: 
         raise ValidationError(_("Bedömningen är inlämnad. Öppna den igen för att ändra."))
     if _consensus_started(application, lock=True):
         raise ValidationError(_("Konsensus har startat; de individuella bedömningarna är låsta."))
-    if item.version != base_version:
-        raise StaleEdit(item)
     _check_score(application, data.score)
     before = {"score": item.score, "strengths": item.strengths, "improvements": item.improvements}
-    notes_before = item.notes
-    item.score = data.score
-    item.strengths = _lines(data.strengths)
-    item.improvements = _lines(data.improvements)
-    item.notes = data.notes.strip()
-    after = {"score": item.score, "strengths": item.strengths, "improvements": item.improvements}
-    if after == before and item.notes == notes_before:
+    after = {"score": data.score, "strengths": _lines(data.strengths), "improvements": _lines(data.improvements)}
+    if after == before and data.notes.strip() == item.notes:
+        # Nothing to save, whatever version the page had: an explicit save right after
+        # the autosave of the same text is not a conflict.
         return item
+    if item.version != base_version:
+        raise StaleEdit(item)
+    item.score, item.strengths, item.improvements = after["score"], after["strengths"], after["improvements"]
+    item.notes = data.notes.strip()
     item.version += 1
     item.save()
     changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}

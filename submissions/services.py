@@ -314,13 +314,15 @@ def _answer_save(
             )
             % {"length": len(text), "limit": limit, "over": len(text) - limit}
         )
+    if answer.text == text:
+        # Nothing to save, whatever version the page had: an explicit save right after
+        # the autosave of the same text is not a conflict.
+        return answer, False
     if answer.version != base_version:
         AnswerRevision.objects.create(
             answer=answer, version=base_version, text=text, saved_by=by, conflict=True
         )
         return answer, True
-    if answer.text == text:
-        return answer, False
     answer.text = text
     answer.version += 1
     answer.updated_by = by
