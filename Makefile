@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Production settings for `check --deploy`: DEBUG off, a long random-looking key, real hosts.
 DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a8f3kq29vmx01zpl7rt4wy6cn5bj0hd2gs DJANGO_ALLOWED_HOSTS=kvalitet.example.se
 
-.PHONY: run install test lint check test-sqlite test-postgres messages clean
+.PHONY: run serve install test lint check browser test-sqlite test-postgres backup restore messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,22 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The production stack on this machine: gunicorn with several workers, WhiteNoise, DEBUG off,
+# against the PostgreSQL in DATABASE_URL (required). Plain HTTP on loopback only.
+serve: install
+	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL=postgres://… (see README, Configuration)"; exit 1)
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SESSION_COOKIE_SECURE=0 DJANGO_CSRF_COOKIE_SECURE=0 \
+	sh -c '$(BIN)/python manage.py migrate --noinput && $(BIN)/python manage.py collectstatic --noinput -v0 && \
+	       $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 3'
+
+# make backup OUT=kopia.tar.gz  /  make restore FILE=kopia.tar.gz [FORCE=1]
+backup: install
+	$(BIN)/python manage.py backup $(if $(OUT),--out $(OUT))
+
+restore: install
+	$(BIN)/python manage.py restore $(FILE) $(if $(FORCE),--force)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -30,11 +46,19 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-test-sqlite: install
+# Headless Chromium for the browser tests (tests/browser, Playwright with executable_path).
+# Debian's package; without it those tests are skipped with a loud message, never silently.
+browser:
+	command -v chromium >/dev/null || apt-get install -y -q chromium || (apt-get update -qq && apt-get install -y -q chromium) || sudo apt-get install -y -q chromium || echo "WARNING: chromium could not be installed; the browser tests (tests/browser) will be SKIPPED."
+
+# Screenshots of the browser tests land in test-artifacts/screens/ (ignored by git).
+test-sqlite: install browser
+	rm -rf test-artifacts/screens
 	$(BIN)/pytest -q
 
+# The browser tests run in the SQLite pass only: they check the pages, not the database.
 test-postgres: install
-	scripts/with-postgres.sh $(BIN)/pytest -q
+	scripts/with-postgres.sh $(BIN)/pytest -q --ignore=tests/browser
 
 test: lint check test-sqlite test-postgres
 
