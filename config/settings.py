@@ -6,8 +6,10 @@ DEBUG on; production sets DJANGO_DEBUG=0, a strong DJANGO_SECRET_KEY, DJANGO_ALL
 and DATABASE_URL, and then passes `manage.py check --deploy` with no warnings.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
+import csp.constants as csp
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
@@ -37,6 +39,8 @@ INSTALLED_APPS = [
     "guardian",
     "import_export",
     "django_htmx",
+    "csp",
+    "axes",
     "award",
     "submissions",
     "examiners",
@@ -46,6 +50,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every page (static files served above it need none).
+    "config.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,8 +61,12 @@ MIDDLEWARE = [
     # so a new page can never be public by accident.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Logs a session out once it is older than AWARD_SESSION_MAX_HOURS, however active.
+    "config.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # django-axes turns a locked-out login attempt into its lockout page; it must be last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -72,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "award.context_processors.roles",
+                "config.security.csp_nonce",
             ],
         },
     },
@@ -95,6 +106,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "award.User"
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out login before any password is checked.
+    "config.security.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -161,7 +174,51 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
+
+# Sessions end after AWARD_SESSION_IDLE_MINUTES without a request and, however active,
+# after AWARD_SESSION_MAX_HOURS from login; both in config.middleware.SessionLifetimeMiddleware.
+# The cookie's and the stored session's expiry (SESSION_COOKIE_AGE) are moved forward by
+# a request at most once a minute rather than on every request (SESSION_SAVE_EVERY_REQUEST
+# would write the session row on every page view and autosave), so a session ends between
+# one minute before and at the idle limit.
+# A password change ends every other session of the user (Django's session auth hash).
+SESSION_IDLE_MINUTES = env.int("AWARD_SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.float("AWARD_SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = min(60, SESSION_COOKIE_AGE // 2)
+
+# Content-Security-Policy (django-csp): nothing inline except scripts carrying the
+# per-request nonce (`{{ request.csp_nonce }}`, or `{{ csp_nonce }}`); no inline styles at all. Charts are
+# SVG images from their own URL; their responses get a policy of their own
+# (config.middleware.CSPMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
+
+# Login throttling (django-axes): AWARD_LOGIN_FAILURE_LIMIT failed attempts for one user
+# name, or from one client address, lock further attempts for that name or address for
+# AWARD_LOGIN_COOLOFF_MINUTES. The lockout page is the login page with a Swedish message
+# and status 429. Behind a reverse proxy set AWARD_TRUSTED_PROXY_COUNT so the client's
+# address (not the proxy's) is counted.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env.int("AWARD_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AWARD_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+TRUSTED_PROXY_COUNT = env.int("AWARD_TRUSTED_PROXY_COUNT", default=0)
 
 # django-import-export: spreadsheets in and out are XLSX and CSV only, and an import is
 # all or nothing.

@@ -154,7 +154,11 @@ def assessment_item_save(*, item: AssessmentItem, data: ItemData, base_version: 
         raise ValidationError(_("Konsensus har startat; de individuella bedömningarna är låsta."))
     _check_score(application, data.score)
     before = {"score": item.score, "strengths": item.strengths, "improvements": item.improvements}
-    after = {"score": data.score, "strengths": _lines(data.strengths), "improvements": _lines(data.improvements)}
+    after = {
+        "score": data.score,
+        "strengths": _lines(data.strengths),
+        "improvements": _lines(data.improvements),
+    }
     if after == before and data.notes.strip() == item.notes:
         # Nothing to save, whatever version the page had: an explicit save right after
         # the autosave of the same text is not a conflict.

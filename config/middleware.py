@@ -1,0 +1,86 @@
+"""Project middleware: the Content-Security-Policy and the absolute session lifetime."""
+
+import time
+
+from csp.constants import HEADER
+from csp.middleware import CSPMiddleware as _CSPMiddleware
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+# A standalone SVG image (the charts) may not run anything or load anything; its own
+# inline styles (matplotlib writes style attributes) are harmless and must apply when
+# the chart is opened on its own.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+
+class CSPMiddleware(_CSPMiddleware):
+    """django-csp's middleware with the project's policy for SVG responses."""
+
+    def process_response(self, request, response):
+        if response.get("Content-Type", "").startswith("image/svg+xml") and HEADER not in response:
+            response[HEADER] = SVG_POLICY
+        return super().process_response(request, response)
+
+
+LOGIN_TIME_KEY = "award_login_time"
+SEEN_TIME_KEY = "award_seen_time"
+
+
+@receiver(user_logged_in, dispatch_uid="config.middleware.stamp_login_time")
+def stamp_login_time(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[LOGIN_TIME_KEY] = now
+        request.session[SEEN_TIME_KEY] = now
+
+
+class SessionLifetimeMiddleware:
+    """Ends a logged-in session after AWARD_SESSION_IDLE_MINUTES without a request, and
+    AWARD_SESSION_MAX_HOURS after login however active it has been.
+
+    Login and last activity are stored in the session. Activity is written at most once
+    per SESSION_REFRESH_SECONDS; that write also moves the session's expiry (cookie and
+    stored session, SESSION_COOKIE_AGE = the idle limit) forward, so an idle session is
+    gone from the store as well. When a limit is passed the user is logged out and the
+    request continues as anonymous: a protected page sends them to the login page, where
+    a message says why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if SESSION_KEY in session:
+            now = time.time()
+            started = session.get(LOGIN_TIME_KEY)
+            seen = session.get(SEEN_TIME_KEY)
+            if started is not None and now - started > settings.SESSION_MAX_HOURS * 3600:
+                self._end(
+                    request,
+                    _(
+                        "Du har varit inloggad i mer än %(hours)s timmar och har loggats ut av "
+                        "säkerhetsskäl. Logga in igen."
+                    )
+                    % {"hours": f"{settings.SESSION_MAX_HOURS:g}"},
+                )
+            elif seen is not None and now - seen > settings.SESSION_COOKIE_AGE:
+                self._end(
+                    request,
+                    _("Du har loggats ut efter %(minutes)s minuter utan aktivitet. Logga in igen.")
+                    % {"minutes": settings.SESSION_COOKIE_AGE // 60},
+                )
+            elif seen is None or now - seen >= settings.SESSION_REFRESH_SECONDS:
+                session[SEEN_TIME_KEY] = int(now)
+            if LOGIN_TIME_KEY not in session and SESSION_KEY in session:
+                # A session from before this middleware: its lifetime starts now.
+                session[LOGIN_TIME_KEY] = int(now)
+        return self.get_response(request)
+
+    @staticmethod
+    def _end(request, message):
+        logout(request)
+        messages.info(request, message)
