@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
 
-from award import services
+from award import audit, services
 from award.models import (
     TIMELINE_FIELDS,
     AuditEntry,
@@ -54,6 +54,11 @@ class AwardImportExportAdmin(GuardedImportAdminMixin, ImportExportModelAdmin):
     reporting "0 new"."""
 
     export_form_class = ExportForm
+
+    def _create_log_entry(self, user_pk, rows, import_type, action_flag):
+        super()._create_log_entry(user_pk, rows, import_type, action_flag)
+        if len(rows) > 1:  # a single row's log entry is saved one by one and mirrored already
+            audit.record_import(user_id=user_pk, instances=rows, action_flag=action_flag)
 
     # settings name the formats by dotted path, but django-import-export expects classes.
     @property

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +8,10 @@ class AwardConfig(AppConfig):
     verbose_name = _("Utmärkelsen")
 
     def ready(self):
+        from django.contrib.admin.models import LogEntry
+
+        from award.audit import mirror_admin_log
         from award.roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, sender=self)
+        post_save.connect(mirror_admin_log, sender=LogEntry, dispatch_uid="award.mirror_admin_log")
