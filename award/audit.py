@@ -41,7 +41,7 @@ def mirror_admin_log(sender, instance, created, **kwargs):
         content_type_id=instance.content_type_id,
         object_id=str(instance.object_id or "")[:64],
         object_repr=(instance.object_repr or "")[:300],
-        changes={"admin": instance.get_change_message()},
+        changes={"admin": str(instance.get_change_message())},
     )
 
 
