@@ -360,3 +360,12 @@ def test_a_team_whose_work_has_started_cannot_be_dissolved(team, cycle, slk, app
     assert "har redan bedömningar" in _messages(error.value)
     assert Team.objects.filter(pk=team.pk).exists()
     assert application.assignment.team == team
+
+
+def test_assignment_conflicts_hold_when_a_superuser_assigns(team, cycle, application):
+    superuser = factories.UserFactory(is_superuser=True, is_staff=True)
+    member = factories.pool_member(cycle, organisation=application.unit.organisation)
+    services.team_member_add(team=team, member=member, by=superuser)
+    with pytest.raises(ValidationError) as error:
+        services.team_assign(team=team, application=application, by=superuser)
+    assert "samma förvaltning" in _messages(error.value)

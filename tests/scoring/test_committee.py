@@ -317,3 +317,30 @@ def test_scores_cannot_be_revised_after_the_report_is_approved(scored, slk):
     with pytest.raises(ValidationError) as error:
         services.visit_score_revise(item=item, score=90, reason="Bättre", base_version=item.version, by=slk)
     assert "godkänd" in " ".join(error.value.messages)
+
+
+def test_conflict_rules_hold_for_superusers_too(scored, cycle, committee, slk):
+    """Conflicts are rules of the award, not permissions: a superuser on the committee
+    with a conflict is refused like anyone else."""
+    from award.roles import has_role
+
+    superuser = factories.UserFactory(is_superuser=True, is_staff=True)
+    assert has_role(superuser, "slk")
+    CommitteeMembership.objects.create(cycle=cycle, user=superuser)
+    services.committee_conflict_declare(
+        cycle=cycle, member=superuser, target=scored["b1"].unit, reason="Jäv", by=superuser
+    )
+    meeting = _final_meeting(cycle, committee, slk)
+    with pytest.raises(ValidationError) as error:
+        services.decision_save(
+            meeting=meeting,
+            track=scored["track"],
+            competition_class=scored["b1"].competition_class,
+            no_award=False,
+            rationale="Bäst",
+            outcomes=[_winner(scored["b1"])],
+            by=superuser,
+        )
+    assert "jäv" in " ".join(error.value.messages)
+    with pytest.raises(ValidationError):
+        services.site_visit_select(application=scored["b1"], by=superuser)
