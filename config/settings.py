@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "award.context_processors.roles",
                 "config.security.csp_nonce",
+                "config.oidc.login_context",
             ],
         },
     },
@@ -119,6 +120,30 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+
+# Single sign-on with the city's identity provider (OpenID Connect, mozilla-django-oidc),
+# off by default. When on, the login page offers "Logga in med stadens konto" next to the
+# password form, /oidc/ holds the flow's URLs, and the provider's e-mail address signs in
+# the existing account with that address (case-insensitive); nobody is created, roles
+# stay with SLK (config/oidc.py).
+AWARD_OIDC_ENABLED = env.bool("AWARD_OIDC_ENABLED", default=False)
+if AWARD_OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.insert(1, "config.oidc.ExistingUserOIDCBackend")
+    OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_RP_SCOPES = "openid email"
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATE_CLASS = "config.oidc.AuthenticateView"
+OIDC_CALLBACK_CLASS = "config.oidc.CallbackView"
+
 # Anonymous visitors never hold object permissions: no guardian anonymous user is created.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -22,3 +23,4 @@ urlpatterns = [
     path("goda-exempel/", include(("scoring.urls_public", "public"))),
     path("admin/", admin.site.urls),
 ]
+urlpatterns += [path("oidc/", include("mozilla_django_oidc.urls"))] if settings.AWARD_OIDC_ENABLED else []
