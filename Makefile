@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Production settings for `check --deploy`: DEBUG off, a long random-looking key, real hosts.
 DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a8f3kq29vmx01zpl7rt4wy6cn5bj0hd2gs DJANGO_ALLOWED_HOSTS=kvalitet.example.se
 
-.PHONY: run serve install test lint check browser test-sqlite test-postgres backup restore messages clean
+.PHONY: run serve install test lint check browser test-sqlite test-postgres backup restore messages clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,15 @@ test-postgres: install
 	scripts/with-postgres.sh $(BIN)/pytest -q --ignore=tests/browser
 
 test: lint check test-sqlite test-postgres
+
+# Benchmarks (issue 8, bench/README.md): BENCH_N applications on a fresh SQLite file database
+# and on a throw-away PostgreSQL 15; tables land in bench/results/. Not part of `make test`.
+BENCH_N ?= 1000
+bench: install
+	mkdir -p var bench/results
+	rm -f var/bench.sqlite3
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/python -m bench.run --applications $(BENCH_N) $(BENCH_ARGS)
+	scripts/with-postgres.sh $(BIN)/python -m bench.run --applications $(BENCH_N) $(BENCH_ARGS)
 
 # Recompile the Swedish translations of third-party strings (needs gettext's msgfmt).
 messages:
