@@ -187,18 +187,22 @@ class _Draft:
     members: list[Candidate] = field(default_factory=list)  # leader first
     notes: dict[int, list[str]] = field(default_factory=dict)  # candidate id -> why chosen
 
+    member_ids: set[int] = field(default_factory=set)  # for constant-time membership tests
+
     def __post_init__(self) -> None:
         self.members = [self.leader]
+        self.member_ids = {self.leader.id}
 
     @property
     def size(self) -> int:
         return len(self.members)
 
     def has(self, candidate: Candidate) -> bool:
-        return any(m.id == candidate.id for m in self.members)
+        return candidate.id in self.member_ids
 
     def add(self, candidate: Candidate, notes: list[str]) -> None:
         self.members.append(candidate)
+        self.member_ids.add(candidate.id)
         self.notes[candidate.id] = notes
 
 
