@@ -39,6 +39,20 @@ from award.upload_guards import GuardedImportAdminMixin
 PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
 
+class ReadOnlyAdminMixin:
+    """Viewing only: nobody adds, changes or deletes here (superusers included). For records
+    that only the services write, so every change keeps its rules and its audit entry."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ExportForm(SelectableFieldsExportForm):
     """The export form with Swedish column names beside the codes used in the file."""
 
@@ -385,7 +399,7 @@ class PastResultAdmin(AwardImportExportAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail is written by the services only: nobody adds, edits or deletes it here."""
 
     list_display = ("at", "actor", "action", "object_repr", "changes", "reason")
@@ -394,12 +408,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_select_related = ("actor",)
     search_fields = ("action", "object_repr", "reason", "actor__username")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from award.admin import AwardImportExportAdmin
+from award.admin import AwardImportExportAdmin, ReadOnlyAdminMixin
 
 from . import services
 from .models import (
@@ -58,19 +58,6 @@ def site_link(url_name: str, obj, text) -> str:
     except NoReverseMatch:
         return "–"
     return format_html('<a href="{}">{}</a>', url, text)
-
-
-class ReadOnlyAdminMixin:
-    """Viewing only: nobody adds, changes or deletes here (superusers included)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):

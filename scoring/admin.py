@@ -3,7 +3,7 @@ services, which check the rules and write the history, so nothing here edits or 
 
 from django.contrib import admin
 
-from submissions.admin import ReadOnlyAdminMixin
+from award.admin import ReadOnlyAdminMixin
 
 from .models import (
     Assessment,

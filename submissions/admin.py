@@ -4,18 +4,8 @@ through the services (and the pages that call them), so nothing here edits or de
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from award.admin import ReadOnlyAdminMixin
 from submissions.models import Answer, Application, Attachment
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AnswerInline(ReadOnlyAdminMixin, admin.TabularInline):
