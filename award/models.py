@@ -451,6 +451,18 @@ class CommitteeMembership(models.Model):
         return f"{self.user} ({self.cycle.year})"
 
 
+class ConflictTargetMixin:
+    """A declared conflict of interest with one unit (`unit`) or a whole organisation
+    (`organisation`): the examiners' and the committee's conflicts share what it covers."""
+
+    @property
+    def target(self):
+        return self.unit or self.organisation
+
+    def covers(self, application) -> bool:
+        return self.unit_id == application.unit_id or self.organisation_id == application.unit.organisation_id
+
+
 class PastResult(models.Model):
     """A unit's earlier result in the award, so the two-year rule for winners can be applied."""
 

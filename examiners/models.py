@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from award.models import AwardCycle, Organisation, Track, Unit
+from award.models import AwardCycle, ConflictTargetMixin, Organisation, Track, Unit
 from submissions.models import Application
 
 
@@ -170,7 +170,7 @@ class PoolMember(models.Model):
         if self.profile.employer_unit_id == unit.pk:
             reasons.append(_("%(name)s arbetar på %(unit)s") % {"name": self.profile, "unit": unit.name})
         for conflict in self.conflicts.all():
-            if conflict.unit_id == unit.pk or conflict.organisation_id == unit.organisation_id:
+            if conflict.covers(application):
                 reasons.append(
                     _("%(name)s har anmält jäv mot %(target)s: %(reason)s")
                     % {"name": self.profile, "target": conflict.target, "reason": conflict.reason}
@@ -280,7 +280,7 @@ class Attendance(models.Model):
         return f"{self.enrolment.member} {self.day.date:%Y-%m-%d}: {'närvarande' if self.present else 'frånvarande'}"
 
 
-class Conflict(models.Model):
+class Conflict(ConflictTargetMixin, models.Model):
     """A declared conflict of interest (jäv) with one unit or a whole organisation.
     Conflicts with the examiner's own organisation and workplace are never stored: they
     follow from the profile."""
@@ -326,10 +326,6 @@ class Conflict(models.Model):
 
     def __str__(self):
         return f"{self.member}: {self.unit or self.organisation}"
-
-    @property
-    def target(self):
-        return self.unit or self.organisation
 
 
 class ApplicationOpening(models.Model):

@@ -342,11 +342,7 @@ def conflict_declare(*, member: PoolMember, target, reason: str, source: str, by
         reason=reason,
     )
     for application in _team_applications(member):
-        hits = (
-            application.unit_id == conflict.unit_id
-            or application.unit.organisation_id == conflict.organisation_id
-        )
-        if not hits:
+        if not conflict.covers(application):
             continue
         _revoke(member, application)
         team = application.assignment.team

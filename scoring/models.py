@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from award.models import Criterion
+from award.models import ConflictTargetMixin, Criterion
 from examiners.models import PoolMember, Team
 from submissions.models import Application
 
@@ -264,7 +264,7 @@ class FeedbackItem(models.Model):
 # --- The judging committee ---------------------------------------------------------------
 
 
-class CommitteeConflict(models.Model):
+class CommitteeConflict(ConflictTargetMixin, models.Model):
     """A committee member's declared conflict with a unit or a whole organisation. A member
     with a conflict sees the application marked and cannot decide on it."""
 
@@ -315,10 +315,7 @@ class CommitteeConflict(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.member}: {self.unit or self.organisation}"
-
-    def covers(self, application) -> bool:
-        return self.unit_id == application.unit_id or self.organisation_id == application.unit.organisation_id
+        return f"{self.member}: {self.target}"
 
 
 class Meeting(models.Model):
