@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from award.models import Criterion, PastResult, Track
+from submissions import eligibility
 from submissions.models import Application
 
 from . import totals
@@ -127,7 +128,7 @@ def consolidated(track: Track, *, viewer=None) -> dict:
             unit_id__in=[a.unit_id for a in applications],
             track_kind=track.kind,
             outcome=PastResult.Outcome.WINNER,
-            year__gte=cycle.year - 2,
+            year__gte=cycle.year - eligibility.WINNER_QUARANTINE_YEARS,
             year__lt=cycle.year,
         ).values_list("unit_id", "year")
     }
@@ -185,7 +186,9 @@ def consolidated(track: Track, *, viewer=None) -> dict:
             row.marks.append(a.eligibility_note or "Kan inte tilldelas utmärkelsen (underskott).")
         wins = sorted(year for unit_id, year in recent_wins if unit_id == a.unit_id)
         if wins:
-            row.marks.append(f"Vann {wins[-1]}: får inte vinna förrän {wins[-1] + 3}.")
+            row.marks.append(
+                f"Vann {wins[-1]}: får inte vinna förrän {eligibility.next_possible_win(wins[-1])}."
+            )
         row.conflict = any(c.covers(a) for c in conflicts)
         row.outcome = str(outcome_labels.get(outcomes.get(a.pk), ""))
 

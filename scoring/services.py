@@ -19,6 +19,7 @@ from award import audit
 from award.models import today
 from award.roles import Role, has_role, require_role
 from examiners.models import PoolMember, TeamMember
+from submissions import eligibility
 from submissions.models import Application
 
 from .models import (
@@ -853,30 +854,20 @@ def site_visits_choose(*, meeting, applications, by) -> list[SiteVisit]:
 def winner_refusal(application) -> str:
     """Why the application may not win (empty when it may): the deficit mark and the rule
     that a winner waits two cycles."""
-    from award.models import PastResult
-
     if not application.award_eligible:
         return _("%(code)s kan inte tilldelas utmärkelsen: %(why)s") % {
             "code": application.code,
             "why": application.eligibility_note or _("enheten har redovisat underskott."),
         }
     cycle = application.track.cycle
-    won = (
-        PastResult.objects.filter(
-            unit=application.unit,
-            track_kind=application.track.kind,
-            outcome=PastResult.Outcome.WINNER,
-            year__gte=cycle.year - 2,
-            year__lt=cycle.year,
-        )
-        .order_by("-year")
-        .first()
+    won = eligibility.recent_win(
+        application.unit.past_results.all(), track_kind=application.track.kind, year=cycle.year
     )
-    if won:
+    if won is not None:
         return _("%(code)s kan inte vinna: enheten vann %(year)s och får vinna igen tidigast %(next)s.") % {
             "code": application.code,
-            "year": won.year,
-            "next": won.year + 3,
+            "year": won,
+            "next": eligibility.next_possible_win(won),
         }
     return ""
 

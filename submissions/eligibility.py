@@ -120,21 +120,14 @@ def check(
         )
 
     results = past_results if past_results is not None else unit.past_results.all()
-    recent_wins = sorted(
-        r.year
-        for r in results
-        if r.outcome == PastResult.Outcome.WINNER
-        and r.track_kind == track.kind
-        and year - WINNER_QUARANTINE_YEARS <= r.year < year
-    )
-    if recent_wins:
-        won = recent_wins[-1]
+    won = recent_win(results, track_kind=track.kind, year=year)
+    if won is not None:
         rules.append(
             Rule(
                 "previous_win",
                 False,
                 _("Enheten vann %(track)s %(won)s och får tävla igen tidigast %(again)s.")
-                % {"track": track.get_kind_display(), "won": won, "again": won + WINNER_QUARANTINE_YEARS + 1},
+                % {"track": track.get_kind_display(), "won": won, "again": next_possible_win(won)},
             )
         )
 
@@ -159,3 +152,21 @@ def check(
             )
         )
     return Eligibility(rules)
+
+
+def recent_win(past_results, *, track_kind: str, year: int) -> int | None:
+    """The latest year within the quarantine before `year` in which the unit won this kind
+    of track, if any: such a unit may neither enter nor win."""
+    wins = [
+        r.year
+        for r in past_results
+        if r.outcome == PastResult.Outcome.WINNER
+        and r.track_kind == track_kind
+        and year - WINNER_QUARANTINE_YEARS <= r.year < year
+    ]
+    return max(wins, default=None)
+
+
+def next_possible_win(won: int) -> int:
+    """The first year a unit that won in `won` may compete again (won 2024: 2027)."""
+    return won + WINNER_QUARANTINE_YEARS + 1
