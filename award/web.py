@@ -14,6 +14,13 @@ def flash_errors(request, error: ValidationError | PermissionDenied) -> None:
         messages.error(request, message)
 
 
+def flash_form_errors(request, form) -> None:
+    """Show a form's errors as messages, for forms posted from a page that redirects back."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
 def attempt(request, action, success: str = "") -> bool:
     """Run a service call; show its refusal (or `success`) as a message. True if it ran."""
     try:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from award.models import AwardCycle
 from award.roles import Role, role_required
-from award.web import attempt
+from award.web import attempt, flash_form_errors
 from submissions.models import Application
 
 from . import queries, services
@@ -92,9 +92,7 @@ def conflict_declare(request):
     member = _own_membership(request)
     form = ConflictForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
         return redirect("examiners:home")
     attempt(
         request,
@@ -265,9 +263,7 @@ def conflict_record(request, pk):
             _("Jävet är registrerat."),
         )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
     return redirect("examiners:pool_member", pk=member.pk)
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from award.web import attempt, flash_errors
+from award.web import attempt, flash_form_errors
 from submissions.models import Application
 
 from . import queries, services
@@ -220,7 +220,7 @@ def hours(request, application, team_member):
     own = services.assessment_for(application=application, by=request.user)
     form = HoursForm(request.POST)
     if not form.is_valid():
-        flash_errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
+        flash_form_errors(request, form)
     else:
         attempt(
             request,
