@@ -31,3 +31,36 @@ def attempt(request, action, success: str = "") -> bool:
     if success:
         messages.success(request, success)
     return True
+
+
+def query_with(request, **changes) -> str:
+    """The current query string with some parameters changed (None or "" removes one)."""
+    params = request.GET.copy()
+    for name, new in changes.items():
+        if new in (None, ""):
+            params.pop(name, None)
+        else:
+            params[name] = new
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def page_links(request, page, param: str = "sida") -> dict:
+    """What `includes/pagination.html` needs for a page of a Django `Paginator`: links to
+    the previous and next page and to the pages around the current one (the rest elided),
+    each keeping the other parameters of the query string (sorting, filters)."""
+    paginator = page.paginator
+    numbers = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return {
+        "page": page,
+        "previous_url": query_with(request, **{param: page.previous_page_number()})
+        if page.has_previous()
+        else "",
+        "next_url": query_with(request, **{param: page.next_page_number()}) if page.has_next() else "",
+        "pages": [
+            {"number": n, "url": query_with(request, **{param: n}), "current": n == page.number}
+            if n != paginator.ELLIPSIS
+            else {"ellipsis": True}
+            for n in numbers
+        ],
+    }

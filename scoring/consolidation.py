@@ -3,8 +3,11 @@ total, per-criterion scores, the spread of the examiners' individual scores, the
 after a site visit, its rank in its class, its eligibility marks, and a calibrated total
 that corrects for examiner severity.
 
-Everything is read in a fixed number of queries and combined in Python, so the page's
-query count does not grow with the number of applications.
+Everything is read in a fixed number of queries, so the page's query count does not grow
+with the number of applications. The individual scores (about 40 per application) never
+reach Python: the database aggregates them per application and criterion (spread and
+calibrated mean, `_criterion_aggregates`), so Python handles one small row per application
+and criterion.
 
 Calibration: each examiner's individual scores are standardised against that examiner's
 own mean and standard deviation across all their submitted assessments in the cycle, then
@@ -16,12 +19,14 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
+
 from award.models import Criterion, PastResult, Track
 from submissions import eligibility
 from submissions.models import Application
 
 from . import totals
-from .models import AssessmentItem, CommitteeConflict, ConsensusItem, DecisionOutcome, SiteVisit
+from .models import Assessment, AssessmentItem, CommitteeConflict, ConsensusItem, DecisionOutcome, SiteVisit
 
 CALIBRATION_METHOD = (
     "Varje examinators poäng standardiseras mot examinatorns eget medelvärde och egen spridning "
@@ -102,41 +107,45 @@ def _rank(rows: list[Row], key) -> dict[int, int]:
     return ranks
 
 
-def consolidated(track: Track, *, viewer=None) -> dict:
-    """Rows of the track's submitted applications grouped by class, ranked within each."""
+def _scope(prefix: str, track: Track, class_id: int | None) -> dict:
+    """Lookups for the submitted applications in view, seen from a related model. The
+    queries filter by joins rather than by lists of ids, which would grow with the track."""
+    scope = {"track": track, "status": Application.Status.SUBMITTED}
+    if class_id is not None:
+        scope["competition_class_id"] = class_id
+    return {prefix + name: value for name, value in scope.items()}
+
+
+def consolidated(track: Track, *, viewer=None, class_id: int | None = None) -> dict:
+    """Rows of the track's submitted applications grouped by class, ranked within each;
+    only the class `class_id` if given (its ranks are the same, since they are per class)."""
     cycle = track.cycle
     criteria = list(Criterion.objects.filter(track=track).order_by("number"))
     applications = list(
-        Application.objects.filter(track=track, status=Application.Status.SUBMITTED)
+        Application.objects.filter(**_scope("", track, class_id))
         .select_related("unit__organisation", "competition_class")
         .order_by("code")
     )
-    ids = [a.pk for a in applications]
     consensus_items = ConsensusItem.objects.filter(
-        consensus__application_id__in=ids, consensus__status="final"
+        **_scope("consensus__application__", track, class_id), consensus__status="final"
     ).values_list("consensus__application_id", "criterion_id", "score", "visit_score")
-    individual = list(
-        AssessmentItem.objects.filter(
-            assessment__application__track__cycle=cycle, assessment__status="submitted"
-        ).values_list("pk", "assessment__member_id", "assessment__application_id", "criterion_id", "score")
-    )
-    calibrated_items = calibrate((pk, member, score) for pk, member, _a, _c, score in individual)
-    visits = dict(SiteVisit.objects.filter(application_id__in=ids).values_list("application_id", "status"))
-    recent_wins = {
-        (unit_id, year)
-        for unit_id, year in PastResult.objects.filter(
-            unit_id__in=[a.unit_id for a in applications],
-            track_kind=track.kind,
-            outcome=PastResult.Outcome.WINNER,
-            year__gte=cycle.year - eligibility.WINNER_QUARANTINE_YEARS,
-            year__lt=cycle.year,
-        ).values_list("unit_id", "year")
-    }
+    aggregates = _criterion_aggregates(cycle, track_id=track.pk, class_id=class_id)
+    in_scope = _scope("application__", track, class_id)
+    visits = dict(SiteVisit.objects.filter(**in_scope).values_list("application_id", "status"))
+    last_win: dict[int, int] = {}
+    for unit_id, year in PastResult.objects.filter(
+        **_scope("unit__applications__", track, class_id),
+        track_kind=track.kind,
+        outcome=PastResult.Outcome.WINNER,
+        year__gte=cycle.year - eligibility.WINNER_QUARANTINE_YEARS,
+        year__lt=cycle.year,
+    ).values_list("unit_id", "year"):
+        last_win[unit_id] = max(year, last_win.get(unit_id, year))
     conflicts = (
         list(CommitteeConflict.objects.filter(cycle=cycle, member=viewer)) if viewer is not None else []
     )
     outcomes = dict(
-        DecisionOutcome.objects.filter(application_id__in=ids, decision__status="signed").values_list(
+        DecisionOutcome.objects.filter(**in_scope, decision__status="signed").values_list(
             "application_id", "outcome"
         )
     )
@@ -155,20 +164,14 @@ def consolidated(track: Track, *, viewer=None) -> dict:
         row.consensus[criterion_id] = score
         if visit_score is not None:
             row.visit[criterion_id] = visit_score
-    scores: dict[tuple[int, int], list[int]] = {}
-    calibrated: dict[tuple[int, int], list[float]] = {}
-    for pk, _member, application_id, criterion_id, score in individual:
-        if application_id in rows and score is not None:
-            scores.setdefault((application_id, criterion_id), []).append(score)
-            calibrated.setdefault((application_id, criterion_id), []).append(calibrated_items[pk])
     weights = {c.pk: c.weight for c in criteria}
     for row in rows.values():
         a = row.application
         for c in criteria:
-            row.spreads[c.pk] = totals.spread(scores.get((a.pk, c.pk), []))
-            values = calibrated.get((a.pk, c.pk))
-            if values:
-                row.calibrated[c.pk] = round(statistics.mean(values), 1)
+            spread, calibrated = aggregates.get((a.pk, c.pk), (None, None))
+            row.spreads[c.pk] = spread
+            if calibrated is not None:
+                row.calibrated[c.pk] = calibrated
         row.max_spread = max((s for s in row.spreads.values() if s is not None), default=None)
         if row.consensus:
             row.total = totals.weighted_total((weights[c], row.consensus.get(c)) for c in weights)
@@ -184,11 +187,9 @@ def consolidated(track: Track, *, viewer=None) -> dict:
         row.visit_status = visits.get(a.pk, "")
         if not a.award_eligible:
             row.marks.append(a.eligibility_note or "Kan inte tilldelas utmärkelsen (underskott).")
-        wins = sorted(year for unit_id, year in recent_wins if unit_id == a.unit_id)
-        if wins:
-            row.marks.append(
-                f"Vann {wins[-1]}: får inte vinna förrän {eligibility.next_possible_win(wins[-1])}."
-            )
+        if a.unit_id in last_win:
+            won = last_win[a.unit_id]
+            row.marks.append(f"Vann {won}: får inte vinna förrän {eligibility.next_possible_win(won)}.")
         row.conflict = any(c.covers(a) for c in conflicts)
         row.outcome = str(outcome_labels.get(outcomes.get(a.pk), ""))
 
@@ -207,3 +208,71 @@ def consolidated(track: Track, *, viewer=None) -> dict:
         group.sort(key=lambda r: (r.rank is None, r.rank or 0, r.application.code))
         result.append({"name": name, "rows": group})
     return {"criteria": criteria, "classes": result, "method": CALIBRATION_METHOD}
+
+
+_AGGREGATES_SQL = """
+WITH items AS (
+    SELECT a.member_id AS member_id, a.application_id AS application_id,
+           i.criterion_id AS criterion_id, i.score AS score,
+           CAST(i.score AS DOUBLE PRECISION) AS x
+    FROM {item} i
+    JOIN {assessment} a ON a.id = i.assessment_id
+    JOIN {application} ap ON ap.id = a.application_id
+    JOIN {track} t ON t.id = ap.track_id
+    WHERE t.cycle_id = %s AND a.status = %s AND i.score IS NOT NULL
+),
+examiner AS (
+    SELECT member_id, AVG(x) AS mean, STDDEV_POP(x) AS sd FROM items GROUP BY member_id
+),
+grand AS (
+    SELECT AVG(x) AS mean, STDDEV_POP(x) AS sd, COUNT(*) AS n FROM items
+),
+calibrated AS (
+    SELECT it.application_id, it.criterion_id, it.score,
+           CASE WHEN g.n < 2 THEN it.x
+                ELSE g.mean + CASE WHEN e.sd > 0 THEN (it.x - e.mean) / e.sd ELSE 0 END * g.sd
+           END AS value
+    FROM items it
+    JOIN examiner e ON e.member_id = it.member_id
+    CROSS JOIN grand g
+    JOIN {application} ap ON ap.id = it.application_id
+    WHERE {where}
+)
+SELECT application_id, criterion_id, MAX(score) - MIN(score),
+       AVG(CASE WHEN value < 0 THEN 0 WHEN value > 100 THEN 100 ELSE value END)
+FROM calibrated
+GROUP BY application_id, criterion_id
+"""
+
+
+def _criterion_aggregates(cycle, *, track_id=None, class_id=None, application_id=None) -> dict:
+    """(application id, criterion id) -> (spread, calibrated mean rounded to 0.1) of the
+    submitted individual scores, for a track's (or one of its classes') applications or
+    for one application.
+
+    The same arithmetic as `calibrate`, done by the database: each examiner's mean and
+    population standard deviation over all their submitted scores in the cycle, the
+    cycle's grand mean and deviation, each score standardised and rescaled, clamped to
+    0–100, then averaged per application and criterion."""
+    tables = {
+        "item": AssessmentItem._meta.db_table,
+        "assessment": Assessment._meta.db_table,
+        "application": Application._meta.db_table,
+        "track": Track._meta.db_table,
+    }
+    quoted = {name: connection.ops.quote_name(table) for name, table in tables.items()}
+    if application_id is not None:
+        where, params = ["it.application_id = %s"], [application_id]
+    else:
+        where, params = ["ap.track_id = %s"], [track_id]
+        if class_id is not None:
+            where.append("ap.competition_class_id = %s")
+            params.append(class_id)
+    sql = _AGGREGATES_SQL.format(where=" AND ".join(where), **quoted)
+    cycle_id = getattr(cycle, "pk", cycle)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cycle_id, Assessment.Status.SUBMITTED, *params])
+        return {
+            (application, criterion): (spread, round(float(mean), 1) if mean is not None else None)
+            for application, criterion, spread, mean in cursor.fetchall()
+        }

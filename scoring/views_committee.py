@@ -15,6 +15,7 @@ SLK, which trains and calibrates the examiners, sees the names.
 import re
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from award.models import AwardCycle, CommitteeMembership, Criterion, Track
 from award.roles import Role, has_role, role_required
-from award.web import attempt
+from award.web import attempt, page_links, query_with
 from submissions.models import Application
 
 from . import consolidation, queries, services, totals
@@ -125,6 +126,9 @@ COLUMNS = [
 ]
 COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
 DEFAULT_SORT = "rank"
+PAGE_SIZE = 50
+"""Rows per page of the consolidated view: a city's whole track fits on one page; at
+national scale the committee pages through the ranking or picks a class."""
 
 
 def _parse_sort(value: str, anonymous: bool) -> tuple[str, bool]:
@@ -146,17 +150,6 @@ def sort_rows(rows, key: str, descending: bool) -> list:
     return present + [r for r in rows if value(r) is None]
 
 
-def _query(request, **changes) -> str:
-    params = request.GET.copy()
-    for name, new in changes.items():
-        if new in (None, ""):
-            params.pop(name, None)
-        else:
-            params[name] = new
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
 def _headers(request, key: str, descending: bool, anonymous: bool) -> list[dict]:
     headers = []
     for column in COLUMNS:
@@ -170,7 +163,7 @@ def _headers(request, key: str, descending: bool, anonymous: bool) -> list[dict]
                 "label": column.label,
                 "num": column.num,
                 "aria_sort": ("descending" if descending else "ascending") if active else "",
-                "url": _query(request, sort=("-" if next_descending else "") + column.key),
+                "url": query_with(request, sort=("-" if next_descending else "") + column.key),
                 "next": _("fallande") if next_descending else _("stigande"),
             }
         )
@@ -218,12 +211,11 @@ def _track_for(request, year, track_pk) -> Track:
 def consolidated(request, year, track_pk, anonymous=False):
     track = _track_for(request, year, track_pk)
     anonymous = anonymous or request.GET.get("anonym") == "1"
-    view = consolidation.consolidated(track, viewer=request.user)
     # Every class of the track, so a class without applications can be chosen and shown empty.
-    class_names = [c.name for c in track.classes.all()]
-    class_names += [g["name"] for g in view["classes"] if g["name"] not in class_names]
-    filter_form = ConsolidatedFilterForm(request.GET, class_names=class_names)
+    class_ids = {c.name: c.pk for c in track.classes.all()}
+    filter_form = ConsolidatedFilterForm(request.GET, class_names=list(class_ids) or [track.name])
     filters = filter_form.filters()
+    view = consolidation.consolidated(track, viewer=request.user, class_id=class_ids.get(filters["klass"]))
     key, descending = _parse_sort(request.GET.get("sort", ""), anonymous)
     groups = []
     for group in view["classes"]:
@@ -235,10 +227,15 @@ def consolidated(request, year, track_pk, anonymous=False):
         groups.append(
             {
                 "name": group["name"],
-                "rows": _display_rows(sort_rows(rows, key, descending), anonymous),
+                "rows": sort_rows(rows, key, descending),
+                "count": len(rows),
                 "total_count": len(group["rows"]),
             }
         )
+    if filters["klass"] and not groups:
+        groups.append({"name": filters["klass"], "rows": [], "count": 0, "total_count": 0})
+    page = Paginator([row for g in groups for row in g["rows"]], PAGE_SIZE).get_page(request.GET.get("sida"))
+    groups = _page_groups(groups, page, anonymous)
     large = request.GET.get("storlek") == "stor"
     contrast = request.GET.get("kontrast") == "hog"
     return render(
@@ -259,16 +256,47 @@ def consolidated(request, year, track_pk, anonymous=False):
             "filters": filters,
             "large": large,
             "contrast": contrast,
-            "large_url": _query(request, storlek=None if large else "stor"),
-            "contrast_url": _query(request, kontrast=None if contrast else "hog"),
+            "large_url": query_with(request, storlek=None if large else "stor"),
+            "contrast_url": query_with(request, kontrast=None if contrast else "hog"),
             "other_mode_url": (
                 reverse("scoring:consolidated", args=[track.cycle.year, track.pk])
                 if anonymous
                 else reverse("scoring:consolidated_anonymous", args=[track.cycle.year, track.pk])
             ),
             "has_conflicts": any(r.conflict for g in groups for r in g["rows"]),
+            "pagination": page_links(request, page),
         },
     )
+
+
+def _page_groups(groups: list[dict], page, anonymous: bool) -> list[dict]:
+    """The classes as one page shows them: the slice of each class's (sorted) rows that falls
+    on the page, ready for display. A class without rows is shown on the page where it would
+    start; a class continued from the page before says so."""
+    first, last = page.start_index() - 1, page.end_index()  # this page's rows, [first, last)
+    shown, offset = [], 0
+    for group in groups:
+        count = len(group["rows"])
+        start, end = max(first, offset), min(last, offset + count)
+        if count == 0:
+            home = min(offset // PAGE_SIZE + 1, page.paginator.num_pages)
+            on_page = home == page.number
+        else:
+            on_page = start < end
+        if on_page:
+            rows = group["rows"][start - offset : end - offset] if count else []
+            shown.append(
+                {
+                    **group,
+                    "rows": _display_rows(rows, anonymous),
+                    "continued": start > offset,
+                    "first": start - offset + 1,
+                    "last": end - offset,
+                    "whole": count == 0 or (start == offset and end == offset + count),
+                }
+            )
+        offset += count
+    return shown
 
 
 # --- One application, every stage ----------------------------------------------------------
@@ -302,7 +330,8 @@ def drilldown(request, pk):
     anonymous = request.GET.get("anonym") == "1"
     scrub = _scrubber(application, anonymous)
     track = application.track
-    view = consolidation.consolidated(track, viewer=request.user)
+    # Only the application's own class: ranks are per class.
+    view = consolidation.consolidated(track, viewer=request.user, class_id=application.competition_class_id)
     row = next(r for group in view["classes"] for r in group["rows"] if r.application.pk == application.pk)
     criterion_rows = queries.criterion_rows(application)
     items = [item for r in criterion_rows for item in r["items"]]
@@ -322,7 +351,7 @@ def drilldown(request, pk):
         .first()
     )
 
-    weights = {c.pk: c.weight for c in view["criteria"]}
+    weights = {r["criterion"].pk: r["criterion"].weight for r in criterion_rows}
     profile = []
     for r in criterion_rows:
         criterion: Criterion = r["criterion"]

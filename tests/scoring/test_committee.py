@@ -1,6 +1,7 @@
 """The committee's numbers on a known data set, and its decisions' rules."""
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from award.models import CommitteeMembership, PastResult
 from scoring import consolidation, services
-from scoring.models import Decision, Meeting
+from scoring.models import AssessmentItem, Decision, Meeting
 from tests import factories
 from tests.scoring.conftest import confirmed_team, fill
 
@@ -344,3 +345,33 @@ def test_conflict_rules_hold_for_superusers_too(scored, cycle, committee, slk):
     assert "jäv" in " ".join(error.value.messages)
     with pytest.raises(ValidationError):
         services.site_visit_select(application=scored["b1"], by=superuser)
+
+
+def test_database_calibration_matches_the_reference_including_clamping(scored):
+    # The consolidated view calibrates in SQL; `calibrate` is the readable reference. Spread
+    # the scores wide (seeded) so that some calibrated scores fall outside 0–100 and clamp.
+    rng = random.Random(8)
+    items = list(AssessmentItem.objects.filter(assessment__status="submitted"))
+    for item in items:
+        item.score = rng.choice([0, 5, 10, 50, 90, 95, 100])
+    AssessmentItem.objects.bulk_update(items, ["score"])
+    triples = [(i.pk, i.assessment.member_id, i.score) for i in items]
+    reference = consolidation.calibrate(triples)
+    assert any(reference[pk] in (0.0, 100.0) and score not in (0, 100) for pk, _m, score in triples)
+    expected: dict[tuple[int, int], list[float]] = {}
+    raw: dict[tuple[int, int], list[int]] = {}
+    for item in items:
+        key = (item.assessment.application_id, item.criterion_id)
+        expected.setdefault(key, []).append(reference[item.pk])
+        raw.setdefault(key, []).append(item.score)
+
+    view = consolidation.consolidated(scored["track"])
+    rows = [r for group in view["classes"] for r in group["rows"]]
+    assert len(rows) == 3
+    for row in rows:
+        for criterion_id, value in row.calibrated.items():
+            values = expected[(row.application.pk, criterion_id)]
+            assert value == pytest.approx(round(sum(values) / len(values), 1), abs=0.051)
+            scores = raw[(row.application.pk, criterion_id)]
+            assert row.spreads[criterion_id] == max(scores) - min(scores)
+        assert row.max_spread == max(row.spreads.values())

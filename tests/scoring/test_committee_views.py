@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from award.models import CommitteeMembership
 from award.roles import Role
-from scoring import services
+from scoring import services, views_committee
 from scoring.models import CommitteeConflict, ConsensusItem
 from scoring.urls_committee import urlpatterns
 from tests import factories
@@ -102,6 +102,37 @@ def test_filters_keep_only_eligible_applications_of_a_class(client, scored, comm
     assert len(_rows(_consolidated(client, committee["member"], scored["track"], klass=class_name))) == 3
     assert _rows(_consolidated(client, committee["member"], scored["track"], klass="Skola")) == []
     assert len(_rows(_consolidated(client, committee["member"], scored["track"], klass="Okänd"))) == 3
+
+
+def test_a_long_ranking_is_paged_and_ranks_stay_the_classs(client, scored, committee, monkeypatch):
+    monkeypatch.setattr(views_committee, "PAGE_SIZE", 2)
+    a1, a2, b1 = scored["a1"], scored["a2"], scored["b1"]
+    first = _consolidated(client, committee["member"], scored["track"], storlek="stor")
+    assert [r.application for r in _rows(first)] == [b1, a2]
+    html = first.content.decode()
+    assert "Visar 1–2 av 3." in html and 'aria-current="page"' in html
+    next_link = re.search(r'<a href="([^"]+)" rel="next">Nästa sida</a>', html)
+    assert next_link and "storlek=stor" in next_link.group(1) and "sida=2" in next_link.group(1)
+    assert "(bidrag 1–2 av 3; 3 i klassen)" in html
+
+    second = _consolidated(client, committee["member"], scored["track"], storlek="stor", sida=2)
+    rows = _rows(second)
+    assert [r.application for r in rows] == [a1] and rows[0].rank == 3  # ranked in the whole class
+    html = second.content.decode()
+    assert "(fortsättning)" in html and "(bidrag 3–3 av 3; 3 i klassen)" in html
+    assert 'rel="prev"' in html and 'rel="next"' not in html
+    # A page past the end shows the last one; sorting applies before paging.
+    assert [
+        r.application for r in _rows(_consolidated(client, committee["member"], scored["track"], sida=99))
+    ] == [a1]
+    by_code = _consolidated(client, committee["member"], scored["track"], sort="code")
+    assert [r.application for r in _rows(by_code)] == sorted([a1, a2, b1], key=lambda a: a.code)[:2]
+
+
+def test_a_ranking_that_fits_one_page_has_no_page_links(client, scored, committee):
+    html = _consolidated(client, committee["member"], scored["track"]).content.decode()
+    assert "Nästa sida" not in html and "Visar 1–" not in html
+    assert "(3 av 3 bidrag)" in html
 
 
 # --- Shortlisting mode ---------------------------------------------------------------------
