@@ -6,6 +6,7 @@ not see it), validates with a form, calls one service and redirects.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from award.models import AwardCycle, Phase
 from award.roles import Role, has_role, role_required
-from award.web import flash_errors
+from award.web import flash_errors, page_links
 from submissions import eligibility, exports, queries, services
 from submissions.forms import (
     AnswerForm,
@@ -367,6 +368,9 @@ def pdf(request, pk):
 
 # --- SLK --------------------------------------------------------------------------------
 
+OVERVIEW_PAGE_SIZE = 100
+"""Rows per page of SLK's overview; the Excel export always has every row of the filter."""
+
 
 @role_required(Role.SLK)
 def overview(request):
@@ -391,6 +395,7 @@ def overview(request):
     applications = queries.overview(cycle=cycle, **filters)
     if request.GET.get("export") == "xlsx":
         return exports.overview_xlsx_response(cycle=cycle, applications=applications)
+    page = Paginator(applications, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("sida"))
     return render(
         request,
         "submissions/overview.html",
@@ -398,7 +403,9 @@ def overview(request):
             "cycle": cycle,
             "cycles": cycles,
             "form": form,
-            "applications": applications,
+            "applications": page.object_list,
+            "count": page.paginator.count,
+            "pagination": page_links(request, page),
             "counts": queries.overview_counts(cycle=cycle),
             "export_query": request.GET.urlencode(),
         },

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -6,6 +7,7 @@ from openpyxl import load_workbook
 
 from award.models import Track
 from submissions import queries, services
+from submissions import views as submission_views
 from submissions.exports import OVERVIEW_HEADER
 from submissions.models import Application
 from tests import factories
@@ -16,7 +18,7 @@ pytestmark = pytest.mark.django_db
 # Pinned query counts, the same for one application and for thirty: the page needs
 # session, user, roles, cycles, counts, the two filter choices and the list; the export
 # only the session, user, roles, cycle and the list.
-OVERVIEW_MAX_QUERIES = 8
+OVERVIEW_MAX_QUERIES = 9  # with the paginator's count
 EXPORT_MAX_QUERIES = 5
 
 
@@ -282,3 +284,18 @@ def test_export_neutralises_formulas(client, slk, cycle, unit_contact, unit, nam
     cell = row[3]
     assert cell.value == name
     assert cell.data_type == "s"
+
+
+def test_overview_pages_a_long_list_and_keeps_the_filter(client, slk, states, monkeypatch):
+    monkeypatch.setattr(submission_views, "OVERVIEW_PAGE_SIZE", 2)
+    client.force_login(slk)
+    everything = {states[key].code for key in ("pending", "draft", "submitted", "withdrawn", "rejected")}
+    first = client.get(reverse("submissions:overview"), {"state": ""})
+    html = first.content.decode()
+    assert "5 anmälningar" in html and "Visar 1–2 av 5." in html
+    assert re.search(r'href="[^"]*state=[^"]*sida=2" rel="next"', html)
+    seen = set()
+    for number in (1, 2, 3):
+        page = client.get(reverse("submissions:overview"), {"state": "", "sida": number})
+        seen |= {a.code for a in page.context["applications"]}
+    assert seen == everything
