@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from award.forms import UnitField
 from award.models import Organisation, Unit
 
 from .models import PoolMember
@@ -52,7 +53,8 @@ class VolunteerForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Enhet"), queryset=Unit.objects.order_by("name"), required=False)
+    # Typed, not chosen from a list: a drop-down of every unit is megabytes at national scale.
+    unit = UnitField(label=_("Enhet"), required=False)
     organisation = forms.ModelChoiceField(
         label=_("…eller en hel förvaltning"), queryset=Organisation.objects.order_by("name"), required=False
     )

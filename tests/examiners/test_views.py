@@ -340,3 +340,45 @@ def test_home_shows_the_current_phase_deadline(client, world):
     cycle = world["cycle"]
     end = cycle.phase_end(cycle.phase)
     assert f'datetime="{end:%Y-%m-%d}"' in client.get(reverse("examiners:home")).content.decode()
+
+
+def test_examiner_declares_a_conflict_by_typing_the_units_name(client, world):
+    user = world["outsider"].profile.user
+    target = world["elsewhere"].unit
+    client.force_login(user)
+    home = client.get(reverse("examiners:home")).content.decode()
+    assert target.name not in home  # no list of every unit on the page
+    response = client.post(
+        reverse("examiners:conflict_declare"),
+        {"unit": f"  {target.name.upper()} ", "reason": "Min syster arbetar där"},
+        follow=True,
+    )
+    assert "Jävet är registrerat." in response.content.decode()
+    assert world["outsider"].conflicts.get().unit == target
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("Ingen sådan enhet", "Det finns ingen enhet med namnet eller koden ”Ingen sådan enhet”."),
+        ("Förskolan Solrosen", "Flera enheter heter ”Förskolan Solrosen”. Skriv koden för den du menar: "),
+    ],
+)
+def test_an_unknown_or_shared_unit_name_is_refused_with_what_to_type(client, world, typed, message):
+    first = factories.UnitFactory(name="Förskolan Solrosen")
+    second = factories.UnitFactory(name="Förskolan Solrosen")
+    client.force_login(world["outsider"].profile.user)
+    response = client.post(
+        reverse("examiners:conflict_declare"), {"unit": typed, "reason": "Skäl"}, follow=True
+    )
+    content = response.content.decode()
+    assert message in content
+    if "Solrosen" in typed:
+        assert first.code in content and second.code in content
+    assert not world["outsider"].conflicts.exists()
+
+    by_code = client.post(
+        reverse("examiners:conflict_declare"), {"unit": second.code.lower(), "reason": "Skäl"}, follow=True
+    )
+    assert "Jävet är registrerat." in by_code.content.decode()
+    assert world["outsider"].conflicts.get().unit == second
