@@ -71,6 +71,16 @@ bench: install
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/python -m bench.run --applications $(BENCH_N) $(BENCH_ARGS)
 	scripts/with-postgres.sh $(BIN)/python -m bench.run --applications $(BENCH_N) $(BENCH_ARGS)
 
+# Concurrency (issue 8, bench/README.md): gunicorn with the settings of `make serve` on a free
+# loopback port, against a throw-away PostgreSQL 15: BENCH_USERS users (examiners saving scores,
+# committee members reading the consolidated view) for BENCH_SECONDS, then the lost-update check.
+BENCH_USERS ?= 50
+BENCH_SECONDS ?= 60
+.PHONY: bench-concurrency
+bench-concurrency: install
+	mkdir -p var bench/results
+	scripts/with-postgres.sh $(BIN)/python -m bench.concurrency --applications $(BENCH_N) --users $(BENCH_USERS) --duration $(BENCH_SECONDS) $(BENCH_CONCURRENCY_ARGS)
+
 # Recompile the Swedish translations of third-party strings (needs gettext's msgfmt).
 messages:
 	msgfmt -o locale/sv/LC_MESSAGES/django.mo locale/sv/LC_MESSAGES/django.po
