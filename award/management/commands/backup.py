@@ -77,6 +77,15 @@ def row_counts(using=DEFAULT_DB_ALIAS) -> dict[str, int]:
     return counts
 
 
+def refresh_statistics(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Have the database's query planner count the rows again, after a bulk load (a
+    restore, a generated load). PostgreSQL's autovacuum does it too, but only after a
+    while; until then the planner believes the tables are nearly empty and can pick plans
+    that take minutes (nested loops over the consolidated view's score aggregates)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def applied_migrations(using=DEFAULT_DB_ALIAS) -> list[list[str]]:
     recorder = MigrationRecorder(connections[using])
     return sorted([app, name] for app, name in recorder.applied_migrations())

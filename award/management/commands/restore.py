@@ -24,7 +24,7 @@ from django.core.management.color import no_style
 from django.core.management.sql import sql_flush
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from award.management.commands.backup import FORMAT, applied_migrations, row_counts
+from award.management.commands.backup import FORMAT, applied_migrations, refresh_statistics, row_counts
 
 # What a freshly migrated database already holds: these do not count as data.
 MIGRATE_CREATES = {ContentType, Permission, Group, Group.permissions.through}
@@ -162,6 +162,7 @@ class Command(BaseCommand):
                 "radera allt nuvarande innehåll och ersätta det med säkerhetskopian."
             )
         rows = load(manifest, data, using=database)
+        refresh_statistics(database)
         written = restore_files(files)
         if manifest.get("missing_files"):
             self.stderr.write(

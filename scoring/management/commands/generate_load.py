@@ -30,6 +30,7 @@ from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from award.management.commands.backup import refresh_statistics
 from award.models import (
     TIMELINE_FIELDS,
     AwardCycle,
@@ -917,6 +918,8 @@ class Command(BaseCommand):
         generator = Generator(seed=seed, batch_size=batch_size, out=self.stdout)
         with transaction.atomic():
             generator.run(applications=applications, year=year, history=history)
+        with generator.step("ANALYZE (planerarens statistik)"):
+            refresh_statistics()
         elapsed = time.perf_counter() - generator.started
         for label, count in sorted(generator.counts.items()):
             self.stdout.write(f"  {label:<44} {count:>9}")
