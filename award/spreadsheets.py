@@ -15,8 +15,10 @@ XLSX cells; CSV keeps them.
 """
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.utils.functional import Promise
 from openpyxl import Workbook
@@ -29,6 +31,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def is_risky(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _plain(value) -> bool:
+    if isinstance(value, str):
+        return not value.startswith(FORMULA_STARTS) and not ILLEGAL_CHARACTERS_RE.search(value)
+    return value is None or isinstance(value, int | float | Decimal | dt.date | dt.datetime)
 
 
 def xlsx_cell(sheet, value, *, bold=False):
@@ -57,7 +65,10 @@ class StreamingWorkbook:
 
     @staticmethod
     def append(sheet, row: Iterable):
-        sheet.append([xlsx_cell(sheet, value) for value in row])
+        # Numbers, dates and harmless text go in as plain values (openpyxl types them the
+        # same way, without a cell object each: the export writes hundreds of thousands);
+        # anything that could become a formula or carries illegal characters gets a cell.
+        sheet.append([value if _plain(value) else xlsx_cell(sheet, value) for value in row])
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
