@@ -32,12 +32,36 @@ The greedy strategy, step by step:
    applications is split into single-application teams, a single application is unplaced
    with the reason, and steps 2–4 are run again. Each round removes a pairing or an
    application, so this ends.
+
+Scale. Jäv comes from an application's administration and unit (and the few declared
+conflicts), so a pool is kept as "every qualified examiner but a small excluded set" (`_Pool`),
+found through an index of whom each administration and unit excludes, and no step lists a
+pool's members: joint pools are sized by inclusion–exclusion and each team's options are
+counted, not listed. With n applications, m qualified examiners, x excluded per pool (about m
+over the number of administrations), t teams and p examiner profiles (known classes ×
+new/experienced), the pools cost O(m + n·x) and the steps:
+
+- bundles: per seed, the few applications sharing excluded examiners (same administration or
+  unit) are sized exactly and the others walked largest pool first only as far as one can
+  still win, O(x + applications per administration) each;
+- leaders: O(x) per team, as the full leaders at the head of a ranking are skipped for good;
+  only when leaders are scarce do augmenting paths cost up to O(t · experienced examiners);
+- members: per placement the teams excluding the placed examiner are updated and p profiles
+  scored, each looking at the top of its heaps, O(t·x/m + p·log m);
+- repair: steps 2–4 again per failure, which realistic data does not have.
+
+The result is the same as listing every pool and scanning it at each step, only sooner.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import heapq
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, islice
+from operator import itemgetter
 
 TEAM_FLOOR = 2
 """Hard minimum of members: an examiner team must be able to reach consensus."""
@@ -118,19 +142,19 @@ def propose(candidates: Sequence[Candidate], entries: Sequence[Entry], rules: Ru
     _require_unique_ids(entries, "bidrag")
     limits = _Limits.from_rules(rules)
 
-    qualified = [c for c in candidates if c.qualified and c.max_teams > 0]
-    pools = {entry.id: _eligible_pool(entry, qualified) for entry in entries}
+    examiners = _Examiners([c for c in candidates if c.qualified and c.max_teams > 0])
+    pools = {entry.id: examiners.pool(examiners.conflicted(entry)) for entry in entries}
     unplaced = {}
     for entry in entries:
-        obstacle = _static_obstacle(pools[entry.id], qualified, candidates)
+        obstacle = _static_obstacle(pools[entry.id], examiners, candidates)
         if obstacle:
             unplaced[entry.id] = obstacle
 
     solo: set[int] = set()  # entries whose bundle could not be staffed together
     while True:
         placeable = [entry for entry in entries if entry.id not in unplaced]
-        bundles = _form_bundles(placeable, pools, limits, solo)
-        drafts, failure = _staff(bundles, limits)
+        bundles = _form_bundles(placeable, pools, examiners, limits, solo)
+        drafts, failure = _staff(bundles, examiners, limits)
         if failure is None:
             break
         bundle, reason = failure
@@ -161,12 +185,70 @@ class _Limits:
         )
 
 
+class _Examiners:
+    """The qualified examiners, indexed by the administrations and units they have jäv against.
+
+    An examiner has jäv against an application exactly when they have it against the
+    application's administration or its unit (the index form of `conflicts`).
+    """
+
+    def __init__(self, qualified: list[Candidate]) -> None:
+        self.by_id = {c.id: c for c in qualified}
+        self.experienced = frozenset(c.id for c in qualified if c.experienced)
+        self.former_leaders = frozenset(c.id for c in qualified if c.experienced and c.has_led)
+        self.jav_organisations: dict[int, frozenset[int]] = {}  # examiner id -> administrations
+        self.jav_units: dict[int, frozenset[int]] = {}  # examiner id -> units
+        self._by_organisation: dict[int, set[int]] = defaultdict(set)  # administration -> examiner ids
+        self._by_unit: dict[int, set[int]] = defaultdict(set)  # unit -> examiner ids
+        for c in qualified:
+            self.jav_organisations[c.id] = frozenset({c.organisation_id, *c.conflict_organisation_ids})
+            employer = () if c.employer_unit_id is None else (c.employer_unit_id,)
+            self.jav_units[c.id] = frozenset({*employer, *c.conflict_unit_ids})
+            for organisation in self.jav_organisations[c.id]:
+                self._by_organisation[organisation].add(c.id)
+            for unit in self.jav_units[c.id]:
+                self._by_unit[unit].add(c.id)
+
+    def conflicted(self, entry: Entry) -> frozenset[int]:
+        """Ids of the examiners for whom `conflicts(examiner, entry)` is not empty."""
+        by_organisation = self._by_organisation.get(entry.organisation_id, set())
+        return frozenset(by_organisation | self._by_unit.get(entry.unit_id, set()))
+
+    def pool(self, excluded: frozenset[int]) -> _Pool:
+        return _Pool(
+            excluded,
+            size=len(self.by_id) - len(excluded),
+            experienced=len(self.experienced) - len(excluded & self.experienced),
+            former_leaders=len(self.former_leaders) - len(excluded & self.former_leaders),
+        )
+
+    def share_experienced(self, pool: _Pool, other: _Pool) -> bool:
+        """Whether an experienced examiner is in both pools: |E ∩ pool ∩ other| by inclusion and
+        exclusion, the experienced excluded by both counted only when it matters."""
+        surplus = pool.experienced + other.experienced - len(self.experienced)
+        return surplus > 0 or surplus + len(pool.excluded & other.excluded & self.experienced) > 0
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """Examiners free of conflict with some applications: every qualified examiner but `excluded`.
+
+    Conflicts come almost only from the applications' own administrations and units, so the
+    excluded set is small where the pool itself is large; counts stand in for the members.
+    """
+
+    excluded: frozenset[int]
+    size: int
+    experienced: int  # how many may lead
+    former_leaders: int  # experienced examiners who have led a team before
+
+
 @dataclass(frozen=True)
 class _Bundle:
     """Applications to be assessed by one team, with the examiners free of conflict for all."""
 
     entries: tuple[Entry, ...]
-    pool: tuple[Candidate, ...]
+    pool: _Pool
     note: str | None = None  # why the bundle has fewer applications than allowed
 
     @property
@@ -197,9 +279,6 @@ class _Draft:
     def size(self) -> int:
         return len(self.members)
 
-    def has(self, candidate: Candidate) -> bool:
-        return candidate.id in self.member_ids
-
     def add(self, candidate: Candidate, notes: list[str]) -> None:
         self.members.append(candidate)
         self.member_ids.add(candidate.id)
@@ -219,35 +298,25 @@ def _require_unique_ids(items: Sequence[Candidate] | Sequence[Entry], kind: str)
 # --- Step 1: pools ----------------------------------------------------------------------------
 
 
-def _eligible_pool(entry: Entry, qualified: list[Candidate]) -> tuple[Candidate, ...]:
-    return tuple(c for c in qualified if not conflicts(c, entry))
-
-
-def _can_staff(pool: Sequence[Candidate]) -> bool:
-    """Whether a pool could staff a team at all, ignoring the examiners' other teams."""
-    return len(pool) >= TEAM_FLOOR and any(c.experienced for c in pool)
-
-
-def _static_obstacle(
-    pool: tuple[Candidate, ...], qualified: list[Candidate], candidates: list[Candidate]
-) -> str | None:
+def _static_obstacle(pool: _Pool, examiners: _Examiners, candidates: list[Candidate]) -> str | None:
     """Why no team can ever be formed for an application with this pool, or None."""
+    qualified = len(examiners.by_id)
     if not qualified:
         if candidates:
             return "Inga kvalificerade examinatorer finns: ingen uppfyller utbildningskravet."
         return "Inga examinatorer finns att placera."
-    if not pool:
+    if not pool.size:
         return (
             "Inga kvalificerade examinatorer utan jäv finns för bidraget: "
-            f"{'alla ' + str(len(qualified)) if len(qualified) > 1 else 'den enda'} har jäv "
+            f"{'alla ' + str(qualified) if qualified > 1 else 'den enda'} har jäv "
             "(egen förvaltning, egen arbetsplats eller anmält jäv)."
         )
-    if not any(c.experienced for c in pool):
+    if not pool.experienced:
         return (
             "Ingen erfaren examinator utan jäv kan leda laget: "
             "alla kvalificerade examinatorer utan jäv är nya."
         )
-    if len(pool) < TEAM_FLOOR:
+    if pool.size < TEAM_FLOOR:
         return (
             "Bara en kvalificerad examinator utan jäv finns för bidraget; "
             f"ett lag behöver minst {TEAM_FLOOR} medlemmar."
@@ -259,34 +328,94 @@ def _static_obstacle(
 
 
 def _form_bundles(
-    entries: list[Entry], pools: dict[int, tuple[Candidate, ...]], limits: _Limits, solo: set[int]
+    entries: list[Entry], pools: dict[int, _Pool], examiners: _Examiners, limits: _Limits, solo: set[int]
 ) -> list[_Bundle]:
     bundles = []
     for track_id in sorted({e.track_id for e in entries}):
-        remaining = [e for e in entries if e.track_id == track_id]
-        while remaining:
-            seed = min(remaining, key=lambda e: (len(pools[e.id]), e.id))
-            remaining.remove(seed)
-            bundles.append(_grow_bundle(seed, remaining, pools, limits, solo))
+        track = [e for e in entries if e.track_id == track_id]
+        remaining = _Remaining(track, pools, examiners, solo)
+        for seed in sorted(track, key=lambda e: (pools[e.id].size, e.id)):  # most constrained first
+            if seed.id in remaining:
+                remaining.remove(seed)
+                bundles.append(_grow_bundle(seed, remaining, examiners, limits, solo))
     return bundles
 
 
+class _Remaining:
+    """The applications of a track not yet in a bundle; those that may still be paired (not
+    solo) also by pool size, largest first, and by administration and unit."""
+
+    def __init__(
+        self, track: list[Entry], pools: dict[int, _Pool], examiners: _Examiners, solo: set[int]
+    ) -> None:
+        self.pools, self.examiners = pools, examiners
+        self._entries = {e.id: e for e in track}
+        pairable = [e for e in track if e.id not in solo]
+        self._pairable = sorted((-pools[e.id].size, e.id) for e in pairable)
+        self._pairable_ids = {e.id for e in pairable}
+        self._by_organisation: dict[int, list[Entry]] = defaultdict(list)
+        self._by_unit: dict[int, list[Entry]] = defaultdict(list)
+        for entry in pairable:
+            self._by_organisation[entry.organisation_id].append(entry)
+            self._by_unit[entry.unit_id].append(entry)
+
+    def __contains__(self, entry_id: int) -> bool:
+        return entry_id in self._entries
+
+    def entry(self, entry_id: int) -> Entry:
+        return self._entries[entry_id]
+
+    def remove(self, entry: Entry) -> None:
+        del self._entries[entry.id]
+        if entry.id in self._pairable_ids:
+            self._pairable_ids.remove(entry.id)
+            del self._pairable[bisect_left(self._pairable, (-self.pools[entry.id].size, entry.id))]
+
+    def by_pool_size(self) -> Iterator[Entry]:
+        """The pairable applications, the largest pool first (then by id)."""
+        return (self._entries[entry_id] for _, entry_id in self._pairable)
+
+    def any_pairable(self) -> bool:
+        return bool(self._pairable)
+
+    def shared_exclusions(self, excluded: frozenset[int]) -> dict[int, int]:
+        """Pairable entry id -> how many examiners of `excluded` its pool excludes too, for the
+        entries where that is more than none.
+
+        An entry's pool excludes those with jäv against its administration or its unit, so the
+        count is (against the administration) + (against the unit) − (against both).
+        """
+        examiners = self.examiners
+        organisations = Counter(chain.from_iterable(examiners.jav_organisations[i] for i in excluded))
+        units = Counter(chain.from_iterable(examiners.jav_units[i] for i in excluded))
+        both = Counter(
+            (organisation, unit)
+            for i in excluded
+            if examiners.jav_units[i]
+            for organisation in examiners.jav_organisations[i]
+            for unit in examiners.jav_units[i]
+        )
+        nearby = [e for organisation in organisations for e in self._by_organisation.get(organisation, ())]
+        nearby += [e for unit in units for e in self._by_unit.get(unit, ())]
+        return {
+            e.id: organisations[e.organisation_id] + units[e.unit_id] - both[e.organisation_id, e.unit_id]
+            for e in nearby
+            if e.id in self._pairable_ids
+        }
+
+
 def _grow_bundle(
-    seed: Entry,
-    remaining: list[Entry],
-    pools: dict[int, tuple[Candidate, ...]],
-    limits: _Limits,
-    solo: set[int],
+    seed: Entry, remaining: _Remaining, examiners: _Examiners, limits: _Limits, solo: set[int]
 ) -> _Bundle:
     """Pair `seed` with the partners sharing most examiners; takes them out of `remaining`."""
-    group, pool = [seed], pools[seed.id]
+    group, pool = [seed], remaining.pools[seed.id]
     while len(group) < limits.max_entries and seed.id not in solo:
-        partner = _best_partner(group, pool, remaining, pools, solo)
+        partner = _best_partner(group, pool, remaining, examiners)
         if partner is None:
             break
         remaining.remove(partner)
         group.append(partner)
-        pool = _intersection(pool, pools[partner.id])
+        pool = examiners.pool(pool.excluded | remaining.pools[partner.id].excluded)
     note = None
     if len(group) < limits.max_entries:
         note = _short_bundle_note(seed, remaining, solo)
@@ -294,32 +423,50 @@ def _grow_bundle(
 
 
 def _best_partner(
-    group: list[Entry],
-    pool: tuple[Candidate, ...],
-    remaining: list[Entry],
-    pools: dict[int, tuple[Candidate, ...]],
-    solo: set[int],
+    group: list[Entry], pool: _Pool, remaining: _Remaining, examiners: _Examiners
 ) -> Entry | None:
+    """The pairable application whose joint pool with the group is the largest and can still
+    staff a team (ties: the same class as the group, then the lowest id).
+
+    The joint pool excludes pool.excluded ∪ other.excluded: |pool.excluded| + |other.excluded|
+    − |shared| examiners. The few applications sharing excluded examiners with the group are
+    sized exactly; for all others the joint pool is their own pool less |pool.excluded|, so
+    they are walked largest pool first, only as far as one of them can still win.
+    """
     classes = {e.class_name for e in group if e.class_name is not None}
-    options = []
-    for entry in remaining:
-        if entry.id in solo:
+    shared = remaining.shared_exclusions(pool.excluded)
+    best: tuple[tuple[int, bool, int], Entry] | None = None
+
+    def beats_best(key: tuple[int, bool, int], entry: Entry) -> bool:
+        """Whether `entry` wins so far, its joint pool with the group able to staff a team."""
+        if best is not None and key >= best[0]:
+            return False
+        return -key[0] >= TEAM_FLOOR and examiners.share_experienced(pool, remaining.pools[entry.id])
+
+    for entry_id, count in shared.items():
+        entry = remaining.entry(entry_id)
+        size = remaining.pools[entry_id].size - len(pool.excluded) + count
+        key = (-size, entry.class_name not in classes, entry_id)
+        if beats_best(key, entry):
+            best = key, entry
+    for entry in remaining.by_pool_size():
+        if entry.id in shared:
             continue
-        joint = _intersection(pool, pools[entry.id])
-        if _can_staff(joint):
-            options.append((-len(joint), entry.class_name not in classes, entry.id, entry))
-    return min(options)[-1] if options else None
+        size = remaining.pools[entry.id].size - len(pool.excluded)
+        if size < TEAM_FLOOR or (best is not None and -size > best[0][0]):
+            break  # no later application has as large a joint pool
+        key = (-size, entry.class_name not in classes, entry.id)
+        if beats_best(key, entry):
+            best = key, entry
+            if entry.class_name in classes or not classes:
+                break  # later ones of this size have a higher id and no better class match
+    return best[1] if best else None
 
 
-def _intersection(pool: tuple[Candidate, ...], other: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
-    other_ids = {c.id for c in other}
-    return tuple(c for c in pool if c.id in other_ids)
-
-
-def _short_bundle_note(seed: Entry, remaining: list[Entry], solo: set[int]) -> str:
+def _short_bundle_note(seed: Entry, remaining: _Remaining, solo: set[int]) -> str:
     if seed.id in solo:
         return "bidraget gick inte att bemanna tillsammans med ett annat bidrag"
-    if not [e for e in remaining if e.id not in solo]:
+    if not remaining.any_pairable():
         return "inget fler bidrag i spåret fanns att para ihop med"
     return "inget annat bidrag i spåret delar tillräckligt många examinatorer utan jäv"
 
@@ -327,9 +474,11 @@ def _short_bundle_note(seed: Entry, remaining: list[Entry], solo: set[int]) -> s
 # --- Steps 3 and 4: staffing ------------------------------------------------------------------
 
 
-def _staff(bundles: list[_Bundle], limits: _Limits) -> tuple[list[_Draft], tuple[_Bundle, str] | None]:
+def _staff(
+    bundles: list[_Bundle], examiners: _Examiners, limits: _Limits
+) -> tuple[list[_Draft], tuple[_Bundle, str] | None]:
     """Leaders and members for every bundle, or the first bundle that could not be staffed."""
-    leaders = _match_leaders(bundles)
+    leaders = _match_leaders(bundles, examiners)
     for bundle, leader in zip(bundles, leaders, strict=True):
         if leader is None:
             return [], (
@@ -337,7 +486,7 @@ def _staff(bundles: list[_Bundle], limits: _Limits) -> tuple[list[_Draft], tuple
                 "Ingen erfaren examinator utan jäv kan leda laget: de som finns leder redan andra lag.",
             )
     drafts = [_Draft(bundle, leader) for bundle, leader in zip(bundles, leaders, strict=True)]
-    _fill_members(drafts, limits)
+    _Staffing(drafts, examiners, limits).fill()
     for draft in drafts:
         if draft.size < TEAM_FLOOR:
             return [], (
@@ -348,118 +497,427 @@ def _staff(bundles: list[_Bundle], limits: _Limits) -> tuple[list[_Draft], tuple
     return drafts, None
 
 
-def _match_leaders(bundles: list[_Bundle]) -> list[Candidate | None]:
+def _match_leaders(bundles: list[_Bundle], examiners: _Examiners) -> list[Candidate | None]:
     """A leader per bundle: a maximum matching, one team each first, then up to `max_teams`."""
-    options = [_leader_options(bundle) for bundle in bundles]
-    order = sorted(range(len(bundles)), key=lambda i: (len(options[i]), i))
-    leaders: list[Candidate | None] = [None] * len(bundles)
-    led: dict[int, list[int]] = {}  # candidate id -> indexes of the bundles they lead
+    return _LeaderMatching(bundles, examiners).run()
 
-    def augment(index: int, capacity: Callable[[Candidate], int], visited: set[int]) -> bool:
+
+class _LeaderMatching:
+    """Step 3. Bundles take leaders in order of fewest options; each takes its best free option,
+    else an augmenting path moves other bundles' leaders. Within a pass nobody leads fewer
+    teams later, so the leading options of a ranking that are already full are skipped for
+    good, and a failed search marks whom it visited as dead until a search succeeds."""
+
+    def __init__(self, bundles: list[_Bundle], examiners: _Examiners) -> None:
+        self.bundles, self.examiners = bundles, examiners
+        self.leaders: list[Candidate | None] = [None] * len(bundles)
+        self.led: dict[int, list[int]] = {}  # candidate id -> indexes of the bundles they lead
+        self.ranked: dict[frozenset[str], list[Candidate]] = {}  # classes -> preferred leaders first
+        self.capacity: Callable[[Candidate], int] = lambda c: 1
+        self.full: dict[frozenset[str], int] = {}  # classes -> leading ranked examiners all full
+
+    def run(self) -> list[Candidate | None]:
+        order = sorted(range(len(self.bundles)), key=lambda i: (self.bundles[i].pool.experienced, i))
+        for capacity in (lambda c: 1, lambda c: c.max_teams):
+            self.capacity, self.full = capacity, {}
+            dead: set[int] = set()  # leaders from whom no augmenting path leads to a free one
+            for index in order:
+                if self.leaders[index] is None:
+                    visited = set(dead)
+                    # A failed search changes nothing, and all it visited stays dead until a
+                    # search succeeds: skipping them finds the same path, sooner.
+                    dead = set() if self._augment(index, visited) else visited
+        return self.leaders
+
+    def _ranked(self, index: int) -> tuple[frozenset[str], list[Candidate]]:
+        classes = frozenset(self.bundles[index].classes)
+        if classes not in self.ranked:
+            experienced = [self.examiners.by_id[i] for i in self.examiners.experienced]
+            self.ranked[classes] = sorted(
+                experienced, key=lambda c: (not c.has_led, not (c.areas & classes), c.id)
+            )
+        return classes, self.ranked[classes]
+
+    def _options(self, index: int, start: int = 0) -> Iterator[Candidate]:
+        """Experienced examiners of the bundle's pool, the preferred leaders first."""
+        excluded = self.bundles[index].pool.excluded
+        return (c for c in islice(self._ranked(index)[1], start, None) if c.id not in excluded)
+
+    def _is_full(self, candidate: Candidate) -> bool:
+        return len(self.led.get(candidate.id, ())) >= self.capacity(candidate)
+
+    def _first_free(self, index: int) -> Candidate | None:
+        classes, ranked = self._ranked(index)
+        start = self.full.get(classes, 0)
+        while start < len(ranked) and self._is_full(ranked[start]):
+            start += 1
+        self.full[classes] = start
+        return next((c for c in self._options(index, start) if not self._is_full(c)), None)
+
+    def _augment(self, index: int, visited: set[int]) -> bool:
         """Lead bundle `index` by the best free option, else by moving another bundle's leader."""
-        for candidate in options[index]:
-            held = led.setdefault(candidate.id, [])
-            if len(held) < capacity(candidate):
-                held.append(index)
-                leaders[index] = candidate
-                return True
-        for candidate in options[index]:
+        candidate = self._first_free(index)
+        if candidate is not None:
+            self.led.setdefault(candidate.id, []).append(index)
+            self.leaders[index] = candidate
+            return True
+        for candidate in self._options(index):
             if candidate.id in visited:
                 continue
             visited.add(candidate.id)
-            held = led[candidate.id]
+            held = self.led.get(candidate.id, [])
             for other in list(held):
-                if augment(other, capacity, visited):
+                if self._augment(other, visited):
                     held.remove(other)
                     held.append(index)
-                    leaders[index] = candidate
+                    self.leaders[index] = candidate
                     return True
         return False
 
-    for capacity in (lambda c: 1, lambda c: c.max_teams):
-        for index in order:
-            if leaders[index] is None:
-                augment(index, capacity, set())
-    return leaders
 
+@dataclass(frozen=True)
+class _Needs:
+    """What a team lacks, computed once per placement: the basis of a new member's score."""
 
-def _leader_options(bundle: _Bundle) -> list[Candidate]:
-    """Experienced examiners of the bundle's pool, the preferred leaders first."""
-    classes = set(bundle.classes)
-    experienced = [c for c in bundle.pool if c.experienced]
-    return sorted(experienced, key=lambda c: (not c.has_led, not (c.areas & classes), c.id))
+    classes: frozenset[str]
+    uncovered: frozenset[str]  # classes no member knows yet
+    organisations: frozenset[int]  # administrations already in the team
+    kind: bool | None  # whether an experienced (True) or a new (False) examiner evens the mix
 
-
-def _fill_members(drafts: list[_Draft], limits: _Limits) -> None:
-    usage = {}  # candidate id -> number of teams
-    for draft in drafts:
-        usage[draft.leader.id] = usage.get(draft.leader.id, 0) + 1
-    while True:
-        available = {i: _available(draft, usage, limits) for i, draft in enumerate(drafts)}
-        open_drafts = [i for i in available if available[i]]
-        if not open_drafts:
-            return
-        index = min(open_drafts, key=lambda i: (drafts[i].size, len(available[i]), i))
-        draft = drafts[index]
-        demand = _demand(available)
-        best = min(
-            available[index],
-            key=lambda c: (usage.get(c.id, 0), -_member_points(c, draft)[0], demand[c.id], c.id),
+    @classmethod
+    def of(cls, draft: _Draft) -> _Needs:
+        classes = frozenset(draft.bundle.classes)
+        covered = set().union(*(m.areas for m in draft.members))
+        experienced = sum(m.experienced for m in draft.members)
+        new = draft.size - experienced
+        return cls(
+            classes=classes,
+            uncovered=classes - covered,
+            organisations=frozenset(m.organisation_id for m in draft.members),
+            kind=True if experienced < new else False if new < experienced else None,
         )
-        draft.add(best, _member_notes(best, draft, usage.get(best.id, 0)))
-        usage[best.id] = usage.get(best.id, 0) + 1
 
 
-def _available(draft: _Draft, usage: dict[int, int], limits: _Limits) -> list[Candidate]:
-    """Examiners who may still join the team; a second team only while it is below min_size."""
-    if draft.size >= limits.max_size:
-        return []
-    return [
-        c
-        for c in draft.bundle.pool
-        if not draft.has(c)
-        and usage.get(c.id, 0) < c.max_teams
-        and (usage.get(c.id, 0) == 0 or draft.size < limits.min_size)
-    ]
+_Profile = tuple[frozenset[str], bool]
 
 
-def _demand(available: dict[int, list[Candidate]]) -> dict[int, int]:
-    """How many teams each examiner could still join: the scarce are placed where needed."""
-    demand: dict[int, int] = {}
-    for options in available.values():
-        for candidate in options:
-            demand[candidate.id] = demand.get(candidate.id, 0) + 1
-    return demand
+class _FreeExaminers:
+    """The examiners in no team yet, grouped by profile (the classes they know and whether
+    experienced) and within a profile by administration: all a member's score depends on.
+
+    Within a profile, heaps order the administrations by their first examiner and each
+    administration's examiners by key (−rank, id), the rank being `excluded_below_max`, which
+    only falls: keys only grow. So an examiner who leaves or whose key grows is not looked
+    for in the heaps; an entry is put right when it reaches the top, and a right top is the
+    minimum. Administrations excluded or already in the team are passed over whole.
+    """
+
+    def __init__(
+        self, ids: set[int], examiners: _Examiners, classes: frozenset[str], rank: Counter[int]
+    ) -> None:
+        self.ids, self.rank = ids, rank
+        self.examiners: dict[_Profile, dict[int, list[tuple[int, int]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for candidate_id in ids:
+            candidate = examiners.by_id[candidate_id]
+            profile = (candidate.areas & classes, candidate.experienced)
+            self.examiners[profile][candidate.organisation_id].append(self._key(candidate_id))
+        self.organisations: dict[_Profile, list[tuple[tuple[int, int], int]]] = {}
+        for profile, by_organisation in self.examiners.items():
+            for heap in by_organisation.values():
+                heapq.heapify(heap)
+            self.organisations[profile] = [(heap[0], org) for org, heap in by_organisation.items()]
+            heapq.heapify(self.organisations[profile])
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def remove(self, candidate_id: int) -> None:
+        self.ids.remove(candidate_id)
+
+    def profiles(self) -> list[_Profile]:
+        return list(self.organisations)
+
+    def top(
+        self,
+        profile: _Profile,
+        excluded: frozenset[int],
+        excluded_organisations: set[int],
+        team_organisations: frozenset[int],
+    ) -> tuple[int, bool] | None:
+        """The id of the free examiner of `profile` with the lowest key outside `excluded` (which
+        holds all of `excluded_organisations`), from an administration not in the team if there
+        is one (True), else from one in it (False)."""
+        heap, set_aside = self.organisations[profile], []
+        outside: tuple[int, int] | None = None  # lowest key from an administration not in the team
+        inside: tuple[int, int] | None = None  # lowest key from one in it
+        while heap:
+            key, organisation = heap[0]
+            lowest = self._lowest(profile, organisation)
+            if lowest is None:
+                heapq.heappop(heap)
+            elif lowest != key:
+                heapq.heapreplace(heap, (lowest, organisation))
+            elif outside is not None and key > outside:
+                break  # no administration left has a lower key
+            else:
+                set_aside.append(heapq.heappop(heap))
+                if organisation in excluded_organisations:
+                    continue
+                found = self._lowest(profile, organisation, excluded)
+                if found is None:
+                    continue
+                if organisation not in team_organisations:
+                    outside = found if outside is None else min(outside, found)
+                elif inside is None or found < inside:
+                    inside = found
+        for item in set_aside:
+            heapq.heappush(heap, item)
+        if not heap:
+            del self.organisations[profile]
+        if outside is not None:
+            return outside[1], True
+        return (inside[1], False) if inside is not None else None
+
+    def _key(self, candidate_id: int) -> tuple[int, int]:
+        return (-self.rank[candidate_id], candidate_id)
+
+    def _lowest(
+        self, profile: _Profile, organisation: int, excluded: frozenset[int] = frozenset()
+    ) -> tuple[int, int] | None:
+        """The lowest key of the administration's free examiners of `profile` outside `excluded`
+        (who have declared a conflict or work at an application's unit), if any."""
+        heap, set_aside, found = self.examiners[profile][organisation], [], None
+        while heap:
+            key = heap[0]
+            if key[1] not in self.ids:
+                heapq.heappop(heap)
+            elif key != self._key(key[1]):
+                heapq.heapreplace(heap, self._key(key[1]))
+            elif key[1] in excluded:
+                set_aside.append(heapq.heappop(heap))
+            else:
+                found = key
+                break
+        for item in set_aside:
+            heapq.heappush(heap, item)
+        return found
 
 
-def _member_points(candidate: Candidate, draft: _Draft) -> tuple[int, list[str]]:
-    """Soft-rule score of `candidate` for `draft`, with the Swedish phrases explaining it."""
-    points, phrases = 0, []
-    covered = set().union(*(m.areas for m in draft.members))
-    new_classes = sorted(candidate.areas & (set(draft.bundle.classes) - covered))
-    known_classes = sorted(candidate.areas & set(draft.bundle.classes))
+class _Staffing:
+    """Step 4, the round-robin placement of members, with its state kept up to date.
+
+    A team below max_size may take the examiners of its pool who are *free* (in no team yet)
+    and, while it is below min_size, those who are *reusable* (in a team, allowed more). Pools
+    are everyone qualified but a few excluded, so instead of listing each team's options the
+    state counts the free and reusable examiners each team excludes: a placement changes the
+    counts of the teams that exclude the placed examiner only. The teams wait in one queue per
+    size, ordered by those counts; a team found without options never gets any again (free
+    examiners only leave, and one who becomes reusable was free, so is excluded). The free
+    examiners wait in order of demand (`_FreeExaminers`); a step scores a handful of profiles
+    and looks at the top of their heaps. The few reusable examiners are simply scanned.
+    """
+
+    def __init__(self, drafts: list[_Draft], examiners: _Examiners, limits: _Limits) -> None:
+        self.drafts, self.examiners, self.limits = drafts, examiners, limits
+        self.usage: Counter[int] = Counter(draft.leader.id for draft in drafts)
+        self.teams_of: dict[int, list[int]] = defaultdict(list)  # examiner id -> draft indexes
+        self.excluding: dict[int, list[int]] = defaultdict(list)  # examiner id -> draft indexes
+        for index, draft in enumerate(drafts):
+            self.teams_of[draft.leader.id].append(index)
+            for candidate_id in draft.bundle.pool.excluded:
+                self.excluding[candidate_id].append(index)
+        free = {i for i in examiners.by_id if not self.usage[i]}
+        self.reusable = {i for i, n in self.usage.items() if n < examiners.by_id[i].max_teams}
+        self.free_excluded = [len(free.intersection(d.bundle.pool.excluded)) for d in drafts]
+        self.reusable_excluded = [len(self.reusable.intersection(d.bundle.pool.excluded)) for d in drafts]
+        self.reusable_members = [len(self.reusable & d.member_ids) for d in drafts]
+        # Demand: a free examiner is wanted by every team below max_size that does not exclude
+        # them, a reusable one by every team below min_size that neither excludes nor has them.
+        self.below_max, self.below_min = len(drafts), len(drafts)  # every team has its leader only
+        self.excluded_below_max = Counter(chain.from_iterable(d.bundle.pool.excluded for d in drafts))
+        self.excluded_below_min = Counter(self.excluded_below_max)
+        all_classes = frozenset().union(*(draft.bundle.classes for draft in drafts))
+        self.free = _FreeExaminers(free, examiners, all_classes, self.excluded_below_max)
+        self.queues: list[list[tuple[int, int, int]]] = [[] for _ in range(limits.max_size)]
+        self.version = [0] * len(drafts)  # queue entries of older versions are stale
+        self.queued = [False] * len(drafts)
+        for index in range(len(drafts)):
+            self._enqueue(index)
+
+    def fill(self) -> None:
+        while (index := self._next_draft()) is not None:
+            needs = _Needs.of(self.drafts[index])
+            self._place(self._best_examiner(index, needs), index, needs)
+
+    # --- Which team grows ---
+
+    def _next_draft(self) -> int | None:
+        """The smallest team with options; ties: the one with the fewest options, then index."""
+        for queue in self.queues:
+            while queue:
+                key, index, version = queue[0]
+                if version != self.version[index]:
+                    heapq.heappop(queue)
+                elif key != self._queue_key(index):  # fewer options excluded since: later
+                    heapq.heapreplace(queue, (self._queue_key(index), index, version))
+                elif self._options(index):
+                    return index
+                else:
+                    heapq.heappop(queue)
+                    self.queued[index] = False  # no options now, so none ever again
+        return None
+
+    def _options(self, index: int) -> int:
+        """How many examiners team `index` (below max_size) may still take."""
+        options = len(self.free) - self.free_excluded[index]
+        if self.drafts[index].size < self.limits.min_size:
+            options += len(self.reusable) - self.reusable_excluded[index] - self.reusable_members[index]
+        return options
+
+    def _queue_key(self, index: int) -> int:
+        """`_options` less the part common to all teams of one size: the order within a queue."""
+        key = -self.free_excluded[index]
+        if self.drafts[index].size < self.limits.min_size:
+            key -= self.reusable_excluded[index] + self.reusable_members[index]
+        return key
+
+    def _enqueue(self, index: int) -> None:
+        """Queue team `index` by its size and key. A key that grows may wait in the queue (it is
+        put right when it reaches the top: keys only grow, so a right top is the minimum); one
+        that shrinks must be queued again."""
+        size = self.drafts[index].size
+        self.version[index] += 1
+        self.queued[index] = size < self.limits.max_size
+        if self.queued[index]:
+            heapq.heappush(self.queues[size], (self._queue_key(index), index, self.version[index]))
+
+    # --- Whom it takes ---
+
+    def _best_examiner(self, index: int, needs: _Needs) -> Candidate:
+        """The available examiner in fewest teams, then best score, least demand, lowest id."""
+        draft = self.drafts[index]
+        if len(self.free) > self.free_excluded[index]:
+            return self._best_free(draft, needs)
+        return self._best_reusable(draft, needs)
+
+    def _best_free(self, draft: _Draft, needs: _Needs) -> Candidate:
+        """The best profile's top examiner; profiles that cannot beat the best so far are skipped."""
+        profiles = sorted(
+            (
+                (_member_score(areas, experienced, True, needs), (areas, experienced))
+                for areas, experienced in self.free.profiles()
+            ),
+            key=itemgetter(0),
+            reverse=True,
+        )
+        own_organisations = {e.organisation_id for e in draft.bundle.entries}  # all excluded
+        best_key: tuple[int, int, int] | None = None
+        for top_score, profile in profiles:
+            if best_key is not None and top_score < -best_key[0]:
+                break
+            found = self.free.top(profile, draft.bundle.pool.excluded, own_organisations, needs.organisations)
+            if found is None:
+                continue
+            candidate_id, new_organisation = found
+            score = top_score if new_organisation else top_score - _NEW_ORGANISATION_POINTS
+            # Demand is below_max − excluded_below_max, below_max the same for all.
+            key = (-score, -self.excluded_below_max[candidate_id], candidate_id)
+            if best_key is None or key < best_key:
+                best_key = key
+        assert best_key is not None, "a team with free options has a free examiner"
+        return self.examiners.by_id[best_key[2]]
+
+    def _best_reusable(self, draft: _Draft, needs: _Needs) -> Candidate:
+        """Among the few reusable examiners, by a plain scan."""
+        by_id = self.examiners.by_id
+
+        def key(candidate_id: int) -> tuple[int, int, int, int]:
+            candidate = by_id[candidate_id]
+            new_organisation = candidate.organisation_id not in needs.organisations
+            score = _member_score(candidate.areas, candidate.experienced, new_organisation, needs)
+            return (self.usage[candidate_id], -score, self._reusable_demand(candidate_id), candidate_id)
+
+        excluded = draft.bundle.pool.excluded
+        options = [i for i in self.reusable if i not in excluded and i not in draft.member_ids]
+        return by_id[min(options, key=key)]
+
+    def _reusable_demand(self, candidate_id: int) -> int:
+        """How many teams below min_size could take the reusable examiner."""
+        own_small_teams = sum(self.drafts[i].size < self.limits.min_size for i in self.teams_of[candidate_id])
+        return self.below_min - self.excluded_below_min[candidate_id] - own_small_teams
+
+    # --- The placement ---
+
+    def _place(self, candidate: Candidate, index: int, needs: _Needs) -> None:
+        candidate_id, earlier_teams = candidate.id, self.usage[candidate.id]
+        self.drafts[index].add(candidate, _member_notes(candidate, needs, earlier_teams))
+        self.usage[candidate_id] += 1
+        if earlier_teams == 0:
+            self.free.remove(candidate_id)
+            for other in self.excluding[candidate_id]:
+                self.free_excluded[other] -= 1
+        if self.usage[candidate_id] < candidate.max_teams:
+            if earlier_teams == 0:
+                self.reusable.add(candidate_id)
+                for other in self.excluding[candidate_id]:
+                    self.reusable_excluded[other] += 1
+                    if self.queued[other]:
+                        self._enqueue(other)  # its key shrank
+            self.reusable_members[index] += 1
+        elif earlier_teams:
+            self.reusable.remove(candidate_id)
+            for other in self.excluding[candidate_id]:
+                self.reusable_excluded[other] -= 1
+            for other in self.teams_of[candidate_id]:
+                self.reusable_members[other] -= 1
+        self.teams_of[candidate_id].append(index)
+        self._grown(index)
+
+    def _grown(self, index: int) -> None:
+        """Team `index` has one member more: it may leave the demand counts and moves queue."""
+        size, excluded = self.drafts[index].size, self.drafts[index].bundle.pool.excluded
+        if size == self.limits.min_size:
+            self.below_min -= 1
+            self.excluded_below_min.subtract(excluded)
+        if size == self.limits.max_size:
+            self.below_max -= 1
+            self.excluded_below_max.subtract(excluded)
+        self._enqueue(index)
+
+
+_NEW_ORGANISATION_POINTS = 3
+
+
+def _member_score(areas: frozenset[str], experienced: bool, new_organisation: bool, needs: _Needs) -> int:
+    """Soft-rule score of a new member for a team: the merits `_member_notes` names, weighed."""
+    new_classes = len(areas & needs.uncovered)
+    score = 4 * new_classes if new_classes else 1 if areas & needs.classes else 0
+    if new_organisation:
+        score += _NEW_ORGANISATION_POINTS
+    if bool(experienced) is needs.kind:
+        score += 2
+    return score
+
+
+def _member_notes(candidate: Candidate, needs: _Needs, earlier_teams: int) -> list[str]:
+    """Why `candidate` joins the team, in Swedish: the merits `_member_score` weighs."""
+    phrases = []
+    new_classes = sorted(candidate.areas & needs.uncovered)
+    known_classes = sorted(candidate.areas & needs.classes)
     if new_classes:
-        points += 4 * len(new_classes)
         phrases.append(f"tillför kunskap om {_class_list(new_classes)}")
     elif known_classes:
-        points += 1
         phrases.append(f"kan {_class_list(known_classes)}")
-    if all(m.organisation_id != candidate.organisation_id for m in draft.members):
-        points += 3
+    if candidate.organisation_id not in needs.organisations:
         phrases.append("kommer från en förvaltning som inte redan finns i laget")
-    experienced = sum(m.experienced for m in draft.members)
-    new = draft.size - experienced
-    if candidate.experienced and experienced < new:
-        points += 2
-        phrases.append("ger laget fler erfarna examinatorer")
-    elif not candidate.experienced and new < experienced:
-        points += 2
-        phrases.append("är en ny examinator bland erfarna")
-    return points, phrases
-
-
-def _member_notes(candidate: Candidate, draft: _Draft, earlier_teams: int) -> list[str]:
-    phrases = _member_points(candidate, draft)[1]
+    if bool(candidate.experienced) is needs.kind:
+        phrases.append(
+            "ger laget fler erfarna examinatorer"
+            if candidate.experienced
+            else "är en ny examinator bland erfarna"
+        )
     if earlier_teams:
         phrases.append(f"behövdes här (får sitta i upp till {candidate.max_teams} lag)")
     return phrases
@@ -517,7 +975,7 @@ def _leader_reason(draft: _Draft) -> str:
     leader = draft.leader
     if leader.has_led:
         reason = f"Lagledare: {leader.name}, som har lett ett lag tidigare."
-    elif any(c.has_led and c.experienced for c in draft.bundle.pool):
+    elif draft.bundle.pool.former_leaders:
         reason = (
             f"Lagledare: {leader.name}, som har varit examinator tidigare men inte lett ett lag; "
             "de tidigare lagledarna utan jäv behövdes i andra lag."

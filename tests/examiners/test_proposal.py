@@ -1,12 +1,13 @@
 """Tests of the pure team-proposal algorithm: hard rules as properties, soft rules by example."""
 
+import random
 from collections import Counter
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from examiners.proposal import Candidate, Entry, Proposal, Rules, conflicts, propose
+from examiners.proposal import Candidate, Entry, Proposal, Rules, _Examiners, conflicts, propose
 
 CLASSES = ["Skola", "Omsorg", "Kultur"]
 
@@ -151,6 +152,62 @@ def test_entries_with_a_free_examiner_pair_and_enough_leaders_are_placed(scenari
         if len(pool) >= 2 and any(c.experienced for c in pool):
             # Only the examiners' other teams can have stopped it.
             assert "andra lag" in reason
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios())
+def test_conflict_index_finds_exactly_the_examiners_with_jav(scenario):
+    """Pools are built from an index of administrations and units; it must agree with `conflicts`."""
+    candidates, entries, _ = scenario
+    examiners = _Examiners(candidates)
+    for entry in entries:
+        assert examiners.conflicted(entry) == {c.id for c in candidates if conflicts(c, entry)}
+
+
+def city(applications: int, seed: int = 1) -> tuple[list[Candidate], list[Entry]]:
+    """A city-like cycle: 40 applications and 110 examiners per administration, most examiners
+    qualified, some working at an applying unit, a few declared conflicts and second teams."""
+    rng = random.Random(seed)
+    classes = ["Förskola", "Skola", "Äldreomsorg", "Kultur", "Stadsmiljö"]
+    organisations = max(applications // 40, 2)
+    entries = [
+        application(
+            i,
+            org=1 + i % organisations,
+            track=2 if i % 5 == 4 else 1,
+            class_name=None if i % 5 == 4 else rng.choice(classes),
+        )
+        for i in range(1, applications + 1)
+    ]
+    units = [e.unit_id for e in entries]
+    candidates = []
+    for i in range(1, round(applications * 2.766) + 1):
+        experienced = rng.random() < 0.6
+        candidates.append(
+            person(
+                10_000 + i,
+                org=1 + rng.randrange(organisations),
+                experienced=experienced,
+                has_led=experienced and rng.random() < 0.25,
+                qualified=rng.random() >= 0.03,
+                areas=rng.sample(classes, rng.randint(1, 2)),
+                unit=rng.choice(units) if rng.random() < 0.3 else None,
+                max_teams=2 if rng.random() < 0.05 else 1,
+                conflict_unit_ids=frozenset(rng.sample(units, 1)) if rng.random() < 0.02 else frozenset(),
+            )
+        )
+    return candidates, entries
+
+
+@pytest.mark.parametrize("max_applications", [1, 2, 3])
+def test_city_scale_cycle_places_everything_within_the_hard_rules(max_applications):
+    candidates, entries = city(240)
+    rules = Rules(max_applications_per_team=max_applications)
+    proposal = propose(candidates, entries, rules)
+    assert_hard_rules(proposal, candidates, entries, rules)
+    assert proposal.unplaced == {}
+    if max_applications > 1:  # enough examiners for the recommended size everywhere
+        assert all(len(t.member_ids) >= rules.min_size for t in proposal.teams)
 
 
 # --- Examples ---------------------------------------------------------------------------------
