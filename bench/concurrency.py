@@ -15,7 +15,6 @@ audit trail with the log of accepted saves; write
 bench/results/<date>-<db>-concurrency-N<n>.md. See bench/README.md.
 """
 
-import argparse
 import datetime as dt
 import html
 import os
@@ -52,7 +51,7 @@ from django.db import connection, connections, transaction  # noqa: E402
 from django.db.models import Max  # noqa: E402
 
 from award.models import AuditEntry, AwardCycle, Track, today  # noqa: E402
-from bench.run import db_label, ensure_load, percentile  # noqa: E402
+from bench.run import db_label, ensure_load, load_parser, percentile  # noqa: E402
 from examiners.models import Team  # noqa: E402
 from scoring.management.commands.generate_load import PASSWORD, PREFIX  # noqa: E402
 from scoring.models import Assessment, AssessmentItem, Consensus, DecisionOutcome, SiteVisit  # noqa: E402
@@ -752,12 +751,7 @@ def server_log_summary(text: str) -> dict:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--applications", "-n", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--cycle-year", type=int, default=None)
+    parser = load_parser(__doc__)
     parser.add_argument(
         "--users", type=int, default=50, help="virtual users in all (examiner sessions + readers)"
     )

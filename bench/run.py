@@ -266,13 +266,19 @@ def team_proposal_run(cycle, *, timeout: int) -> dict:
     }
 
 
-def main(argv=None):
+def load_parser(description: str) -> argparse.ArgumentParser:
+    """The arguments every benchmark shares: which generated load to measure."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--applications", "-n", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cycle-year", type=int, default=None)
+    return parser
+
+
+def main(argv=None):
+    parser = load_parser(__doc__)
     parser.add_argument("--requests", type=int, default=20, help="timed requests per page (after warm-up)")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--no-migrate", action="store_true")
