@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +23,9 @@ class PhaseExtendForm(PhaseCloseForm):
 class UnitField(forms.CharField):
     """A unit typed by its code or its exact name, for forms where a drop-down of every
     unit would not scale: a city has hundreds of units, a national service tens of
-    thousands. Cleans to the `Unit`; a name shared by several units is refused with their
-    codes, so the user can type the right one."""
+    thousands. Cleans to the `Unit`. A code decides first (codes are unique); a name shared
+    by several units is refused with their codes, so the user can type the right one.
+    Letters match in any case, å, ä and ö included, on both databases."""
 
     default_error_messages = {
         "unknown": _(
@@ -42,12 +45,15 @@ class UnitField(forms.CharField):
         value = super().clean(value).strip()
         if not value:
             return None
-        by_code = Unit.objects.filter(code__iexact=value).select_related("organisation").first()
-        if by_code is not None:
-            return by_code
-        matches = list(
-            Unit.objects.filter(name__iexact=value).select_related("organisation").order_by("code")[:11]
-        )
+        # A regular expression rather than iexact: SQLite folds only ASCII letters for iexact,
+        # so "förskolan älven" would miss "Förskolan Älven" (Django's SQLite regex is Python's).
+        exact = rf"^{re.escape(value)}$"
+        units = Unit.objects.select_related("organisation")
+        # A code is unique and is what the refusal below asks for, so it always decides.
+        by_code = list(units.filter(code__iregex=exact))
+        if len(by_code) == 1:
+            return by_code[0]
+        matches = list(units.filter(name__iregex=exact).order_by("code")[:11])
         if len(matches) == 1:
             return matches[0]
         if not matches:

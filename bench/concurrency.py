@@ -227,6 +227,16 @@ def prepare(cycle, *, examiners: int) -> Plan:
     if size < examiners:
         raise SystemExit(f"Only {size} examiners in the quality track's teams; {examiners} needed.")
     application_pks = [a.application_id for t in chosen for a in t.assignments.all()]
+    strangers = (
+        AssessmentItem.objects.filter(assessment__application_id__in=application_pks)
+        .exclude(assessment__member__profile__user__username__startswith=PREFIX)
+        .exists()
+    )
+    if strangers:
+        # This writes to the database: never to a real cycle that happens to be this size.
+        raise SystemExit(
+            f"The cycle's examiners are not generated ({PREFIX}…): refusing to reopen their work."
+        )
     with transaction.atomic():
         reopened = (
             Assessment.objects.filter(application_id__in=application_pks)

@@ -107,8 +107,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: the pages' queries take milliseconds, and PostgreSQL's JIT, which
     # kicks in on cost estimates (guardian's permission filter on a large table), spent
     # 30 ms compiling a 2 ms query. Overridable with DJANGO_DB_JIT=on.
-    jit = f"-c jit={env.str('DJANGO_DB_JIT', default='off')}"
-    options["options"] = f"{options.get('options', '')} {jit}".strip()
+    # Set DJANGO_DB_JIT empty to send no option at all (PgBouncer refuses startup options).
+    if jit := env.str("DJANGO_DB_JIT", default="off"):
+        options["options"] = f"{options.get('options', '')} -c jit={jit}".strip()
     if env.bool("DJANGO_DB_POOL", default=not DEBUG):
         # psycopg 3's connection pool, one per app-server process (Django 5.1+).
         options["pool"] = {"min_size": 1, "max_size": env.int("DJANGO_DB_POOL_MAX", default=8)}

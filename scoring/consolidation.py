@@ -245,10 +245,10 @@ GROUP BY application_id, criterion_id
 """
 
 
-def _criterion_aggregates(cycle, *, track_id=None, class_id=None, application_id=None) -> dict:
+def _criterion_aggregates(cycle, *, track_id: int, class_id: int | None = None) -> dict:
     """(application id, criterion id) -> (spread, calibrated mean rounded to 0.1) of the
-    submitted individual scores, for a track's (or one of its classes') applications or
-    for one application.
+    submitted individual scores, for a track's (or one of its classes') submitted
+    applications.
 
     The same arithmetic as `calibrate`, done by the database: each examiner's mean and
     population standard deviation over all their submitted scores in the cycle, the
@@ -261,13 +261,10 @@ def _criterion_aggregates(cycle, *, track_id=None, class_id=None, application_id
         "track": Track._meta.db_table,
     }
     quoted = {name: connection.ops.quote_name(table) for name, table in tables.items()}
-    if application_id is not None:
-        where, params = ["it.application_id = %s"], [application_id]
-    else:
-        where, params = ["ap.track_id = %s"], [track_id]
-        if class_id is not None:
-            where.append("ap.competition_class_id = %s")
-            params.append(class_id)
+    where, params = ["ap.track_id = %s", "ap.status = %s"], [track_id, Application.Status.SUBMITTED]
+    if class_id is not None:
+        where.append("ap.competition_class_id = %s")
+        params.append(class_id)
     sql = _AGGREGATES_SQL.format(where=" AND ".join(where), **quoted)
     cycle_id = getattr(cycle, "pk", cycle)
     with connection.cursor() as cursor:

@@ -163,7 +163,7 @@ def _headers(request, key: str, descending: bool, anonymous: bool) -> list[dict]
                 "label": column.label,
                 "num": column.num,
                 "aria_sort": ("descending" if descending else "ascending") if active else "",
-                "url": query_with(request, sort=("-" if next_descending else "") + column.key),
+                "url": query_with(request, sort=("-" if next_descending else "") + column.key, sida=None),
                 "next": _("fallande") if next_descending else _("stigande"),
             }
         )
@@ -279,7 +279,7 @@ def _page_groups(groups: list[dict], page, anonymous: bool) -> list[dict]:
         count = len(group["rows"])
         start, end = max(first, offset), min(last, offset + count)
         if count == 0:
-            home = min(offset // PAGE_SIZE + 1, page.paginator.num_pages)
+            home = min(offset // page.paginator.per_page + 1, page.paginator.num_pages)
             on_page = home == page.number
         else:
             on_page = start < end

@@ -68,7 +68,7 @@ def overview(*, cycle, state: str = "", class_id: int | None = None, organisatio
         Application.objects.filter(track__cycle=cycle).select_related(
             "track", "unit__organisation", "competition_class"
         )
-    ).order_by("track__kind", "competition_class__order", "unit__name")
+    ).order_by("track__kind", "competition_class__order", "unit__name", "code")  # total: pages never overlap
     if state in STATE_FILTERS:
         queryset = queryset.filter(STATE_FILTERS[state])
     if class_id:

@@ -121,6 +121,8 @@ def test_a_long_ranking_is_paged_and_ranks_stay_the_classs(client, scored, commi
     html = second.content.decode()
     assert "(fortsättning)" in html and "(bidrag 3–3 av 3; 3 i klassen)" in html
     assert 'rel="prev"' in html and 'rel="next"' not in html
+    # Sorting by another column starts again at the first page.
+    assert all("sida=" not in header["url"] for header in second.context["headers"])
     # A page past the end shows the last one; sorting applies before paging.
     assert [
         r.application for r in _rows(_consolidated(client, committee["member"], scored["track"], sida=99))
