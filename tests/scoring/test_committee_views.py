@@ -461,3 +461,39 @@ def test_objects_outside_the_cycle_answer_404(client, scored, committee, cycle, 
         reverse("scoring:drilldown", args=[draft.pk + 1000]),
     ]:
         assert client.get(url).status_code == 404, url
+
+
+def test_a_class_split_across_pages_continues_and_the_next_class_follows(
+    client, scored, committee, monkeypatch
+):
+    monkeypatch.setattr(views_committee, "PAGE_SIZE", 2)
+    quality = scored["track"]
+    first_class = scored["a1"].competition_class
+    second_class = quality.classes.exclude(pk=first_class.pk).order_by("order").first()
+    unscored = factories.submitted_application(quality, competition_class=second_class)
+    pages = [_consolidated(client, committee["member"], quality, sida=n) for n in (1, 2)]
+    shown = [[(g["name"], g["continued"], len(g["rows"])) for g in p.context["groups"]] for p in pages]
+    # Three rows of the first class, then the second class's one: the second page holds the
+    # first class's last row (continued) and the whole second class.
+    assert shown == [
+        [(first_class.name, False, 2)],
+        [(first_class.name, True, 1), (second_class.name, False, 1)],
+    ]
+    assert _rows(pages[1])[-1].application == unscored and _rows(pages[1])[-1].rank is None
+    html = pages[1].content.decode()
+    assert f"{first_class.name} (fortsättning)" in html and f"{second_class.name} (fortsättning)" not in html
+
+
+def test_the_renewal_track_has_one_list_named_after_the_track(client, cycle, committee, slk):
+    renewal = cycle.tracks.get(kind="renewal_prize")
+    team, members, (application,) = confirmed_team(cycle, renewal, slk, name="Lag F")
+    base._finalise(application, members, [60, 60, 70, 70], 65)
+    response = _consolidated(client, committee["member"], renewal)
+    assert [(g["name"], [r.application for r in g["rows"]]) for g in response.context["groups"]] == [
+        (renewal.name, [application])
+    ]
+    assert _rows(response)[0].rank == 1 and str(_rows(response)[0].total) == "650.0"
+    # Choosing the track's only "class" in the filter shows the same list.
+    assert [
+        r.application for r in _rows(_consolidated(client, committee["member"], renewal, klass=renewal.name))
+    ] == [application]
