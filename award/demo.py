@@ -531,6 +531,16 @@ def _upsert(model, lookup: dict, values: dict):
     return obj
 
 
+def update_changed(model, obj, values: dict) -> None:
+    """Write only the values that differ, with a queryset update so auto_now fields keep
+    the seeded value; the object is brought up to date too."""
+    changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
+    if changed:
+        model.objects.filter(pk=obj.pk).update(**changed)
+        for name, value in changed.items():
+            setattr(obj, name, value)
+
+
 class _DemoPassword:
     """Password hashing is deliberately slow, so every demo account shares one hash and an
     account whose stored hash already matches DEMO_PASSWORD is left alone. The password is

@@ -179,15 +179,6 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=STOCKHOLM)
 
 
-def _update_changed(model, obj, values: dict) -> None:
-    """Write only the values that differ, bypassing auto_now."""
-    changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
-    if changed:
-        model.objects.filter(pk=obj.pk).update(**changed)
-        for name, value in changed.items():
-            setattr(obj, name, value)
-
-
 def _audit_ensure(target, action: str, *, actor, at: dt.datetime, changes=None, reason="") -> None:
     """The audit entry a service would have written, dated when the step happened."""
     content_type = ContentType.objects.get_for_model(target)
@@ -196,7 +187,7 @@ def _audit_ensure(target, action: str, *, actor, at: dt.datetime, changes=None, 
     ).first()
     if entry is None:
         entry = audit.record(actor=actor, action=action, target=target, changes=changes, reason=reason)
-    _update_changed(AuditEntry, entry, {"at": at})
+    award_demo.update_changed(AuditEntry, entry, {"at": at})
 
 
 def seed_profiles(seeds, *, data) -> dict[int, ExaminerProfile]:
@@ -306,7 +297,7 @@ def _session(cycle, kind, fields: dict, offsets, *, slk) -> TrainingSession:
         session = services.session_save(
             session=TrainingSession(cycle=cycle, kind=kind, **fields), days=days, by=slk, notify=False
         )
-        _update_changed(
+        award_demo.update_changed(
             AuditEntry,
             AuditEntry.objects.get(
                 content_type=ContentType.objects.get_for_model(session),
@@ -316,14 +307,14 @@ def _session(cycle, kind, fields: dict, offsets, *, slk) -> TrainingSession:
             {"at": _at(cycle.registration_closes, 13)},
         )
         return session
-    _update_changed(TrainingSession, session, fields)
+    award_demo.update_changed(TrainingSession, session, fields)
     existing = list(session.days.order_by("date"))
     if [d.date for d in existing] != days and len(existing) == len(days):
         pairs = list(zip(existing, days, strict=True))
         if days[0] > existing[0].date:  # move the last day first, so no two days collide
             pairs.reverse()
         for day, date in pairs:
-            _update_changed(type(day), day, {"date": date})
+            award_demo.update_changed(type(day), day, {"date": date})
     return session
 
 
@@ -333,7 +324,7 @@ def _enrol_all(session, members: list[PoolMember], *, slk, at: dt.datetime) -> N
         enrolment = Enrolment.objects.filter(session=session, member=member).first()
         if enrolment is None:
             enrolment = services.enrol(session=session, member=member, by=slk)
-        _update_changed(Enrolment, enrolment, {"requested_at": at + dt.timedelta(minutes=5 * n)})
+        award_demo.update_changed(Enrolment, enrolment, {"requested_at": at + dt.timedelta(minutes=5 * n)})
 
 
 def _mark(session, *, absent: dict, slk) -> None:
@@ -346,7 +337,7 @@ def _mark(session, *, absent: dict, slk) -> None:
             services.attendance_mark(day=day, present_member_ids=present, by=slk)
         marked = _at(day.date, 16, 30)
         for row in Attendance.objects.filter(day=day):
-            _update_changed(Attendance, row, {"marked_at": marked})
+            award_demo.update_changed(Attendance, row, {"marked_at": marked})
 
 
 def seed_training(cycle, seeds, members, *, slk) -> list[TrainingSession]:
@@ -382,7 +373,7 @@ def seed_conflicts(cycle, members, *, data) -> None:
         at = (
             member.volunteered_at if source == Conflict.Source.JOINING else _at(cycle.registration_closes, 15)
         )
-        _update_changed(Conflict, conflict, {"reason": reason, "source": source, "recorded_at": at})
+        award_demo.update_changed(Conflict, conflict, {"reason": reason, "source": source, "recorded_at": at})
 
 
 def seed_teams(cycle, *, slk) -> None:

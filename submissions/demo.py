@@ -1373,15 +1373,6 @@ def _moments(spec: EntrySeed, cycle, rng: random.Random, *, today: dt.date) -> M
 # --- Writing ----------------------------------------------------------------------------
 
 
-def _update_changed(model, obj, values: dict) -> None:
-    """Write only the values that differ, bypassing auto_now (updated_at is a seeded value)."""
-    changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
-    if changed:
-        model.objects.filter(pk=obj.pk).update(**changed)
-        for name, value in changed.items():
-            setattr(obj, name, value)
-
-
 class _Audit:
     """The audit entries the services would have written, one per action and application,
     dated when the step happened."""
@@ -1397,7 +1388,7 @@ class _Audit:
             existing = audit.record(
                 actor=actor, action=action, target=application, changes=changes, reason=reason
             )
-        _update_changed(AuditEntry, existing, {"at": at, "changes": changes or {}})
+        award_demo.update_changed(AuditEntry, existing, {"at": at, "changes": changes or {}})
 
 
 def _application_values(spec, *, unit, track, contact, slk, moments, result, nominee_name, competition_class):
@@ -1462,7 +1453,7 @@ def _seed_answers(application, texts: dict, *, contact, written: dt.datetime | N
                 )
             )
         if answer.version and written is not None:
-            _update_changed(Answer, answer, {"updated_at": written})
+            award_demo.update_changed(Answer, answer, {"updated_at": written})
     AnswerRevision.objects.bulk_create(revisions)
 
 
@@ -1509,7 +1500,7 @@ def _seed_entry(spec: EntrySeed, track, *, data: dict, today: dt.date, audit_log
     if application is None:
         application = Application(track=track, unit=unit, code=services._next_code(track), **values)
         application.save()
-    _update_changed(Application, application, values)
+    award_demo.update_changed(Application, application, values)
 
     # The texts, from generators seeded per criterion so one answer never shifts another.
     criteria = list(track.criteria.all())
