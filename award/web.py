@@ -5,13 +5,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 
+def refusal_messages(error: ValidationError | PermissionDenied) -> list[str]:
+    """What a service's refusal says, one message each."""
+    if isinstance(error, PermissionDenied):
+        return [str(error) or _("Du har inte behörighet att göra detta.")]
+    return error.messages
+
+
 def flash_errors(request, error: ValidationError | PermissionDenied) -> None:
     """Show each message of a service's refusal to the user."""
-    if isinstance(error, PermissionDenied):
-        messages.error(request, str(error) or _("Du har inte behörighet att göra detta."))
-        return
-    for message in error.messages:
+    for message in refusal_messages(error):
         messages.error(request, message)
+
+
+def add_refusal(form, error: ValidationError | PermissionDenied) -> None:
+    """Show a service's refusal above a form that is rendered again."""
+    for message in refusal_messages(error):
+        form.add_error(None, message)
 
 
 def flash_form_errors(request, form) -> None:

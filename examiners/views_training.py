@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from award.models import AwardCycle
 from award.roles import Role, role_required
 from award.spreadsheets import XLSX_CONTENT_TYPE, StreamingWorkbook
-from award.web import flash_errors
+from award.web import add_refusal, flash_errors
 
 from . import queries_training, services
 from .forms_training import AttendanceForm, EnrolForm, QualificationFilterForm, SessionForm
@@ -29,14 +29,6 @@ def _cycle(year) -> AwardCycle:
 
 def _session(pk) -> TrainingSession:
     return get_object_or_404(TrainingSession.objects.select_related("cycle"), pk=pk)
-
-
-def _add_refusal(form, error: ValidationError | PermissionDenied):
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            form.add_error(None, message)
-    else:
-        form.add_error(None, str(error) or _("Du har inte behörighet att göra detta."))
 
 
 def _names(enrolments) -> str:
@@ -66,7 +58,7 @@ def session_create(request, year):
         except (ValidationError, PermissionDenied) as error:
             # The transaction rolled back; the in-memory session must not look saved.
             form.instance.pk = None
-            _add_refusal(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("Utbildningen %(title)s är skapad.") % {"title": session.title})
             return redirect("examiners:session_roster", pk=session.pk)
@@ -81,7 +73,7 @@ def session_edit(request, pk):
         try:
             session = form.save(by=request.user)
         except (ValidationError, PermissionDenied) as error:
-            _add_refusal(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("Utbildningen %(title)s är ändrad.") % {"title": session.title})
             return redirect("examiners:session_roster", pk=session.pk)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from award.models import AwardCycle, CommitteeMembership, Track, today
 from award.roles import Role, has_role, role_required
-from award.web import attempt, flash_errors
+from award.web import add_refusal, attempt, flash_errors
 
 from . import consolidation, services
 from .forms_decisions import (
@@ -107,8 +107,7 @@ def decisions(request, year):
         try:
             meeting = form.save(by=request.user)
         except (ValidationError, PermissionDenied) as error:
-            for message in getattr(error, "messages", [str(error)]):
-                form.add_error(None, message)
+            add_refusal(form, error)
         else:
             messages.success(request, _("Mötet %(meeting)s är registrerat.") % {"meeting": meeting})
             return redirect("scoring:decisions", year=cycle.year)
@@ -293,8 +292,7 @@ def decision_edit(request, pk, track_pk):
             form.is_valid()
             form.add_error(None, error.messages[0])
         except (ValidationError, PermissionDenied) as error:
-            for message in getattr(error, "messages", [str(error)]):
-                form.add_error(None, message)
+            add_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -395,8 +393,7 @@ def decision_correct(request, pk):
         try:
             correction = form.save(by=request.user)
         except (ValidationError, PermissionDenied) as error:
-            for message in getattr(error, "messages", [str(error)]):
-                form.add_error(None, message)
+            add_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -428,8 +425,7 @@ def good_example_edit(request, pk):
         try:
             form.save(by=request.user)
         except (ValidationError, PermissionDenied) as error:
-            for message in getattr(error, "messages", [str(error)]):
-                form.add_error(None, message)
+            add_refusal(form, error)
         else:
             messages.success(request, _("Uppgifterna för goda exempel är sparade."))
             return redirect("scoring:decision_detail", pk=outcome.decision_id)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from award.models import AwardCycle, Phase
 from award.roles import Role, has_role, role_required
-from award.web import flash_errors, page_links
+from award.web import add_refusal, flash_errors, page_links
 from submissions import eligibility, exports, queries, services
 from submissions.forms import (
     AnswerForm,
@@ -80,8 +80,7 @@ def register(request):
         try:
             application = services.application_register(data=data, by=request.user)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_refusal(form, error)
         else:
             messages.success(
                 request,
