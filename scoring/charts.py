@@ -42,6 +42,16 @@ MENTION = DecisionOutcome.Outcome.HONOURABLE_MENTION
 
 # The city's palette, readable in greyscale and for red-green colour blindness.
 BLUE, DARK, ORANGE, GREY = "#0058a1", "#1d1d1b", "#dd6b20", "#8a8a8a"
+# Every box plot alike: half a step wide, grey box and whiskers, a dark median, no outlier markers (the points
+# themselves are drawn on top).
+BOX_STYLE = {
+    "widths": 0.5,
+    "showfliers": False,
+    "medianprops": {"color": DARK},
+    "boxprops": {"color": GREY},
+    "whiskerprops": {"color": GREY},
+    "capprops": {"color": GREY},
+}
 
 RC = {
     "svg.fonttype": "none",  # text stays text: smaller, selectable, searchable
@@ -267,12 +277,7 @@ def _draw_class_totals(classes: list[ClassTotals]) -> Figure:
                 entry.totals,
                 positions=[y],
                 orientation="horizontal",
-                widths=0.5,
-                showfliers=False,
-                medianprops={"color": DARK},
-                boxprops={"color": GREY},
-                whiskerprops={"color": GREY},
-                capprops={"color": GREY},
+                **BOX_STYLE,
             )
         for index, (code, total, outcome) in enumerate(entry.points):
             offset = _jitter(index)
@@ -307,12 +312,7 @@ def _draw_criterion_scores(criteria: list[CriterionScores]) -> Figure:
         ax.boxplot(
             [scores for _p, scores in filled],
             positions=[p for p, _s in filled],
-            widths=0.5,
-            showfliers=False,
-            medianprops={"color": DARK},
-            boxprops={"color": GREY},
-            whiskerprops={"color": GREY},
-            capprops={"color": GREY},
+            **BOX_STYLE,
         )
         for position, scores in filled:
             xs = [position + _jitter(i) for i in range(len(scores))]
