@@ -102,7 +102,8 @@ def summary_rows(cycle, **_options) -> Iterator[list]:
                 ]
 
 
-def examiner_header() -> list[str]:
+def _criterion_row_header() -> list[str]:
+    """The columns that place a row of the score sheets: application and criterion."""
     return [
         _("Bidragskod"),
         _("Enhet"),
@@ -111,6 +112,12 @@ def examiner_header() -> list[str]:
         _("Lag"),
         _("Kriterium nr"),
         _("Kriterium"),
+    ]
+
+
+def examiner_header() -> list[str]:
+    return [
+        *_criterion_row_header(),
         _("Examinator"),
         _("Poäng (%)"),
         _("Konsensuspoäng (%)"),
@@ -199,13 +206,7 @@ def examiner_rows(cycle, *, named: bool = False) -> Iterator[list]:
 
 def consensus_header() -> list[str]:
     return [
-        _("Bidragskod"),
-        _("Enhet"),
-        _("Spår"),
-        _("Tävlingsklass"),
-        _("Lag"),
-        _("Kriterium nr"),
-        _("Kriterium"),
+        *_criterion_row_header(),
         _("Vikt (poäng)"),
         _("Konsensuspoäng (%)"),
         _("Slutsats av diskussionen"),
