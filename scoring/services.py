@@ -216,20 +216,9 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
     missing = assessment_missing(assessment)
     if missing:
         raise ValidationError(missing)
-    assessment.status = Assessment.Status.SUBMITTED
-    assessment.submitted_at = timezone.now()
-    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
-    _record(
-        by=by,
-        action="scoring.individual_submit",
-        application=assessment.application,
-        changes={
-            "stage": "individual",
-            "examiner": str(assessment.member.profile),
-            "status": ["draft", "submitted"],
-        },
+    return _assessment_move(
+        assessment, to=Assessment.Status.SUBMITTED, action="scoring.individual_submit", by=by
     )
-    return assessment
 
 
 @transaction.atomic
@@ -246,18 +235,20 @@ def assessment_reopen(*, assessment: Assessment, by) -> Assessment:
         raise ValidationError(_("Konsensus har startat; bedömningen kan inte öppnas igen."))
     if not assessment.is_submitted:
         raise ValidationError(_("Bedömningen är inte inlämnad."))
-    assessment.status = Assessment.Status.DRAFT
-    assessment.submitted_at = None
+    return _assessment_move(assessment, to=Assessment.Status.DRAFT, action="scoring.individual_reopen", by=by)
+
+
+def _assessment_move(assessment: Assessment, *, to: str, action: str, by) -> Assessment:
+    """Submit or reopen an individual assessment (checked by the caller), with its audit entry."""
+    was = assessment.status
+    assessment.status = to
+    assessment.submitted_at = timezone.now() if to == Assessment.Status.SUBMITTED else None
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])
     _record(
         by=by,
-        action="scoring.individual_reopen",
+        action=action,
         application=assessment.application,
-        changes={
-            "stage": "individual",
-            "examiner": str(assessment.member.profile),
-            "status": ["submitted", "draft"],
-        },
+        changes={"stage": "individual", "examiner": str(assessment.member.profile), "status": [was, to]},
     )
     return assessment
 
