@@ -4,6 +4,9 @@ tests/conftest.py give a module one seeded database."""
 import io
 
 from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -17,3 +20,19 @@ def seed_demo() -> str:
 
 def model_counts(models) -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in models}
+
+
+def seed_demo_again() -> tuple[str, list[str]]:
+    """Run seed_demo on an already seeded database: what it printed, and every statement
+    it wrote (INSERT, UPDATE, DELETE), which should be none."""
+    with (
+        override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS),
+        CaptureQueriesContext(connection) as log,
+    ):
+        output = seed_demo()
+    writes = [
+        q["sql"]
+        for q in log.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    return output, writes

@@ -1,12 +1,9 @@
-import io
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.core.management import CommandError
+from django.db import transaction
 from django.db.models import Sum
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
 
 from award import services
 from award.models import (
@@ -26,6 +23,7 @@ from award.models import (
 )
 from award.roles import Role, has_role
 from submissions.eligibility import MIN_STAFF, MIN_STOCKHOLMERS_SHARE
+from tests.demo import FAST_HASHERS, model_counts, seed_demo, seed_demo_again
 
 pytestmark = pytest.mark.django_db
 
@@ -47,24 +45,14 @@ SEEDED_MODELS = [
 ]
 
 
-# The seed hashes "demo" once per run, and the default hasher is slow on purpose.
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def debug(settings):
     settings.DEBUG = True
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
-def seed_demo() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
 def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in SEEDED_MODELS}
+    return model_counts(SEEDED_MODELS)
 
 
 @pytest.fixture(scope="class")
@@ -187,12 +175,6 @@ def test_seed_demo_refuses_without_debug_and_creates_nothing(settings):
 def test_seed_demo_twice_keeps_every_count_and_writes_nothing(debug):
     seed_demo()
     first = counts()
-    with CaptureQueriesContext(connection) as queries:
-        seed_demo()
+    _output, writes = seed_demo_again()
     assert counts() == first
-    writes = [
-        query["sql"]
-        for query in queries.captured_queries
-        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-    ]
     assert writes == []
