@@ -77,7 +77,11 @@ class Row:
 
 
 def calibrate(items) -> dict[int, float]:
-    """item pk -> calibrated score, for (pk, examiner id, score) triples."""
+    """item pk -> calibrated score, for (pk, examiner id, score) triples.
+
+    The calibration written out in Python, as the reference for `_criterion_aggregates`,
+    which does the same in SQL for the pages (the tests hold the two together); the pages
+    never call this."""
     items = [(pk, examiner, score) for pk, examiner, score in items if score is not None]
     if len(items) < 2:
         return {pk: float(score) for pk, _e, score in items}
