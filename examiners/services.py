@@ -621,13 +621,13 @@ def team_assign(*, team: Team, application: Application, by) -> Assignment:
     return assignment
 
 
-@transaction.atomic
 def _assessment_started(application) -> bool:
     # Scoring sits above this app in the chain, so its rows are reached through the
     # reverse relation rather than an import.
     return Application.objects.filter(pk=application.pk, assessments__isnull=False).exists()
 
 
+@transaction.atomic
 def team_unassign(*, assignment: Assignment, by) -> None:
     """Take an application from a team, while nobody has started assessing it: after
     that the team's work would be orphaned (a withdrawn application leaves through
