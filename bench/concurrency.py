@@ -156,15 +156,15 @@ def csrf_token(text: str) -> str | None:
 
 
 def page_versions(text: str) -> dict[int, int]:
-    """{item pk: version} of every editable criterion form on an assessment page."""
+    """{criterion pk: version} of every editable criterion form on an assessment page."""
     return {int(item): int(version) for item, version in VERSION_RE.findall(text)}
 
 
-def autosave_outcome(text: str, item: int) -> tuple[str, int | None]:
+def autosave_outcome(text: str, criterion: int) -> tuple[str, int | None]:
     """("saved", new version) | ("stale", None) | ("refused: …", None) for an htmx answer."""
     if STALE_HTMX in text:
         return "stale", None
-    match = re.search(rf'name="k{item}-version" value="(\d+)"', text)
+    match = re.search(rf'name="k{criterion}-version" value="(\d+)"', text)
     if SAVED_HTMX in text and match:
         return "saved", int(match.group(1))
     return "refused: " + html.unescape(re.sub(r"<[^>]+>", " ", text)).strip()[:120], None
@@ -176,7 +176,9 @@ def autosave_outcome(text: str, item: int) -> tuple[str, int | None]:
 @dataclass
 class Examiner:
     username: str
-    work: dict[int, list[int]]  # application pk -> its item pks of this examiner's assessment
+    # application pk -> {item pk: criterion pk} of this examiner's assessment; the page's
+    # forms and save URLs are keyed by criterion, the checks by item
+    work: dict[int, dict[int, int]]
 
 
 @dataclass
@@ -247,11 +249,17 @@ def prepare(cycle, *, examiners: int) -> Plan:
         removed = consensus.count()
         consensus.delete()
     rows = AssessmentItem.objects.filter(assessment__application_id__in=application_pks).values_list(
-        "pk", "version", "assessment__application_id", "assessment__member__profile__user__username"
+        "pk",
+        "criterion_id",
+        "version",
+        "assessment__application_id",
+        "assessment__member__profile__user__username",
     )
     work, initial = {}, {}
-    for pk, version, application_pk, username in rows.order_by("assessment__member_id", "criterion__number"):
-        work.setdefault(username, {}).setdefault(application_pk, []).append(pk)
+    for pk, criterion_pk, version, application_pk, username in rows.order_by(
+        "assessment__member_id", "criterion__number"
+    ):
+        work.setdefault(username, {}).setdefault(application_pk, {})[pk] = criterion_pk
         initial[pk] = version
     by_team = [tm.member_id for t in chosen for tm in sorted(t.members.all(), key=lambda m: m.pk)]
     usernames = dict(
@@ -480,21 +488,21 @@ def button_check(page_path: str):
     return check
 
 
-def autosave_check(item: int):
+def autosave_check(criterion: int):
     """The htmx autosave: always 200, a status fragment saying saved (with the new version)
     or why not."""
 
     def check(r):
         if r.status_code != 200:
             return f"HTTP {r.status_code}"
-        outcome, _version = autosave_outcome(r.text, item)
+        outcome, _version = autosave_outcome(r.text, criterion)
         return "ok" if outcome == "saved" else outcome
 
     return check
 
 
 def examiner_user(
-    browser: Browser, name: str, work: dict[int, list[int]], steps, rng, *, saves_per_page, button_share
+    browser: Browser, name: str, work: dict[int, dict[int, int]], steps, rng, *, saves_per_page, button_share
 ):
     """Open one of the examiner's assessments, then save criteria one after another as the
     page does (the autosave keeps the version it gets back, as the page's hidden field
@@ -506,7 +514,7 @@ def examiner_user(
         application = rng.choice(applications)
         path = f"/bedomning/bidrag/{application}/"
         items = work[application]
-        check = html_ok('name="csrfmiddlewaretoken"', items)
+        check = html_ok('name="csrfmiddlewaretoken"', items.values())
         response, outcome = browser.request(KIND_PAGE, "GET", path, check)
         if outcome != "ok":
             browser.think(rng)
@@ -516,38 +524,39 @@ def examiner_user(
             browser.think(rng)
             if time.perf_counter() >= shared.deadline:
                 break
-            item = rng.choice(items)
+            item = rng.choice(sorted(items))
+            criterion = items[item]
             seq += 1
             mark = f"{TOKEN}{item}:{name}:{seq}"
             score = rng.choice(steps)
-            prefix = f"k{item}-"
+            prefix = f"k{criterion}-"
             data = {
                 "csrfmiddlewaretoken": token,
-                prefix + "version": versions[item],
+                prefix + "version": versions[criterion],
                 prefix + "score": score,
                 prefix + "strengths": mark,
                 prefix + "improvements": IMPROVEMENT,
                 prefix + "notes": "",
             }
-            save_path = f"/bedomning/bidrag/{application}/kriterium/{item}/"
+            save_path = f"/bedomning/bidrag/{application}/kriterium/{criterion}/"
             headers = browser.post_headers(path)
             button = rng.random() < button_share
             if button:
                 kind, check = KIND_BUTTON, button_check(path)
             else:
-                kind, check = KIND_AUTOSAVE, autosave_check(item)
+                kind, check = KIND_AUTOSAVE, autosave_check(criterion)
                 headers |= {
                     "HX-Request": "true",
-                    "HX-Target": f"status-{item}",
+                    "HX-Target": f"status-{criterion}",
                     "HX-Current-URL": shared.base + path,
                 }
             shared.sent[mark] = score
             response, outcome = browser.request(kind, "POST", save_path, check, data=data, headers=headers)
             if outcome == "ok":
-                version = None if button else autosave_outcome(response.text, item)[1]
+                version = None if button else autosave_outcome(response.text, criterion)[1]
                 shared.accepted[mark] = version
                 if version is not None:
-                    versions[item] = version  # as the answer's out-of-band hidden field does
+                    versions[criterion] = version  # as the answer's out-of-band hidden field does
             if button or outcome != "ok":
                 break  # the browser shows the page again
 

@@ -80,7 +80,8 @@ class AssessmentItemForm(forms.Form):
 
 
 def prefix_for(item: AssessmentItem) -> str:
-    return f"k{item.pk}"
+    # By criterion: the items of an assessment not yet started have no id.
+    return f"k{item.criterion_id}"
 
 
 class _DecimalCommaField(forms.DecimalField):

@@ -21,6 +21,19 @@ def _submitted_items(application: Application):
     )
 
 
+def own_assessment(application: Application, member) -> tuple[Assessment, list[AssessmentItem]]:
+    """The examiner's own assessment and its items in criterion order, for a page. Before
+    the first save it is not in the database: an unsaved, empty assessment stands in for
+    it, so that reading the page writes nothing (`services.assessment_for` starts it)."""
+    assessment = Assessment.objects.filter(application=application, member=member).first()
+    if assessment is not None:
+        items = list(assessment.items.select_related("criterion").order_by("criterion__number"))
+        return assessment, items
+    assessment = Assessment(application=application, member=member)
+    criteria = Criterion.objects.filter(track_id=application.track_id).order_by("number")
+    return assessment, [AssessmentItem(assessment=assessment, criterion=c) for c in criteria]
+
+
 def individual_spreads(application: Application) -> dict[int, int | None]:
     """criterion id -> spread (max − min) of the submitted individual scores."""
     scores: dict[int, list[int]] = {}

@@ -118,13 +118,22 @@ def _check_score(application, score) -> None:
 # --- Individual assessment -----------------------------------------------------------------
 
 
+@transaction.atomic
 def assessment_for(*, application: Application, by) -> Assessment:
-    """The examiner's own assessment, created with an empty row per criterion on first use."""
+    """The examiner's own assessment, started (with an empty row per criterion) by the
+    first write that needs it: a save, the submission, the hours. Pages read it through
+    `queries.own_assessment` and never create it."""
     member = _require_examiner(by, application)
     assessment, created = Assessment.objects.get_or_create(application=application, member=member)
     if created:
         AssessmentItem.objects.bulk_create(
             AssessmentItem(assessment=assessment, criterion=criterion) for criterion in _criteria(application)
+        )
+        _record(
+            by=by,
+            action="scoring.individual_start",
+            application=application,
+            changes={"stage": "individual", "examiner": str(member.profile)},
         )
     return assessment
 

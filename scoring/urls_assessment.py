@@ -6,7 +6,7 @@ from . import views_assessment as views
 
 urlpatterns = [
     path("bidrag/<int:pk>/", views.assessment, name="assessment"),
-    path("bidrag/<int:pk>/kriterium/<int:item_pk>/", views.item_save, name="assessment_item"),
+    path("bidrag/<int:pk>/kriterium/<int:criterion_id>/", views.item_save, name="assessment_item"),
     path("bidrag/<int:pk>/lamna-in/", views.submit, name="assessment_submit"),
     path("bidrag/<int:pk>/oppna/", views.reopen, name="assessment_reopen"),
     path("bidrag/<int:pk>/timmar/", views.hours, name="assessment_hours"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from award.models import Criterion
 from award.web import attempt, flash_form_errors
 from submissions.models import Application
 
@@ -65,17 +66,19 @@ def _consensus_started(application) -> bool:
 
 @examiner_of_application
 def assessment(request, application, team_member):
-    own = services.assessment_for(application=application, by=request.user)
-    return _render_page(request, application, own)
+    own, items = queries.own_assessment(application, team_member.member)
+    return _render_page(request, application, own, items)
 
 
-def _render_page(request, application, own, *, bound=None, conflicts=None, status=200):
+def _render_page(request, application, own, items=None, *, bound=None, conflicts=None, status=200):
     """The whole page; `bound` holds a criterion's form as the examiner sent it (refused
-    or in conflict) and `conflicts` the item as saved by the other edit."""
+    or in conflict) and `conflicts` the item as saved by the other edit, both by
+    criterion id."""
     bound, conflicts = bound or {}, conflicts or {}
     scale = application.track.cycle.scale
     prefetch_related_objects([scale], "bands")
-    items = list(own.items.select_related("criterion").order_by("criterion__number"))
+    if items is None:
+        items = list(own.items.select_related("criterion").order_by("criterion__number"))
     answers = {answer.criterion_id: answer for answer in application.answers.all()}
     consensus_started = _consensus_started(application)
     editable = not own.is_submitted and not consensus_started
@@ -88,7 +91,7 @@ def _render_page(request, application, own, *, bound=None, conflicts=None, statu
     criteria = []
     for item in items:
         criterion = item.criterion
-        form = bound.get(item.pk) or AssessmentItemForm(item=item)
+        form = bound.get(criterion.pk) or AssessmentItemForm(item=item)
         row = team_rows.get(criterion.pk)
         criteria.append(
             {
@@ -98,7 +101,7 @@ def _render_page(request, application, own, *, bound=None, conflicts=None, statu
                 "form": form,
                 "score_groups": form.score_groups(scale, criterion.kind) if editable else [],
                 "band": scale.band_for(criterion.kind, item.score) if item.score is not None else None,
-                "conflict": conflicts.get(item.pk),
+                "conflict": conflicts.get(criterion.pk),
                 "many_strengths": len(item.strengths) > 5,
                 "many_improvements": len(item.improvements) > 5,
                 "team": row,
@@ -132,21 +135,20 @@ def _autosave_status(request, item, *, error: str = ""):
 
 @require_POST
 @examiner_of_application
-def item_save(request, application, team_member, item_pk):
+def item_save(request, application, team_member, criterion_id):
     """One criterion: htmx autosave answers with a status fragment (and the new version),
-    the save button with the page."""
-    item = get_object_or_404(
-        AssessmentItem.objects.select_related("criterion", "assessment"),
-        pk=item_pk,
-        assessment__application=application,
-        assessment__member=team_member.member,
+    the save button with the page. The first save starts the examiner's assessment."""
+    criterion = get_object_or_404(Criterion, pk=criterion_id, track_id=application.track_id)
+    own = services.assessment_for(application=application, by=request.user)
+    item = AssessmentItem.objects.select_related("criterion", "assessment").get(
+        assessment=own, criterion=criterion
     )
     form = AssessmentItemForm(request.POST, item=item)
     if not form.is_valid():
         if request.htmx:
             errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
             return _autosave_status(request, item, error=" ".join(errors))
-        return _render_page(request, application, item.assessment, bound={item.pk: form})
+        return _render_page(request, application, item.assessment, bound={criterion.pk: form})
     try:
         saved = form.save(item=item, by=request.user)
     except services.StaleEdit as error:
@@ -167,14 +169,14 @@ def item_save(request, application, team_member, item_pk):
             request,
             application,
             item.assessment,
-            bound={item.pk: AssessmentItemForm(data, item=item)},
-            conflicts={item.pk: error.current},
+            bound={criterion.pk: AssessmentItemForm(data, item=item)},
+            conflicts={criterion.pk: error.current},
         )
     except ValidationError as error:
         if request.htmx:
             return _autosave_status(request, item, error=" ".join(error.messages))
         form.add_error(None, error)
-        return _render_page(request, application, item.assessment, bound={item.pk: form})
+        return _render_page(request, application, item.assessment, bound={criterion.pk: form})
     if request.htmx:
         return _autosave_status(request, saved)
     messages.success(request, _("Kriterium %(n)s är sparat.") % {"n": item.criterion.number})
@@ -184,21 +186,23 @@ def item_save(request, application, team_member, item_pk):
 @examiner_of_application
 def submit(request, application, team_member):
     """A confirmation page, then the submission."""
-    own = services.assessment_for(application=application, by=request.user)
     if request.method == "POST":
         attempt(
             request,
-            lambda: services.assessment_submit(assessment=own, by=request.user),
+            lambda: services.assessment_submit(
+                assessment=services.assessment_for(application=application, by=request.user), by=request.user
+            ),
             _("Din bedömning är inlämnad. Nu ser du lagkamraternas inlämnade bedömningar."),
         )
         return redirect(_page_url(application))
+    own, items = queries.own_assessment(application, team_member.member)
     if own.is_submitted or _consensus_started(application):
         messages.info(request, _("Bedömningen kan inte lämnas in nu: den är redan inlämnad eller låst."))
         return redirect(_page_url(application))
     return render(
         request,
         "scoring/assessment/submit_confirm.html",
-        {"application": application, "assessment": own, "missing": services.assessment_missing(own)},
+        {"application": application, "assessment": own, "missing": services.assessment_missing(own, items)},
     )
 
 

@@ -101,17 +101,15 @@ def test_prepare_opens_assessments_and_the_views_answer_as_the_benchmark_expects
 
     examiner = plan.examiners[0]
     application, items = next(iter(examiner.work.items()))
+    item, criterion = next(iter(items.items()))
     client = Client()
-    client.force_login(
-        AssessmentItem.objects.get(pk=items[0]).assessment.member.profile.user, backend=BACKEND
-    )
+    client.force_login(AssessmentItem.objects.get(pk=item).assessment.member.profile.user, backend=BACKEND)
     path = f"/bedomning/bidrag/{application}/"
     page = client.get(path).content.decode()
     versions = bench.page_versions(page)
-    assert set(items) <= set(versions) and bench.csrf_token(page)
+    assert set(items.values()) <= set(versions) and bench.csrf_token(page)
 
-    item = items[0]
-    prefix = f"k{item}-"
+    prefix = f"k{criterion}-"
 
     def save(version, mark, htmx=True):
         data = {
@@ -122,22 +120,23 @@ def test_prepare_opens_assessments_and_the_views_answer_as_the_benchmark_expects
             prefix + "notes": "",
         }
         headers = {"HX-Request": "true"} if htmx else {}
-        return client.post(f"{path}kriterium/{item}/", data, headers=headers)
+        return client.post(f"{path}kriterium/{criterion}/", data, headers=headers)
 
-    first = save(versions[item], bench.TOKEN + f"{item}:t:1")
-    assert bench.autosave_outcome(first.content.decode(), item) == ("saved", versions[item] + 1)
-    stale = save(versions[item], bench.TOKEN + f"{item}:t:2")
-    assert bench.autosave_outcome(stale.content.decode(), item) == ("stale", None)
-    stale_button = save(versions[item], bench.TOKEN + f"{item}:t:3", htmx=False)
+    version = versions[criterion]
+    first = save(version, bench.TOKEN + f"{item}:t:1")
+    assert bench.autosave_outcome(first.content.decode(), criterion) == ("saved", version + 1)
+    stale = save(version, bench.TOKEN + f"{item}:t:2")
+    assert bench.autosave_outcome(stale.content.decode(), criterion) == ("stale", None)
+    stale_button = save(version, bench.TOKEN + f"{item}:t:3", htmx=False)
     assert stale_button.status_code == 200 and bench.STALE_PAGE in stale_button.content.decode()
-    button = save(versions[item] + 1, bench.TOKEN + f"{item}:t:4", htmx=False)
+    button = save(version + 1, bench.TOKEN + f"{item}:t:4", htmx=False)
     assert button.status_code == 302 and f"{path}#kriterium-" in button["Location"]
 
     stored, audit, other = bench.read_outcome(plan, audit_after=0)
     result = bench.check_saves(
         initial_versions=plan.initial_versions,
         sent={bench.TOKEN + f"{item}:t:{n}": 55 for n in (1, 2, 3, 4)},
-        accepted={bench.TOKEN + f"{item}:t:1": versions[item] + 1, bench.TOKEN + f"{item}:t:4": None},
+        accepted={bench.TOKEN + f"{item}:t:1": version + 1, bench.TOKEN + f"{item}:t:4": None},
         audit=audit,
         stored=stored,
     )

@@ -169,8 +169,8 @@ ROUTES: dict[str, Route] = {
     "scoring:evaluation_current": get(COMMITTEE_AND_SLK),
     # --- the examiner's assessment ---------------------------------------------------------
     "scoring:assessment": get(TEAM, **APP),
-    # The item is the examiner's own: nobody else saves it.
-    "scoring:assessment_item": post({EXAMINER}, pk="application", item_pk="assessment_item"),
+    # A criterion of the poster's own assessment: nobody reaches anyone else's.
+    "scoring:assessment_item": post(TEAM, pk="application", criterion_id="criterion"),
     "scoring:assessment_submit": get(TEAM, **APP),
     "scoring:assessment_reopen": post(TEAM, **APP),
     "scoring:assessment_hours": post(TEAM, **APP),

@@ -156,9 +156,6 @@ def build_world(media_root) -> dict:
     )
 
     examiner = members[1].profile.user
-    assessment_item = (
-        application.assessments.get(member=members[1]).items.order_by("criterion__number").first()
-    )
     users = {
         "anonymous": None,
         "unit_contact": unit_contact,
@@ -182,7 +179,6 @@ def build_world(media_root) -> dict:
         "session": session.pk,
         "day": day.pk,
         "enrolment": enrolment.pk,
-        "assessment_item": assessment_item.pk,
         "consensus_item": ConsensusItem.objects.filter(consensus__application=application)
         .order_by("pk")
         .first()

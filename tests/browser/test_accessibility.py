@@ -205,7 +205,9 @@ def test_the_assessment_form_works_by_keyboard_alone(world, open_session):
     page.keyboard.press("Enter")
     page.get_by_text("Kriterium 1 är sparat.").wait_for()
 
-    item = scoring_services.assessment_for(application=application, by=examiner).items.get(pk=first_id)
+    item = scoring_services.assessment_for(application=application, by=examiner).items.get(
+        criterion_id=first_id
+    )
     assert item.score == 0
     assert item.strengths == ["Tydlig målstyrning"] and item.improvements == ["Mät resultaten oftare"]
 

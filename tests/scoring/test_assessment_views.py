@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from guardian.shortcuts import remove_perm
 
-from award.models import Track
+from award.models import AuditEntry, Track
 from scoring import queries, services, urls_assessment
 from scoring.models import Assessment
 from submissions.models import Answer, Attachment
@@ -57,8 +57,8 @@ def _own_item(world, user):
 def _kwargs(world, name, user, role):
     kwargs = {"pk": world["application"].pk}
     if name == "assessment_item":
-        # A team member's own item; everyone else tries the examiner's.
-        kwargs["item_pk"] = _own_item(world, user if role in TEAM_ROLES else world["examiner"]).pk
+        # The criterion of the user's own assessment.
+        kwargs["criterion_id"] = _own_item(world, world["examiner"]).criterion_id
     return kwargs
 
 
@@ -80,14 +80,16 @@ def test_access(client, request, team_world, name, role):
         assert response.status_code == 404
 
 
-def test_leader_cannot_save_a_teammates_item(client, team_world):
+def test_a_save_reaches_only_the_posters_own_assessment(client, team_world):
+    """The save URL names a criterion, not an item: whoever posts saves their own."""
     item = _own_item(team_world, team_world["examiner"])
     client.force_login(team_world["leader"])
-    url = reverse("scoring:assessment_item", args=[team_world["application"].pk, item.pk])
-    response = client.post(url, _item_data(item, score=50))
-    assert response.status_code == 404
+    response = client.post(_item_url(team_world, item), _item_data(item, score=50))
+    assert response.status_code == 302
     item.refresh_from_db()
     assert item.score is None
+    leaders = _own_item(team_world, team_world["leader"])
+    assert leaders.score == 50 and leaders.assessment.member.profile.user == team_world["leader"]
 
 
 def test_a_member_who_has_not_opened_is_asked_the_conflict_question_first(client, team_world):
@@ -168,7 +170,7 @@ def test_independence_holds_for_the_team_leader_too(client, team_world):
 
 
 def _item_data(item, *, score=None, strengths="", improvements="", notes="", version=None):
-    prefix = f"k{item.pk}"
+    prefix = f"k{item.criterion_id}"
     return {
         f"{prefix}-score": "" if score is None else str(score),
         f"{prefix}-strengths": strengths,
@@ -179,7 +181,7 @@ def _item_data(item, *, score=None, strengths="", improvements="", notes="", ver
 
 
 def _item_url(world, item):
-    return reverse("scoring:assessment_item", args=[world["application"].pk, item.pk])
+    return reverse("scoring:assessment_item", args=[world["application"].pk, item.criterion_id])
 
 
 def test_save_button_saves_and_returns_to_the_criterion(client, team_world):
@@ -237,7 +239,7 @@ def test_autosave_returns_the_status_fragment_with_the_new_version(client, team_
     content = response.content.decode()
     assert "<html" not in content
     assert "Sparat automatiskt" in content
-    assert f'id="id_k{item.pk}-version"' in content and 'value="2"' in content
+    assert f'id="id_k{item.criterion_id}-version"' in content and 'value="2"' in content
     assert 'hx-swap-oob="true"' in content
     item.refresh_from_db()
     assert (item.score, item.improvements, item.version) == (60, ["Mät oftare"], 2)
@@ -257,7 +259,7 @@ def test_stale_edit_keeps_both_texts(client, team_world):
     assert "Sparad i det andra fönstret" in content
     assert "Skriven i det här fönstret" in content
     # The form now carries the saved version, so saving again is a deliberate overwrite.
-    assert f'name="k{item.pk}-version" value="2"' in content
+    assert f'name="k{item.criterion_id}-version" value="2"' in content
     item.refresh_from_db()
     assert (item.score, item.strengths, item.version) == (40, ["Sparad i det andra fönstret"], 2)
 
@@ -379,3 +381,27 @@ def test_assessment_page_queries_do_not_grow_with_criteria(
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="saved-text"') == criteria
+
+
+def test_opening_the_page_writes_nothing_and_the_first_save_starts_the_assessment(client, team_world):
+    application, user = team_world["application"], team_world["examiner"]
+    client.force_login(user)
+    entries = AuditEntry.objects.count()
+    response = client.get(reverse("scoring:assessment", args=[application.pk]))
+    assert response.status_code == 200
+    assert "Poäng för kriterium 1" in response.content.decode()
+    assert not Assessment.objects.filter(application=application).exists()
+    assert AuditEntry.objects.count() == entries
+
+    criterion = application.track.criteria.order_by("number").first()
+    prefix = f"k{criterion.pk}"
+    data = {f"{prefix}-score": "50", f"{prefix}-strengths": "Tydlig plan", f"{prefix}-version": "1"}
+    response = client.post(reverse("scoring:assessment_item", args=[application.pk, criterion.pk]), data)
+    assert response.status_code == 302
+    own = Assessment.objects.get(application=application, member__profile__user=user)
+    assert own.items.get(criterion=criterion).score == 50
+    assert list(
+        AuditEntry.objects.filter(action__startswith="scoring.individual")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == ["scoring.individual_start", "scoring.individual"]

@@ -239,7 +239,11 @@ def test_history_records_every_change_with_old_and_new(team_world):
     services.assessment_item_save(item=item, data=services.ItemData(40, ["a"], []), base_version=1, by=user)
     services.assessment_item_save(item=item, data=services.ItemData(60, ["a"], []), base_version=2, by=user)
     history = list(queries.score_history(team_world["application"]))
-    assert [e.changes.get("score") for e in history] == [[None, 40], [40, 60]]
+    assert [(e.action, e.changes.get("score")) for e in history] == [
+        ("scoring.individual_start", None),
+        ("scoring.individual", [None, 40]),
+        ("scoring.individual", [40, 60]),
+    ]
     assert all(e.actor == user for e in history)
 
 
