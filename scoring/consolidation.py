@@ -25,7 +25,7 @@ from award.models import Criterion, PastResult, Track
 from submissions import eligibility
 from submissions.models import Application
 
-from . import totals
+from . import queries, totals
 from .models import Assessment, AssessmentItem, CommitteeConflict, ConsensusItem, DecisionOutcome, SiteVisit
 
 CALIBRATION_METHOD = (
@@ -148,6 +148,9 @@ def consolidated(track: Track, *, viewer=None, class_id: int | None = None) -> d
     conflicts = (
         list(CommitteeConflict.objects.filter(cycle=cycle, member=viewer)) if viewer is not None else []
     )
+    # Independence binds a viewer who serves in a team: nothing derived from the
+    # individual scores (spread, calibration) of their own team's applications yet.
+    withheld = queries.withheld_assessments(viewer, cycle) if viewer is not None else frozenset()
     outcomes = dict(
         DecisionOutcome.objects.filter(**in_scope, decision__status="signed").values_list(
             "application_id", "outcome"
@@ -172,7 +175,9 @@ def consolidated(track: Track, *, viewer=None, class_id: int | None = None) -> d
     for row in rows.values():
         a = row.application
         for c in criteria:
-            spread, calibrated = aggregates.get((a.pk, c.pk), (None, None))
+            spread, calibrated = (
+                aggregates.get((a.pk, c.pk), (None, None)) if a.pk not in withheld else (None, None)
+            )
             row.spreads[c.pk] = spread
             if calibrated is not None:
                 row.calibrated[c.pk] = calibrated

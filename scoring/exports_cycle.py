@@ -125,9 +125,11 @@ def examiner_header() -> list[str]:
     ]
 
 
-def examiner_rows(cycle, *, named: bool = False) -> Iterator[list]:
+def examiner_rows(cycle, *, named: bool = False, withheld=(), **_options) -> Iterator[list]:
     """One row per application × criterion × examiner. Examiners are named only for SLK
-    (`named`); the committee sees "Examinator 1…n" per application, as on its pages."""
+    (`named`); the committee sees "Examinator 1…n" per application, as on its pages. The
+    applications in `withheld` (whose team the reader belongs to and may not yet see,
+    `queries.withheld_assessments`) are left out."""
     consensus_score = ConsensusItem.objects.filter(
         consensus__application=OuterRef("assessment__application"),
         consensus__status="final",
@@ -137,6 +139,7 @@ def examiner_rows(cycle, *, named: bool = False) -> Iterator[list]:
         AssessmentItem.objects.filter(
             assessment__application__track__cycle=cycle, assessment__status="submitted"
         )
+        .exclude(assessment__application_id__in=list(withheld))
         .annotate(consensus_score=Subquery(consensus_score))
         .order_by(
             "assessment__application__code",
@@ -365,12 +368,13 @@ SHEETS = {
 # --- Writing -----------------------------------------------------------------------------
 
 
-def write_xlsx(cycle, target, *, named: bool = False) -> None:
-    """Write the workbook to a path or a binary file object."""
+def write_xlsx(cycle, target, **options) -> None:
+    """Write the workbook to a path or a binary file object. `options` go to every sheet's
+    rows: `named` (examiners by name, for SLK) and `withheld` (see `examiner_rows`)."""
     book = StreamingWorkbook()
     for sheet in SHEETS.values():
         worksheet = book.sheet(str(sheet.title), sheet.header())
-        for row in sheet.rows(cycle, named=named):
+        for row in sheet.rows(cycle, **options):
             book.append(worksheet, row)
     book.workbook.save(target)
 
@@ -381,14 +385,14 @@ def _csv_number(value):
     return value
 
 
-def write_sheet_csv(cycle, slug: str, stream, *, named: bool = False) -> None:
+def write_sheet_csv(cycle, slug: str, stream, **options) -> None:
     """Write one sheet as CSV to a text stream."""
     sheet = SHEETS[slug]
-    rows = ([_csv_number(v) for v in row] for row in sheet.rows(cycle, named=named))
+    rows = ([_csv_number(v) for v in row] for row in sheet.rows(cycle, **options))
     write_csv(stream, sheet.header(), rows)
 
 
-def write_csv_zip(cycle, target, *, named: bool = False) -> None:
+def write_csv_zip(cycle, target, **options) -> None:
     """Write one CSV per sheet into a zip file (a path or a binary file object)."""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for slug in SHEETS:
@@ -396,16 +400,16 @@ def write_csv_zip(cycle, target, *, named: bool = False) -> None:
                 archive.open(f"{slug}.csv", "w") as raw,
                 io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
             ):
-                write_sheet_csv(cycle, slug, text, named=named)
+                write_sheet_csv(cycle, slug, text, **options)
 
 
-def write_csv_directory(cycle, directory, *, named: bool = False) -> list:
+def write_csv_directory(cycle, directory, **options) -> list:
     """Write one CSV per sheet into an existing directory; returns the paths written."""
     written = []
     for slug in SHEETS:
         path = directory / f"{slug}.csv"
         with path.open("w", encoding="utf-8", newline="") as stream:
-            write_sheet_csv(cycle, slug, stream, named=named)
+            write_sheet_csv(cycle, slug, stream, **options)
         written.append(path)
     return written
 
@@ -417,26 +421,26 @@ def _file_response(write, *, filename: str, content_type: str) -> FileResponse:
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=content_type)
 
 
-def xlsx_response(cycle, *, named: bool = False) -> FileResponse:
+def xlsx_response(cycle, **options) -> FileResponse:
     return _file_response(
-        lambda f: write_xlsx(cycle, f, named=named),
+        lambda f: write_xlsx(cycle, f, **options),
         filename=f"omgang-{cycle.year}.xlsx",
         content_type=XLSX_CONTENT_TYPE,
     )
 
 
-def csv_zip_response(cycle, *, named: bool = False) -> FileResponse:
+def csv_zip_response(cycle, **options) -> FileResponse:
     return _file_response(
-        lambda f: write_csv_zip(cycle, f, named=named),
+        lambda f: write_csv_zip(cycle, f, **options),
         filename=f"omgang-{cycle.year}-csv.zip",
         content_type="application/zip",
     )
 
 
-def csv_response(cycle, slug: str, *, named: bool = False) -> FileResponse:
+def csv_response(cycle, slug: str, **options) -> FileResponse:
     def write(f):
         text = io.TextIOWrapper(f, encoding="utf-8", newline="")
-        write_sheet_csv(cycle, slug, text, named=named)
+        write_sheet_csv(cycle, slug, text, **options)
         text.flush()
         text.detach()  # leave the spooled file open for the response
 

@@ -2,7 +2,7 @@
 
 import statistics
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from award.models import Criterion
 from submissions.models import Application
@@ -19,6 +19,41 @@ def _submitted_items(application: Application):
         .select_related("assessment__member__profile__user", "criterion")
         .order_by("criterion__number", "assessment__member__profile__user__last_name")
     )
+
+
+def _blocking_teams(user):
+    """The confirmed team places of `user` (whatever their roles): independence binds
+    everyone in a team, SLK staff and superusers included."""
+    from examiners.models import TeamMember
+
+    return TeamMember.objects.filter(member__profile__user=user, team__status="confirmed")
+
+
+def _withheld(user, applications) -> frozenset[int]:
+    if not user.is_authenticated:
+        return frozenset()
+    own_submitted = Assessment.objects.filter(
+        application=OuterRef("pk"), member__profile__user=user, status=Assessment.Status.SUBMITTED
+    )
+    # One Exists, not exclude() over the relation: that would match the user's draft and a
+    # teammate's submission as if they were one assessment.
+    withheld = applications.filter(
+        assignment__team__in=_blocking_teams(user).values("team"), consensus__isnull=True
+    ).exclude(Exists(own_submitted))
+    return frozenset(withheld.values_list("pk", flat=True))
+
+
+def withheld_assessments(user, cycle) -> frozenset[int]:
+    """Independence (rule R10) over a cycle: the applications whose individual assessments
+    `user` may not see yet, because they are in its team, their own assessment is not
+    submitted and the consensus has not started. Binds everyone in a team, SLK staff and
+    superusers included; every page and export that shows individual assessments asks."""
+    return _withheld(user, Application.objects.filter(track__cycle=cycle))
+
+
+def withholds_team_assessments(user, application: Application) -> bool:
+    """`withheld_assessments` for one application."""
+    return bool(_withheld(user, Application.objects.filter(pk=application.pk)))
 
 
 def own_assessment(application: Application, member) -> tuple[Assessment, list[AssessmentItem]]:

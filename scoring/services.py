@@ -292,21 +292,6 @@ def hours_record(*, assessment: Assessment, hours, by) -> Assessment:
     return assessment
 
 
-def may_see_team_assessments(user, application: Application) -> bool:
-    """Independence: teammates' scores and comments stay hidden from an examiner until
-    their own assessment is submitted (or the consensus has started)."""
-    if has_role(user, Role.SLK):
-        return True
-    member = team_member_for(user, application)
-    if member is None:
-        return False
-    if _consensus_started(application):
-        return True
-    return Assessment.objects.filter(
-        application=application, member=member.member, status=Assessment.Status.SUBMITTED
-    ).exists()
-
-
 # --- Consensus -----------------------------------------------------------------------------
 
 

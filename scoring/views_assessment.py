@@ -4,8 +4,8 @@ save button, then submitted, reopened, and the hours recorded.
 
 Only an examiner of the application's confirmed team who has opened it (answered the
 conflict question) reaches these pages; everyone else gets 404. Teammates' scores and
-comments are read from the database only once `services.may_see_team_assessments` allows
-it, so nothing of them can reach the page before the examiner's own submission.
+comments are read from the database only once `queries.withholds_team_assessments` lets
+them, so nothing of them can reach the page before the examiner's own submission.
 """
 
 from functools import wraps
@@ -84,7 +84,7 @@ def _render_page(request, application, own, items=None, *, bound=None, conflicts
     editable = not own.is_submitted and not consensus_started
 
     team_rows = {}
-    may_see_team = services.may_see_team_assessments(request.user, application)
+    may_see_team = not queries.withholds_team_assessments(request.user, application)
     if may_see_team:
         team_rows = {row["criterion"].pk: row for row in queries.criterion_rows(application)}
 

@@ -333,7 +333,12 @@ def drilldown(request, pk):
     # Only the application's own class: ranks are per class.
     view = consolidation.consolidated(track, viewer=request.user, class_id=application.competition_class_id)
     row = next(r for group in view["classes"] for r in group["rows"] if r.application.pk == application.pk)
+    withheld = queries.withholds_team_assessments(request.user, application)
     criterion_rows = queries.criterion_rows(application)
+    if withheld:
+        # The viewer serves in the team and has not submitted: independence (R10).
+        for r in criterion_rows:
+            r.update(items=[], mean=None, spread=None, flagged=False)
     items = [item for r in criterion_rows for item in r["items"]]
     labels = _examiner_labels(items, named=has_role(request.user, Role.SLK) and not anonymous)
     member_ids = list(labels)
@@ -386,6 +391,7 @@ def drilldown(request, pk):
             "application": application,
             "track": track,
             "cycle": track.cycle,
+            "withheld": withheld,
             "anonymous": anonymous,
             "unit_name": None if anonymous else application.unit.name,
             "organisation_name": None if anonymous else application.unit.organisation.name,

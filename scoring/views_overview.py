@@ -139,8 +139,13 @@ def history(request, pk):
     application = get_object_or_404(
         Application.objects.select_related("track__cycle", "unit__organisation", "competition_class"), pk=pk
     )
-    rows = history_rows(queries.score_history(application))
-    return render(request, "scoring/overview/history.html", {"application": application, "rows": rows})
+    withheld = queries.withholds_team_assessments(request.user, application)
+    rows = [] if withheld else history_rows(queries.score_history(application))
+    return render(
+        request,
+        "scoring/overview/history.html",
+        {"application": application, "rows": rows, "withheld": withheld},
+    )
 
 
 @role_required(Role.SLK)

@@ -20,7 +20,7 @@ from award.models import AwardCycle, CommitteeMembership, Track
 from award.roles import Role, has_role, role_required
 from submissions.models import Application
 
-from . import charts, exports_cycle
+from . import charts, exports_cycle, queries
 
 # A track's charts, by the name in their URL, and the part of `charts.track_data` each draws.
 TRACK_CHARTS = {"totals": "classes", "criteria": "criteria"}
@@ -129,16 +129,19 @@ def profile_chart_svg(request, pk):
 def cycle_export(request, year):
     cycle = _cycle_for(request.user, year)
     fmt = request.GET.get("format")
-    named = has_role(request.user, Role.SLK)  # the committee sees examiners as numbers
+    options = {
+        "named": has_role(request.user, Role.SLK),  # the committee sees examiners as numbers
+        "withheld": queries.withheld_assessments(request.user, cycle),
+    }
     if fmt == "xlsx":
-        return exports_cycle.xlsx_response(cycle, named=named)
+        return exports_cycle.xlsx_response(cycle, **options)
     if fmt == "csv":
         sheet = request.GET.get("sheet")
         if sheet is None:
-            return exports_cycle.csv_zip_response(cycle, named=named)
+            return exports_cycle.csv_zip_response(cycle, **options)
         if sheet not in exports_cycle.SHEETS:
             raise Http404
-        return exports_cycle.csv_response(cycle, sheet, named=named)
+        return exports_cycle.csv_response(cycle, sheet, **options)
     if fmt is not None:
         raise Http404
     return render(

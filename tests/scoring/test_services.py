@@ -54,10 +54,11 @@ def test_submit_needs_score_and_a_comment_per_criterion(team_world):
 def test_independence_until_own_submission(team_world):
     user, other = team_world["examiner"], team_world["members"][2].profile.user
     services.assessment_submit(assessment=fill(team_world["application"], other, 60), by=other)
-    assert not services.may_see_team_assessments(user, team_world["application"])
+    assert queries.withholds_team_assessments(user, team_world["application"])
     services.assessment_submit(assessment=fill(team_world["application"], user, 50), by=user)
-    assert services.may_see_team_assessments(user, team_world["application"])
-    assert not services.may_see_team_assessments(team_world["other_examiner"], team_world["application"])
+    assert not queries.withholds_team_assessments(user, team_world["application"])
+    # Outside the team, independence has nothing to withhold: page access decides.
+    assert not queries.withholds_team_assessments(team_world["other_examiner"], team_world["application"])
 
 
 def test_reopen_until_consensus_then_frozen(team_world):
