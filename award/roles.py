@@ -79,6 +79,11 @@ def add_role(user, role: Role) -> None:
     user.__dict__.pop("_award_roles", None)
 
 
+def remove_role(user, role: Role) -> None:
+    user.groups.remove(group_for(role))
+    user.__dict__.pop("_award_roles", None)
+
+
 def role_required(*roles: Role):
     """View decorator: the user must hold one of the roles, otherwise 403."""
 

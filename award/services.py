@@ -1,4 +1,5 @@
-"""State changes of the award's set-up: opening and copying a cycle, moving its phases.
+"""State changes of the award's set-up: opening and copying a cycle, moving its phases,
+who sits on its judging committee.
 
 Every function takes the acting user as `by`, runs in one transaction and records what it
 changed in the audit trail. Views, admin actions and management commands call these.
@@ -16,6 +17,7 @@ from award.models import (
     TIMELINE_FIELDS,
     TOTAL_WEIGHT,
     AwardCycle,
+    CommitteeMembership,
     CompetitionClass,
     Criterion,
     Phase,
@@ -24,6 +26,7 @@ from award.models import (
     Track,
     today,
 )
+from award.roles import Role, add_role, remove_role, require_role
 
 
 def cycle_opening_errors(cycle: AwardCycle) -> list[str]:
@@ -196,3 +199,101 @@ def phase_extend(*, cycle: AwardCycle, by, until: dt.date, reason: str) -> dict:
         floor = getattr(cycle, name)
     _save_timeline(cycle, changed, by=by, action="cycle.phase_extended", reason=reason)
     return changed
+
+
+# --- The judging committee -------------------------------------------------------------------
+
+
+def _committee_locked(cycle: AwardCycle) -> AwardCycle:
+    """The cycle, locked: changes to one cycle's committee happen one at a time, so the
+    checks below (one chair, one membership each) see every earlier change."""
+    return AwardCycle.objects.select_for_update().get(pk=cycle.pk)
+
+
+def committee_member_refusal(*, cycle: AwardCycle, user) -> str:
+    """Why `user` cannot be seated on the cycle's committee (empty when they can)."""
+    if cycle.committee.filter(user=user).exists():
+        return _("%(name)s är redan ledamot i domarkommittén %(year)s.") % {"name": user, "year": cycle.year}
+    return ""
+
+
+def committee_chair_refusal(*, cycle: AwardCycle, membership: CommitteeMembership | None = None) -> str:
+    """Why `membership` (or a new member) cannot chair the cycle's committee: it already
+    has a chair, named. Empty when it can."""
+    chairs = cycle.committee.filter(is_chair=True).select_related("user")
+    if membership is not None and membership.pk is not None:
+        chairs = chairs.exclude(pk=membership.pk)
+    chair = chairs.first()
+    if chair is None:
+        return ""
+    return _(
+        "%(name)s är redan ordförande i domarkommittén %(year)s. Kommittén har en ordförande: "
+        "ta först bort ordförandeskapet från %(name)s."
+    ) % {"name": chair.user, "year": cycle.year}
+
+
+def _refuse(refusal: str) -> None:
+    if refusal:
+        raise ValidationError(refusal)
+
+
+@transaction.atomic
+def committee_member_add(*, cycle: AwardCycle, user, by, is_chair: bool = False) -> CommitteeMembership:
+    """Seat `user` on the cycle's judging committee (as its chair if `is_chair`). They get
+    the committee role, which with the membership opens the cycle's committee pages."""
+    require_role(by, Role.SLK)
+    cycle = _committee_locked(cycle)
+    _refuse(committee_member_refusal(cycle=cycle, user=user))
+    if is_chair:
+        _refuse(committee_chair_refusal(cycle=cycle))
+    membership = CommitteeMembership.objects.create(cycle=cycle, user=user, is_chair=is_chair)
+    add_role(user, Role.COMMITTEE)
+    audit.record(
+        actor=by,
+        action="committee.member_add",
+        target=cycle,
+        changes={"member": user.username, "chair": is_chair},
+    )
+    return membership
+
+
+@transaction.atomic
+def committee_chair_set(*, membership: CommitteeMembership, is_chair: bool, by) -> CommitteeMembership:
+    """Make a member the chair, or not. A cycle has one chair: a second is refused, naming
+    the one there is."""
+    require_role(by, Role.SLK)
+    cycle = _committee_locked(membership.cycle)
+    membership = CommitteeMembership.objects.select_related("user").get(pk=membership.pk)
+    if membership.is_chair == is_chair:
+        return membership
+    if is_chair:
+        _refuse(committee_chair_refusal(cycle=cycle, membership=membership))
+    membership.is_chair = is_chair
+    membership.save(update_fields=["is_chair"])
+    audit.record(
+        actor=by,
+        action="committee.chair",
+        target=cycle,
+        changes={"member": membership.user.username, "chair": [not is_chair, is_chair]},
+    )
+    return membership
+
+
+@transaction.atomic
+def committee_member_remove(*, membership: CommitteeMembership, by) -> None:
+    """Take a member off the cycle's committee: the cycle's committee pages answer 404 to
+    them from now on, and someone left on no committee loses the committee role. Their
+    declared conflicts and the meetings they attended stay on record."""
+    require_role(by, Role.SLK)
+    cycle = _committee_locked(membership.cycle)
+    membership = CommitteeMembership.objects.select_related("user").get(pk=membership.pk)
+    user, was_chair = membership.user, membership.is_chair
+    membership.delete()
+    if not CommitteeMembership.objects.filter(user=user).exists():
+        remove_role(user, Role.COMMITTEE)
+    audit.record(
+        actor=by,
+        action="committee.member_remove",
+        target=cycle,
+        changes={"member": user.username, "chair": was_chair},
+    )
