@@ -20,7 +20,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from award import audit
 from award.models import AwardCycle, Phase, Track, Unit, today
 from award.notify import mail_after_commit
-from award.roles import Role, has_role, require_role
+from award.roles import Role, add_role, has_role, remove_role, require_role
 from submissions import eligibility, signals
 from submissions.models import Answer, AnswerRevision, Application, Attachment
 
@@ -101,8 +101,11 @@ def grant_unit_access(application: Application, users=None):
 @transaction.atomic
 def unit_contacts_set(*, unit: Unit, contacts, by) -> None:
     """Replace a unit's contact people, granting and revoking their access to the unit's
-    applications in the same transaction."""
+    applications in the same transaction. A new contact gets the unit contact role; one
+    left with no unit loses it."""
     require_role(by, Role.SLK)
+    # Locked so that two changes at once each start from the other's result.
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = set(unit.contacts.all())
     after = set(contacts)
     unit.contacts.set(after)
@@ -112,6 +115,11 @@ def unit_contacts_set(*, unit: Unit, contacts, by) -> None:
         for user in before - after:
             for perm in UNIT_PERMS:
                 remove_perm(perm, user, application)
+    for user in after - before:
+        add_role(user, Role.UNIT_CONTACT)
+    for user in before - after:
+        if not user.units.exists():
+            remove_role(user, Role.UNIT_CONTACT)
     audit.record(
         actor=by,
         action="unit.contacts_set",
