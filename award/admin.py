@@ -1,14 +1,20 @@
 """The award's admin, in Swedish, for SLK. Reference data (administrations, units,
 criteria, past results) can be imported and exported as XLSX or CSV. State changes that
-have a service (opening and copying a cycle) are admin actions calling that service."""
+have a service go through it: opening and copying a cycle are admin actions, and the
+committee's form saves and deletes through the committee services (ServiceAdminMixin).
+A unit's contacts are set in the submissions admin, which grants access with them."""
 
+from contextlib import contextmanager
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.http import HttpResponseRedirect
-from django.urls import reverse
-from django.utils.html import format_html_join
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,6 +57,94 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class Refused(Exception):
+    """A service refused a change made in the admin; `messages` say why, in Swedish."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__(" ".join(messages))
+        self.messages = messages
+
+
+@contextmanager
+def service_call():
+    """Around a service called from the admin: its refusal becomes a Refused, which
+    ServiceAdminMixin shows instead of an error page."""
+    try:
+        yield
+    except ValidationError as error:
+        raise Refused(error.messages) from error
+    except PermissionDenied as error:
+        raise Refused([str(error) or _("Du har inte behörighet att göra detta.")]) from error
+
+
+class ServiceAdminMixin:
+    """For an admin whose save_model, save_related and delete_model call services inside
+    `service_call()`, so the services' rules, grants and audit entries hold here too,
+    superusers included. Bulk deletion goes through delete_model row by row. A refusal
+    rolls back everything the request did (the admin's log entry too) and is shown in
+    Swedish: on the posted form, shown again, or as a message after a delete or an action."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Refused as refusal:
+            # Build the posted form again with the refusal as its error: it is invalid
+            # this time, so the page is shown again and nothing is saved.
+            request.admin_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "admin_refusal", None)
+        if refusal is None:
+            return form_class
+
+        def clean(form):
+            cleaned = form_class.clean(form)
+            form.add_error(None, refusal.messages)
+            return cleaned
+
+        return type(form_class.__name__, (form_class,), {"clean": clean})
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except Refused as refusal:
+            self._report_refusal(request, refusal)
+            info = self.opts.app_label, self.opts.model_name
+            return HttpResponseRedirect(
+                reverse(
+                    "admin:{}_{}_change".format(*info), args=[object_id], current_app=self.admin_site.name
+                )
+            )
+
+    def response_action(self, request, queryset):
+        # Django runs actions outside a transaction; here a refusal undoes the whole action.
+        try:
+            with transaction.atomic():
+                return super().response_action(request, queryset)
+        except Refused as refusal:
+            self._report_refusal(request, refusal)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def _report_refusal(self, request, refusal: Refused):
+        for text in refusal.messages:
+            self.message_user(request, text, level=messages.ERROR)
+
+
+def site_link(url_name: str, args: list, text) -> str:
+    """A link to the page of the site where the thing shown in the admin is changed."""
+    try:
+        url = reverse(url_name, args=args)
+    except NoReverseMatch:
+        return "–"
+    return format_html('<a href="{}">{}</a>', url, text)
 
 
 class ExportForm(SelectableFieldsExportForm):
@@ -186,6 +280,11 @@ class OrganisationAdmin(AwardImportExportAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(AwardImportExportAdmin):
+    """Units and their eligibility facts. The contacts are only shown here: setting them
+    grants and revokes access to the unit's applications, which the award app knows
+    nothing of, so submissions/admin.py replaces this admin with one that sets them
+    through `submissions.services.unit_contacts_set`."""
+
     resource_classes = [UnitResource]
     list_display = (
         "name",
@@ -198,7 +297,7 @@ class UnitAdmin(AwardImportExportAdmin):
     list_filter = ("organisation", "is_private_provider", "has_operational_plan")
     list_select_related = ("organisation",)
     search_fields = ("name", "code", "head_name", "organisation__name")
-    filter_horizontal = ("contacts",)
+    readonly_fields = ("contact_list",)
     fieldsets = (
         (None, {"fields": ("code", "name", "organisation")}),
         (
@@ -214,8 +313,14 @@ class UnitAdmin(AwardImportExportAdmin):
                 )
             },
         ),
-        (gettext_lazy("Kontaktpersoner"), {"fields": ("contacts",)}),
+        (gettext_lazy("Kontaktpersoner"), {"fields": ("contact_list",)}),
     )
+
+    @admin.display(description=gettext_lazy("kontaktpersoner"))
+    def contact_list(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        return ", ".join(str(user) for user in obj.contacts.all()) or "–"
 
 
 class TrackInline(admin.TabularInline):
@@ -380,12 +485,58 @@ class ScoringScaleAdmin(admin.ModelAdmin):
         return format_html_join("", "<p>{}</p>", ((error,) for error in errors))
 
 
+class CommitteeMembershipForm(forms.ModelForm):
+    class Meta:
+        model = CommitteeMembership
+        fields = ["cycle", "user", "is_chair"]
+
+    def clean(self):
+        # The services' own refusals, on their fields, instead of the database constraints'
+        # names; the services check again when saving.
+        cleaned = super().clean()
+        cycle = cleaned.get("cycle") or (self.instance.cycle if self.instance.pk else None)
+        if cycle is None:
+            return cleaned
+        if self.instance.pk is None and cleaned.get("user"):
+            refusal = services.committee_member_refusal(cycle=cycle, user=cleaned["user"])
+            if refusal:
+                self.add_error("user", refusal)
+        if cleaned.get("is_chair"):
+            refusal = services.committee_chair_refusal(cycle=cycle, membership=self.instance)
+            if refusal:
+                self.add_error("is_chair", refusal)
+        return cleaned
+
+
 @admin.register(CommitteeMembership)
-class CommitteeMembershipAdmin(admin.ModelAdmin):
+class CommitteeMembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Seating, chairing and removing members go through the committee services: the role
+    that opens the committee pages comes and goes with the membership, one chair per
+    cycle holds, and each change is in the audit trail."""
+
+    form = CommitteeMembershipForm
     list_display = ("user", "cycle", "is_chair")
     list_filter = ("cycle", "is_chair")
     list_select_related = ("user", "cycle")
     autocomplete_fields = ("user",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Another person or another cycle is another membership: add it, remove this one.
+        return ("cycle", "user") if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        with service_call():
+            if not change:
+                membership = services.committee_member_add(
+                    cycle=obj.cycle, user=obj.user, is_chair=obj.is_chair, by=request.user
+                )
+                obj.pk, obj._state.adding = membership.pk, False
+            elif "is_chair" in form.changed_data:
+                services.committee_chair_set(membership=obj, is_chair=obj.is_chair, by=request.user)
+
+    def delete_model(self, request, obj):
+        with service_call():
+            services.committee_member_remove(membership=obj, by=request.user)
 
 
 @admin.register(PastResult)
