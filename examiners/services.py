@@ -143,6 +143,52 @@ def pool_member_settings(*, member: PoolMember, max_teams: int, by) -> PoolMembe
     return member
 
 
+PROFILE_FIELDS = (
+    "organisation",
+    "employer_unit",
+    "employer",
+    "job_title",
+    "years_served",
+    "years_led",
+    "areas",
+)
+
+
+def _logged(value):
+    """A profile value as the audit trail keeps it (JSON): a related row by its name."""
+    return str(value) if isinstance(value, Organisation | Unit) else value
+
+
+@transaction.atomic
+def profile_update(*, profile: ExaminerProfile, values: dict, by) -> ExaminerProfile:
+    """SLK corrects an examiner's profile (`values` maps PROFILE_FIELDS to new values). A new
+    organisation or workplace may make them conflicted with an application of their team:
+    their access to it goes in the same transaction and the team is flagged."""
+    require_role(by, Role.SLK)
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not profile fields: {sorted(unknown)}")
+    profile = ExaminerProfile.objects.select_for_update().get(pk=profile.pk)
+    changes = {}
+    for name, value in values.items():
+        old = getattr(profile, name)
+        if old != value:
+            changes[name] = [_logged(old), _logged(value)]
+            setattr(profile, name, value)
+    if not changes:
+        return profile
+    unit = profile.employer_unit
+    if unit is not None and unit.organisation_id != profile.organisation_id:
+        raise ValidationError(
+            _("Enheten %(unit)s hör inte till %(organisation)s.")
+            % {"unit": unit.name, "organisation": profile.organisation.name}
+        )
+    profile.save(update_fields=list(changes))
+    audit.record(actor=by, action="pool.profile_change", target=profile, changes=changes)
+    recheck_members(profile.memberships.values_list("pk", flat=True), by=by)
+    return profile
+
+
 # --- Training -------------------------------------------------------------------------
 
 
