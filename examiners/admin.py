@@ -1,23 +1,25 @@
 """The examiner pool, training, conflicts and teams in the admin, for SLK.
 
 Mostly for looking things up. What has a service is changed through it: accepting people
-into the pool is an admin action calling `services.pool_decide`, and the manager's
-approval and the number of teams on a pool row are saved through their services. Teams
-and training sessions are changed on their own pages (so the rules are checked, access
-is granted and participants are told); here they are read-only. Conflicts of interest
-are history and cannot be changed. The pool can be imported and exported as XLSX or CSV.
+into the pool is an admin action calling `services.pool_decide`; the manager's approval
+and the number of teams on a pool row, and a profile's organisation and workplace, are
+saved through their services (a refusal is shown on the form and nothing is saved).
+Teams, their members and applications, and training sessions, enrolments and attendance
+are changed on their own pages (so the rules are checked, access is granted and
+participants are told); here they are read-only, with a link to that page. Conflicts of
+interest are history and cannot be changed. The pool can be imported and exported as
+XLSX or CSV.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from award.admin import AwardImportExportAdmin, ReadOnlyAdminMixin
+from award import admin as award_admin
+from award.admin import AwardImportExportAdmin, ReadOnlyAdminMixin, ServiceAdminMixin, service_call
 
 from . import services
 from .models import (
@@ -53,11 +55,7 @@ def site_link(url_name: str, obj, text) -> str:
     """A link to the object's page on the site, where it is changed."""
     if obj is None or obj.pk is None:
         return "–"
-    try:
-        url = reverse(url_name, args=[obj.pk])
-    except NoReverseMatch:
-        return "–"
-    return format_html('<a href="{}">{}</a>', url, text)
+    return award_admin.site_link(url_name, [obj.pk], text)
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -149,15 +147,19 @@ class MembershipInline(ReadOnlyInline):
 
 
 @admin.register(ExaminerProfile)
-class ExaminerProfileAdmin(admin.ModelAdmin):
-    """People are added to the pool through the volunteer form or the pool import."""
+class ExaminerProfileAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """People are added to the pool through the volunteer form or the pool import. A
+    profile is saved through `services.profile_update`: a new organisation or workplace
+    may create a conflict with a team's application, whose access then goes at once."""
 
     form = ExaminerProfileForm
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A new organisation or workplace may create a conflict with a team's application.
-        services.recheck_members(obj.memberships.values_list("pk", flat=True), by=request.user)
+        values = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in services.PROFILE_FIELDS
+        }
+        with service_call():
+            services.profile_update(profile=obj, values=values, by=request.user)
 
     list_display = (
         "__str__",
@@ -237,7 +239,7 @@ class ConflictInline(ReadOnlyInline):
 
 
 @admin.register(PoolMember)
-class PoolMemberAdmin(AwardImportExportAdmin):
+class PoolMemberAdmin(ServiceAdminMixin, AwardImportExportAdmin):
     resource_classes = [PoolMemberResource]
     form = PoolMemberForm
     list_display = (
@@ -333,15 +335,16 @@ class PoolMemberAdmin(AwardImportExportAdmin):
         return obj.training_status().label
 
     def save_model(self, request, obj, form, change):
-        if {"manager_name", "manager_approved_on"} & set(form.changed_data):
-            services.manager_approval_record(
-                member=obj,
-                manager_name=obj.manager_name,
-                approved_on=obj.manager_approved_on,
-                by=request.user,
-            )
-        if "max_teams" in form.changed_data:
-            services.pool_member_settings(member=obj, max_teams=obj.max_teams, by=request.user)
+        with service_call():
+            if {"manager_name", "manager_approved_on"} & set(form.changed_data):
+                services.manager_approval_record(
+                    member=obj,
+                    manager_name=obj.manager_name,
+                    approved_on=obj.manager_approved_on,
+                    by=request.user,
+                )
+            if "max_teams" in form.changed_data:
+                services.pool_member_settings(member=obj, max_teams=obj.max_teams, by=request.user)
 
     @admin.action(description=gettext_lazy("Anta till poolen"), permissions=["change"])
     def accept(self, request, queryset):
@@ -496,9 +499,22 @@ class EnrolmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "session__title",
     )
     fieldsets = (
-        (None, {"fields": ("member", "session", "status", "requested_at"), "description": TRAINING_NOTE}),
+        (
+            None,
+            {
+                "fields": ("site_page", "member", "session", "status", "requested_at"),
+                "description": TRAINING_NOTE,
+            },
+        ),
     )
+    readonly_fields = ("site_page",)
     inlines = [AttendanceInline]
+
+    @admin.display(description=gettext_lazy("utbildningssidan"))
+    def site_page(self, obj):
+        return site_link(
+            "examiners:session_roster", obj and obj.session, _("Öppna tillfället på utbildningssidorna")
+        )
 
 
 # --- Conflicts of interest --------------------------------------------------------------
@@ -524,6 +540,7 @@ class ConflictAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             None,
             {
                 "fields": (
+                    "site_page",
                     "member",
                     "unit",
                     "organisation",
@@ -536,6 +553,11 @@ class ConflictAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             },
         ),
     )
+    readonly_fields = ("site_page",)
+
+    @admin.display(description=gettext_lazy("poolsidan"))
+    def site_page(self, obj):
+        return site_link("examiners:pool_member", obj and obj.member, _("Öppna examinatorn på poolsidorna"))
 
     @admin.display(description=gettext_lazy("gäller"))
     def target(self, obj):
