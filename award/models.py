@@ -159,10 +159,26 @@ TIMELINE_FIELDS = [
 ]
 
 
+# A cycle's work ends this long after its feedback release: the evaluation questionnaires,
+# sent in the week after the release, have been answered by then. Until that day the
+# cycle stays on everyone's start page, also once the next year's cycle has opened.
+QUESTIONNAIRE_PERIOD = dt.timedelta(days=42)
+
+
 class AwardCycleQuerySet(models.QuerySet):
     def current(self):
         """The cycle the platform is working on: the latest opened one."""
         return self.filter(status=AwardCycle.Status.OPEN).order_by("-year").first()
+
+    def in_progress(self, on: dt.date | None = None):
+        """Opened cycles whose work is not finished on `on` (default today), newest first:
+        their feedback is not released yet, or their questionnaires are still open (see
+        AwardCycle.is_finished). Two may run at once: last year's in its feedback phase
+        while this year's registration is open."""
+        day = on or today()
+        return self.filter(
+            status=AwardCycle.Status.OPEN, feedback_release__gt=day - QUESTIONNAIRE_PERIOD
+        ).order_by("-year")
 
 
 class AwardCycle(models.Model):
@@ -191,7 +207,10 @@ class AwardCycle(models.Model):
 
     # Settings of the cycle used by the examination (later stages read them).
     max_applications_per_team = models.PositiveSmallIntegerField(
-        _("högst antal bidrag per examinatorslag"), default=2, validators=[MinValueValidator(1)]
+        _("högst antal bidrag per examinatorslag"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(2)],
+        help_text=_("Ett examinatorslag tar ett eller två bidrag."),
     )
     refresher_required = models.BooleanField(
         _("erfarna examinatorer måste gå repetitionsutbildning"), default=False
@@ -202,6 +221,13 @@ class AwardCycle(models.Model):
         validators=[MaxValueValidator(100)],
     )
     show_scores_to_units = models.BooleanField(_("visa poäng i återföringsrapporten"), default=False)
+
+    # The timeline as planned, {field: "YYYY-MM-DD"}: a draft's dates are its plan, and the
+    # plan is frozen when the cycle opens. Closing a phase early or extending it moves only
+    # the dates above, so next year's cycle is copied from the plan, not from how this
+    # year went. Empty for a cycle that was never opened or copied through the services:
+    # its dates are then its plan (planned_dates).
+    planned_timeline = models.JSONField(_("planerad tidplan"), default=dict, blank=True, editable=False)
 
     objects = AwardCycleQuerySet.as_manager()
 
@@ -214,6 +240,13 @@ class AwardCycle(models.Model):
         return str(self.year)
 
     def clean(self):
+        errors = self.timeline_order_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def timeline_order_errors(self) -> dict[str, str]:
+        """{field: sentence} for each date of the timeline that lies before the date
+        before it (a date may equal the one before it), naming both dates in Swedish."""
         errors = {}
         previous = None
         for name in TIMELINE_FIELDS:
@@ -229,8 +262,28 @@ class AwardCycle(models.Model):
                 }
             if previous is None or value >= previous[1]:
                 previous = (name, value)
-        if errors:
-            raise ValidationError(errors)
+        return errors
+
+    def timeline_dates(self) -> dict[str, dt.date]:
+        return {name: getattr(self, name) for name in TIMELINE_FIELDS}
+
+    def planned_dates(self) -> dict[str, dt.date]:
+        """The timeline as planned: a draft's own dates, an opened cycle's plan as frozen
+        when it opened (its dates where no plan was recorded)."""
+        dates = self.timeline_dates()
+        if self.status == self.Status.DRAFT:
+            return dates
+        planned = self.planned_timeline or {}
+        return {
+            name: dt.date.fromisoformat(planned[name]) if name in planned else day
+            for name, day in dates.items()
+        }
+
+    def is_finished(self, on: dt.date | None = None) -> bool:
+        """Whether the cycle's work is done on `on` (default today): its feedback has been
+        released and its questionnaires have closed (QUESTIONNAIRE_PERIOD after the
+        release). The same rule as AwardCycleQuerySet.in_progress."""
+        return (on or today()) >= self.feedback_release + QUESTIONNAIRE_PERIOD
 
     def phase_on(self, day: dt.date) -> Phase:
         for phase, field, inclusive in PHASE_ENDS:

@@ -10,6 +10,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from award import audit
@@ -30,8 +31,9 @@ from award.roles import Role, add_role, remove_role, require_role
 
 
 def cycle_opening_errors(cycle: AwardCycle) -> list[str]:
-    """Everything that stops a cycle from opening, each in a sentence SLK can act on."""
-    errors = []
+    """Everything that stops a cycle from opening, each in a sentence SLK can act on: dates
+    out of order first (each naming both dates), then tracks, criteria and scale."""
+    errors = [capfirst(text) for text in cycle.timeline_order_errors().values()]
     tracks = list(cycle.tracks.annotate(weight_sum=Sum("criteria__weight")).order_by("kind"))
     if not tracks:
         errors.append(_("Omgången har inga tävlingsspår."))
@@ -55,8 +57,10 @@ def cycle_opening_errors(cycle: AwardCycle) -> list[str]:
 
 @transaction.atomic
 def cycle_open(*, cycle: AwardCycle, by) -> AwardCycle:
-    """Open a cycle for the year's work. Refuses, naming each problem, unless every track's
-    criteria weigh exactly 1000 points and the scale covers 0–100 % for both kinds."""
+    """Open a cycle for the year's work. Refuses, naming each problem, unless the dates of
+    the timeline are in order, every track's criteria weigh exactly 1000 points and the
+    scale covers 0–100 % for both kinds. The timeline as it stands becomes the cycle's
+    plan, which moving its phases later leaves as it is."""
     cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status == AwardCycle.Status.OPEN:
         raise ValidationError(_("Omgången %(year)s är redan öppnad.") % {"year": cycle.year})
@@ -65,9 +69,14 @@ def cycle_open(*, cycle: AwardCycle, by) -> AwardCycle:
         raise ValidationError(errors)
     cycle.full_clean()
     cycle.status = AwardCycle.Status.OPEN
-    cycle.save(update_fields=["status"])
+    cycle.planned_timeline = _iso(cycle.timeline_dates())
+    cycle.save(update_fields=["status", "planned_timeline"])
     audit.record(actor=by, action="cycle.open", target=cycle)
     return cycle
+
+
+def _iso(dates: dict[str, dt.date]) -> dict[str, str]:
+    return {name: day.isoformat() for name, day in dates.items()}
 
 
 def _next_year(day: dt.date, years: int = 1) -> dt.date:
@@ -79,9 +88,10 @@ def _next_year(day: dt.date, years: int = 1) -> dt.date:
 
 @transaction.atomic
 def cycle_copy(*, cycle: AwardCycle, by, year: int | None = None) -> AwardCycle:
-    """Create next year's cycle from this one: timeline moved one year, settings, tracks,
-    classes, criteria and scale copied. Nothing else (no committee, no applications).
-    The copy starts as a draft so SLK can adjust it before opening."""
+    """Create next year's cycle from this one: the planned timeline moved one year (not
+    the dates as phases were closed early or extended), settings, tracks, classes,
+    criteria and scale copied. Nothing else (no committee, no applications). The copy
+    starts as a draft so SLK can adjust it before opening."""
     year = year or cycle.year + 1
     if AwardCycle.objects.filter(year=year).exists():
         raise ValidationError(_("Det finns redan en omgång för %(year)s.") % {"year": year})
@@ -93,8 +103,9 @@ def cycle_copy(*, cycle: AwardCycle, by, year: int | None = None) -> AwardCycle:
         refresher_required=cycle.refresher_required,
         discussion_threshold=cycle.discussion_threshold,
         show_scores_to_units=cycle.show_scores_to_units,
-        **{name: _next_year(getattr(cycle, name), shift) for name in TIMELINE_FIELDS},
+        **{name: _next_year(day, shift) for name, day in cycle.planned_dates().items()},
     )
+    copy.planned_timeline = _iso(copy.timeline_dates())
     copy.full_clean()
     copy.save()
     for track in cycle.tracks.prefetch_related("classes", "criteria"):
@@ -129,6 +140,47 @@ def cycle_copy(*, cycle: AwardCycle, by, year: int | None = None) -> AwardCycle:
         )
     audit.record(actor=by, action="cycle.copy", target=copy, changes={"from_year": cycle.year})
     return copy
+
+
+@transaction.atomic
+def cycle_timeline_set(*, cycle: AwardCycle, dates: dict[str, dt.date], reason: str, by) -> dict:
+    """Set dates of a draft cycle's timeline; a draft's dates are its plan, so the plan
+    follows. Refused once the cycle is open: its phases are then closed early or extended
+    on the cycle's page, each with its reason. The dates must stay in order and a change
+    needs a reason. Returns the changed dates as {field: (old, new)}; when nothing changes
+    nothing is recorded."""
+    unknown = set(dates) - set(TIMELINE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not dates of the timeline: {sorted(unknown)}")
+    cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status != AwardCycle.Status.DRAFT:
+        raise ValidationError(
+            _(
+                "Omgången %(year)s är öppnad: tidplanen ändras genom att en fas avslutas i förtid "
+                "eller förlängs på omgångens sida, med en motivering."
+            )
+            % {"year": cycle.year}
+        )
+    changed = {}
+    for name in TIMELINE_FIELDS:
+        if name in dates and dates[name] != getattr(cycle, name):
+            changed[name] = (getattr(cycle, name), dates[name])
+            setattr(cycle, name, dates[name])
+    if not changed:
+        return {}
+    if not reason.strip():
+        raise ValidationError(_("Ange en motivering till ändringen av tidplanen."))
+    cycle.planned_timeline = _iso(cycle.timeline_dates())
+    cycle.full_clean()
+    cycle.save(update_fields=[*changed, "planned_timeline"])
+    audit.record(
+        actor=by,
+        action="cycle.timeline_set",
+        target=cycle,
+        changes={name: [old.isoformat(), new.isoformat()] for name, (old, new) in changed.items()},
+        reason=reason,
+    )
+    return changed
 
 
 def _save_timeline(cycle: AwardCycle, changed: dict, *, by, action: str, reason: str):
