@@ -330,28 +330,112 @@ class TrackInline(admin.TabularInline):
     show_change_link = True
 
 
+CYCLE_SETTINGS = (
+    "max_applications_per_team",
+    "refresher_required",
+    "discussion_threshold",
+    "show_scores_to_units",
+)
+
+
+class AwardCycleForm(forms.ModelForm):
+    """A draft cycle's timeline changes with a reason, which goes with the dates to
+    `services.cycle_timeline_set` and into the cycle's log."""
+
+    timeline_reason = forms.CharField(
+        label=gettext_lazy("Motivering till ändrad tidplan"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Krävs när tidplanen ändras. Sparas i omgångens logg."),
+    )
+
+    class Meta:
+        model = AwardCycle
+        fields = ["year", *TIMELINE_FIELDS, *CYCLE_SETTINGS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None or self.instance.status == AwardCycle.Status.OPEN:
+            # A new cycle's dates need no reason; an opened one's are not edited here.
+            del self.fields["timeline_reason"]
+
+    def timeline_changes(self) -> dict:
+        """{field: new date} for the dates of the timeline this form changes."""
+        return {
+            name: self.cleaned_data[name]
+            for name in TIMELINE_FIELDS
+            if name in self.changed_data and name in self.cleaned_data
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.timeline_changes() and not cleaned.get("timeline_reason", "").strip():
+            self.add_error("timeline_reason", _("Ange en motivering till ändringen av tidplanen."))
+        return cleaned
+
+
 @admin.register(AwardCycle)
 class AwardCycleAdmin(admin.ModelAdmin):
+    """Cycles. A draft's timeline is edited here, with a reason, through the service; an
+    opened cycle's timeline is read-only here and moved on the cycle's own page, where
+    closing a phase early or extending it needs a reason too."""
+
+    form = AwardCycleForm
     list_display = ("year", "status", "current_phase")
     list_filter = ("status",)
     readonly_fields = ("status", "current_phase")
-    fieldsets = (
-        (None, {"fields": ("year", "status", "current_phase")}),
-        (gettext_lazy("Tidplan"), {"fields": TIMELINE_FIELDS}),
-        (
-            gettext_lazy("Inställningar"),
-            {
-                "fields": (
-                    "max_applications_per_team",
-                    "refresher_required",
-                    "discussion_threshold",
-                    "show_scores_to_units",
-                )
-            },
-        ),
-    )
     inlines = [TrackInline]
     actions = ["copy_to_next_year", "open_cycle"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            timeline = tuple(TIMELINE_FIELDS)
+        elif self._is_open(obj):
+            timeline = ("timeline_note", *TIMELINE_FIELDS)
+        else:
+            timeline = (*TIMELINE_FIELDS, "timeline_reason")
+        return (
+            (None, {"fields": ("year", "status", "current_phase")}),
+            (gettext_lazy("Tidplan"), {"fields": timeline}),
+            (gettext_lazy("Inställningar"), {"fields": CYCLE_SETTINGS}),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and self._is_open(obj):
+            return (*readonly, "timeline_note", *TIMELINE_FIELDS)
+        return readonly
+
+    @staticmethod
+    def _is_open(obj) -> bool:
+        return obj.pk is not None and obj.status == AwardCycle.Status.OPEN
+
+    def save_model(self, request, obj, form, change):
+        dates = form.timeline_changes() if change else {}
+        if not dates:
+            return super().save_model(request, obj, form, change)
+        # The dates go through the service, with the reason, into the cycle's log; the
+        # other fields the form changed are saved here.
+        services.cycle_timeline_set(
+            cycle=obj, dates=dates, reason=form.cleaned_data["timeline_reason"], by=request.user
+        )
+        others = [
+            name for name in form.changed_data if name not in TIMELINE_FIELDS and name != "timeline_reason"
+        ]
+        if others:
+            obj.save(update_fields=others)
+
+    @admin.display(description=gettext_lazy("ändra tidplanen"))
+    def timeline_note(self, obj):
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            _(
+                "Omgången är öppnad. Tidplanen ändras på omgångens sida, där en fas avslutas i förtid eller förlängs med en motivering:"
+            ),
+            reverse("award:cycle_detail", args=[obj.year]),
+            _("Omgång %(year)s: tidplan och faser") % {"year": obj.year},
+        )
 
     @admin.display(description=gettext_lazy("aktuell fas"))
     def current_phase(self, obj):
