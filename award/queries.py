@@ -2,6 +2,7 @@
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from guardian.shortcuts import get_objects_for_user
 
 from award import audit
 from award.models import TIMELINE_FIELDS, AwardCycle, Phase
@@ -81,13 +82,85 @@ def _dates(cycle):
     return {name: getattr(cycle, name) for name in TIMELINE_FIELDS}
 
 
-def home_sections(*, user, cycle: AwardCycle | None) -> list[dict]:
-    """One section per role the user holds, in a stable order."""
-    if cycle is None:
+def start_page_cycles() -> list[AwardCycle]:
+    """The cycles the start pages show, newest first: every cycle in progress (last year's
+    stays while its feedback and evaluation are not done, beside this year's), and the
+    latest opened one, which stays in its feedback phase until the next opens."""
+    cycles = list(AwardCycle.objects.in_progress())
+    current = AwardCycle.objects.current()
+    if current is not None and current not in cycles:
+        cycles.append(current)
+    return sorted(cycles, key=lambda c: c.year, reverse=True)
+
+
+def home_sections(*, user, cycles: list[AwardCycle]) -> list[dict]:
+    """One section per role the user holds, in a stable order. Each has the cycles in which
+    the role has something for this user (`cycles_with_work`), newest first, each with
+    what the role can do in that cycle's phase; the template links only to pages of
+    those cycles, so every link answers for the user."""
+    if not cycles:
         return []
-    return [
-        {"role": role, "tasks": tasks_for(role=role, cycle=cycle)} for role in Role if role in roles_of(user)
-    ]
+    sections = []
+    for role in Role:
+        if role not in roles_of(user):
+            continue
+        entries = [
+            {"cycle": cycle, "tasks": tasks_for(role=role, cycle=cycle), **extra}
+            for cycle, extra in cycles_with_work(user=user, role=role, cycles=cycles)
+        ]
+        sections.append({"role": role, "cycles": entries})
+    return sections
+
+
+def cycles_with_work(*, user, role: Role, cycles: list[AwardCycle]) -> list[tuple[AwardCycle, dict]]:
+    """(cycle, what the start page shows of it) for the cycles, of `cycles`, in which
+    `role` has something for `user`:
+
+    - SLK: every one;
+    - the committee: those whose committee the user sits on (the committee's pages answer
+      404 to anyone else), with `member` True; the newest with `member` False when the
+      user sits on none of them, for the meeting dates;
+    - examiners: the newest (the pool to join) and those whose pool the user is in;
+    - unit contacts: the newest (registration) and those in which the user's units have
+      applications, with `applications` (those the user may see).
+
+    The later apps' rows are read through relation names and the permission's name, so
+    the award app imports nothing of them."""
+    newest = cycles[0]
+    if role == Role.SLK:
+        return [(cycle, {}) for cycle in cycles]
+    if role == Role.COMMITTEE:
+        seated = set(
+            AwardCycle.objects.filter(pk__in=[c.pk for c in cycles], committee__user=user).values_list(
+                "pk", flat=True
+            )
+        )
+        if not seated:
+            return [(newest, {"member": False})]
+        return [(cycle, {"member": True}) for cycle in cycles if cycle.pk in seated]
+    if role == Role.EXAMINER:
+        pooled = set(
+            AwardCycle.objects.filter(pk__in=[c.pk for c in cycles], pool__profile__user=user).values_list(
+                "pk", flat=True
+            )
+        )
+        return [(cycle, {}) for cycle in cycles if cycle == newest or cycle.pk in pooled]
+    if role == Role.UNIT_CONTACT:
+        applications = (
+            get_objects_for_user(user, "submissions.view_application", accept_global_perms=False)
+            .filter(track__cycle__in=cycles)
+            .select_related("unit", "track")
+            .order_by("code")
+        )
+        by_cycle = {}
+        for application in applications:
+            by_cycle.setdefault(application.track.cycle_id, []).append(application)
+        return [
+            (cycle, {"applications": by_cycle.get(cycle.pk, [])})
+            for cycle in cycles
+            if cycle == newest or cycle.pk in by_cycle
+        ]
+    return []
 
 
 def cycle_log(cycle: AwardCycle):

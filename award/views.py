@@ -21,14 +21,17 @@ def start(request):
 
 
 def home(request):
-    cycle = AwardCycle.objects.current()
+    """Each role's work in every cycle that has some for the user: last year's cycle stays
+    here until its work is finished, beside this year's."""
+    cycles = queries.start_page_cycles()
     units = request.user.units.select_related("organisation") if request.user.is_authenticated else []
     return render(
         request,
         "award/home.html",
         {
-            "cycle": cycle,
-            "sections": queries.home_sections(user=request.user, cycle=cycle),
+            "cycles": cycles,
+            "current": cycles[0] if cycles else None,  # the latest opened cycle
+            "sections": queries.home_sections(user=request.user, cycles=cycles),
             "units": units,
         },
     )

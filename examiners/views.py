@@ -39,14 +39,24 @@ def _cycle(year):
 
 @role_required(Role.EXAMINER)
 def home(request):
-    cycle = _current_cycle()
-    member = queries.membership_for(request.user, cycle)
-    context = {"cycle": cycle, "member": member, "phase_end": cycle.phase_end(cycle.phase) if cycle else None}
-    if member is not None:
-        context.update(queries.examiner_page(member))
-        context["training"] = member.training_status()
-        context["conflict_form"] = ConflictForm()
-    return render(request, "examiners/home.html", context)
+    """The examiner's work in every cycle in progress: the newest cycle's pool status (or
+    the invitation to join it), and each earlier cycle in which they serve in a team,
+    until that cycle's work is finished (AwardCycle.is_finished)."""
+    cycles = list(AwardCycle.objects.in_progress())
+    newest = _current_cycle()
+    if newest is not None and newest not in cycles:
+        cycles.insert(0, newest)
+    rows = []
+    for cycle in cycles:
+        member = queries.membership_for(request.user, cycle)
+        row = {"cycle": cycle, "member": member, "phase_end": cycle.phase_end(cycle.phase)}
+        if member is not None:
+            row.update(queries.examiner_page(member))
+            row["training"] = member.training_status()
+            row["conflict_form"] = ConflictForm()
+        if cycle == newest or row.get("teams"):
+            rows.append(row)
+    return render(request, "examiners/home.html", {"rows": rows})
 
 
 def volunteer(request):
@@ -79,8 +89,9 @@ def volunteer(request):
     return render(request, "examiners/volunteer.html", {"form": form, "cycle": cycle, "existing": existing})
 
 
-def _own_membership(request) -> PoolMember:
-    member = queries.membership_for(request.user, _current_cycle())
+def _own_membership(request, cycle=None) -> PoolMember:
+    """The user's place in the pool of `cycle` (default the current cycle); 404 if none."""
+    member = queries.membership_for(request.user, cycle or _current_cycle())
     if member is None:
         raise Http404
     return member
@@ -89,7 +100,9 @@ def _own_membership(request) -> PoolMember:
 @require_POST
 @role_required(Role.EXAMINER)
 def conflict_declare(request):
-    member = _own_membership(request)
+    # The examiner's page has a form per cycle they serve in; it names the cycle's year.
+    year = request.POST.get("year", "")
+    member = _own_membership(request, _cycle(year) if year.isdigit() else None)
     form = ConflictForm(request.POST)
     if not form.is_valid():
         flash_form_errors(request, form)
@@ -111,8 +124,9 @@ def conflict_declare(request):
 @role_required(Role.EXAMINER)
 def application_open(request, pk):
     """The way into an assigned application: the first time, the examiner answers whether
-    they have a conflict with the unit. Other applications answer 404."""
-    member = _own_membership(request)
+    they have a conflict with the unit. Other applications answer 404. The application's
+    own cycle decides, so last year's team still reaches it once this year's has opened."""
+    member = _own_membership(request, AwardCycle.objects.filter(tracks__applications__pk=pk).first())
     application = get_object_or_404(
         Application.objects.select_related("unit__organisation"),
         pk=pk,
