@@ -1,6 +1,6 @@
 """Forms of the committee's decision pages. They validate; `save()` calls the service."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -70,10 +70,20 @@ class Candidate:
 
     application: Application
     conflict: bool = False
-    refusal: str = ""  # services.winner_refusal: why it may not win
+    refusals: dict[str, str] = field(default_factory=dict)  # outcome -> services.outcome_refusal
     total: object = None
     rank: int | None = None
     had_visit: bool = False
+
+    @property
+    def refusal(self) -> str:
+        """Why it may not win."""
+        return self.refusals.get(DecisionOutcome.Outcome.WINNER, "")
+
+    @property
+    def mention_refusal(self) -> str:
+        """Why it may not be named at all (not judged), which also stops it winning."""
+        return self.refusals.get(DecisionOutcome.Outcome.HONOURABLE_MENTION, "")
 
 
 OUTCOME_CHOICES = [("", _("Inget utfall")), *DecisionOutcome.Outcome.choices]
@@ -82,7 +92,9 @@ OUTCOME_CHOICES = [("", _("Inget utfall")), *DecisionOutcome.Outcome.choices]
 class DecisionForm(forms.Form):
     """One outcome and citation per application of the class, no award, and the rationale.
     Fields of an application the viewer has a conflict with are disabled: Django then keeps
-    the saved value whatever is posted, and `clean` refuses an attempt to change it."""
+    the saved value whatever is posted, and `clean` refuses an attempt to change it. An
+    outcome the candidate's `refusals` refuse is not offered (unless saved before, so the
+    page shows it), and choosing it is refused with the reason."""
 
     no_award = forms.BooleanField(label=_("Ingen utmärkelse delas ut i klassen i år"), required=False)
     rationale = forms.CharField(
@@ -111,9 +123,14 @@ class DecisionForm(forms.Form):
             code = candidate.application.code
             # The page explains a conflict or a refusal beside the fields, under this id.
             described = {"aria-describedby": self.note_id(candidate)} if self.has_note(candidate) else {}
+            saved_outcome = self.initial[self.outcome_name(candidate)]
             self.fields[self.outcome_name(candidate)] = forms.ChoiceField(
                 label=_("Utfall för %(code)s") % {"code": code},
-                choices=OUTCOME_CHOICES,
+                choices=[
+                    (value, label)
+                    for value, label in OUTCOME_CHOICES
+                    if not candidate.refusals.get(value) or value == saved_outcome
+                ],
                 required=False,
                 disabled=candidate.conflict,
                 widget=forms.Select(attrs=described),
@@ -127,7 +144,7 @@ class DecisionForm(forms.Form):
 
     @staticmethod
     def has_note(candidate) -> bool:
-        return candidate.conflict or bool(candidate.refusal)
+        return candidate.conflict or any(candidate.refusals.values())
 
     @staticmethod
     def note_id(candidate) -> str:
@@ -162,7 +179,10 @@ class DecisionForm(forms.Form):
                         % {"code": candidate.application.code},
                     )
                 continue
-            if cleaned.get(outcome_name) and not (cleaned.get(citation_name) or "").strip():
+            refusal = candidate.refusals.get(cleaned.get(outcome_name) or "")
+            if refusal:
+                self.add_error(outcome_name, refusal)
+            elif cleaned.get(outcome_name) and not (cleaned.get(citation_name) or "").strip():
                 self.add_error(citation_name, _("Skriv en motivering (citat) för utfallet."))
         return cleaned
 

@@ -857,6 +857,52 @@ def winner_refusal(application) -> str:
     return ""
 
 
+def outcome_refusal(application, outcome: str) -> str:
+    """Why the application may not receive `outcome` (empty when it may). Only what was
+    judged can be named: a winner or an honourable mention needs a finalised consensus
+    and, where the committee chose a site visit for it, the visit done; a winner must
+    also be allowed to win (`winner_refusal`). The one place the decision's services and
+    pages ask; it reads `consensus`, `site_visit` and `unit.past_results`, so select and
+    prefetch them when asking for many."""
+    from .models import DecisionOutcome
+
+    consensus = getattr(application, "consensus", None)
+    if consensus is None or not consensus.is_final:
+        return _(
+            "%(code)s kan inte bli vinnare eller få hedersomnämnande: bidraget har ingen fastställd "
+            "konsensus (%(status)s)."
+        ) % {
+            "code": application.code,
+            "status": consensus.get_status_display().lower() if consensus else _("inte startad"),
+        }
+    visit = getattr(application, "site_visit", None)
+    if visit is not None and visit.status != SiteVisit.Status.DONE:
+        return _(
+            "%(code)s kan inte bli vinnare eller få hedersomnämnande: kommittén valde platsbesök, "
+            "och besöket är inte genomfört."
+        ) % {"code": application.code}
+    if outcome == DecisionOutcome.Outcome.WINNER:
+        return winner_refusal(application)
+    return ""
+
+
+def outcome_facts(pks) -> dict[int, Application]:
+    """The applications with these ids, freshly read with what `outcome_refusal` reads,
+    in a fixed number of queries."""
+    return (
+        Application.objects.select_related("consensus", "site_visit", "unit", "track__cycle")
+        .prefetch_related("unit__past_results")
+        .in_bulk(list(pks))
+    )
+
+
+def report_coming(application) -> bool:
+    """Whether the unit will get a feedback report: one is drafted when the consensus is
+    finalised, and never without it."""
+    consensus = getattr(application, "consensus", None)
+    return consensus is not None and consensus.is_final
+
+
 def _decision_scope(decision):
     """The submitted applications a decision is about: its class, or its whole track."""
     scope = Application.objects.filter(track=decision.track, status=Application.Status.SUBMITTED)
@@ -886,8 +932,9 @@ def decision_save(
     base_version: int | None = None,
 ):
     """Create or change the draft decision for one class (or the Förnyelsepriset track).
-    Refuses ineligible winners, applications outside the class, and members deciding on an
-    application they have a conflict with."""
+    Refuses outcomes `outcome_refusal` refuses (what was not judged, ineligible winners),
+    applications outside the class, and members deciding on an application they have a
+    conflict with."""
     from .models import Decision, DecisionOutcome, Meeting
 
     cycle = meeting.cycle
@@ -923,6 +970,8 @@ def decision_save(
             % {"scope": competition_class or track}
         )
     errors = []
+    # As the database has them now, not as the caller's copies remember them.
+    facts = outcome_facts(o.application.pk for o in outcomes)
     winners = [o for o in outcomes if o.outcome == DecisionOutcome.Outcome.WINNER]
     if no_award and winners:
         errors.append(_("Ett beslut om ingen utmärkelse kan inte ha vinnare."))
@@ -940,10 +989,9 @@ def decision_save(
             errors.append(_("%(code)s är inte ett inlämnat bidrag.") % {"code": a.code})
         if not o.citation.strip():
             errors.append(_("%(code)s saknar motivering (citat).") % {"code": a.code})
-        if o.outcome == DecisionOutcome.Outcome.WINNER:
-            refusal = winner_refusal(a)
-            if refusal:
-                errors.append(refusal)
+        refusal = outcome_refusal(facts[a.pk], o.outcome)
+        if refusal:
+            errors.append(refusal)
         if committee_conflicts_for(by, a):
             errors.append(
                 _("Du har jäv mot %(code)s och kan inte registrera beslut om det.") % {"code": a.code}
@@ -1000,11 +1048,11 @@ def decision_sign(*, decision, by):
     applications = [o.application for o in outcomes]
     if any(committee_conflicts_for(by, a) for a in applications):
         raise ValidationError(_("Ordföranden har jäv mot ett av bidragen och kan inte signera beslutet."))
-    for o in outcomes:
-        if o.outcome == "winner":
-            refusal = winner_refusal(o.application)
-            if refusal:
-                raise ValidationError(refusal)
+    # What was true when the draft was saved may not be now (a site visit chosen since,
+    # a win recorded): the rules are asked again at the signature.
+    refusals = [r for r in (outcome_refusal(o.application, o.outcome) for o in outcomes) if r]
+    if refusals:
+        raise ValidationError(refusals)
     # A class decision decides on every candidate in the class, not only on the winners.
     candidates = list(_decision_scope(decision).select_related("unit"))
     conflicted = {
@@ -1090,7 +1138,8 @@ def decision_correct(*, decision, reason: str, by):
 @transaction.atomic
 def decisions_notify(*, cycle, by=None, on=None, notify: bool = True) -> int:
     """After signing, once the feedback release date has come, tell each unit and each
-    examiner of the application's team. Each decision is announced once."""
+    examiner of the application's team. Each decision is announced once. Only a unit
+    whose application has a finalised consensus is promised a feedback report."""
     from award.notify import mail_after_commit
 
     from .models import Decision
@@ -1106,7 +1155,7 @@ def decisions_notify(*, cycle, by=None, on=None, notify: bool = True) -> int:
     for decision in decisions:
         outcomes = {o.application_id: o for o in decision.outcomes.all()}
         for application in (
-            _decision_scope(decision).select_related("unit").prefetch_related("unit__contacts")
+            _decision_scope(decision).select_related("unit", "consensus").prefetch_related("unit__contacts")
         ):
             outcome = outcomes.get(application.pk)
             recipients = [u.email for u in application.unit.contacts.all()] + [application.unit.head_email]
@@ -1126,6 +1175,7 @@ def decisions_notify(*, cycle, by=None, on=None, notify: bool = True) -> int:
                         "outcome": outcome,
                         "application": application,
                         "cycle": cycle,
+                        "report_coming": report_coming(application),
                     },
                     recipients=recipients,
                 )

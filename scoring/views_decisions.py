@@ -227,21 +227,29 @@ def site_visit_choice(request, pk):
 
 def _candidates(track, competition_class, viewer) -> list[Candidate]:
     """The applications of the scope with their consensus total, rank, the viewer's
-    conflicts and why each may not win; a fixed number of queries, plus one per marked
-    application (an eligibility mark is what makes `winner_refusal` worth asking)."""
+    conflicts and, per outcome, why it may not be given (`services.outcome_refusal`, asked
+    of applications loaded with what it reads); a fixed number of queries."""
     view = consolidation.consolidated(track, viewer=viewer)
+    rows = [
+        row
+        for group in view["classes"]
+        for row in group["rows"]
+        if competition_class is None or row.application.competition_class_id == competition_class.pk
+    ]
+    judged = services.outcome_facts(row.application.pk for row in rows)
     return [
         Candidate(
             application=row.application,
             conflict=row.conflict,
-            refusal=services.winner_refusal(row.application) if row.marks else "",
+            refusals={
+                outcome: services.outcome_refusal(judged[row.application.pk], outcome)
+                for outcome in DecisionOutcome.Outcome.values
+            },
             total=row.final_total,
             rank=row.rank,
             had_visit=row.had_visit,
         )
-        for group in view["classes"]
-        for row in group["rows"]
-        if competition_class is None or row.application.competition_class_id == competition_class.pk
+        for row in rows
     ]
 
 
@@ -371,13 +379,16 @@ def decision_sign(request, pk):
             _("Beslutet är signerat och låst. Ändringar görs nu som en rättelse."),
         )
         return redirect("scoring:decision_detail", pk=decision.pk)
+    outcomes = list(decision.outcomes.all())
     return render(
         request,
         "scoring/decisions/sign_confirm.html",
         {
             "decision": decision,
-            "outcomes": list(decision.outcomes.all()),
+            "outcomes": outcomes,
             "is_renewal": decision.track.kind == Track.Kind.RENEWAL_PRIZE,
+            # The service asks the same at the signature; the page says so before.
+            "refusals": [r for o in outcomes if (r := services.outcome_refusal(o.application, o.outcome))],
         },
     )
 

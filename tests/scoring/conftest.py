@@ -71,3 +71,28 @@ def submit_all(world, scores=50):
         assessment = fill(world["application"], user, value)
         done.append(services.assessment_submit(assessment=assessment, by=user))
     return done
+
+
+def judged(application, score=50):
+    """A finalised consensus for the application, written straight to the database: for
+    tests of the committee's decisions, which may only name what was judged (R15) and do
+    not care how the team got there."""
+    from django.utils import timezone
+
+    from examiners.models import Team
+    from scoring.models import Consensus, ConsensusItem
+
+    track = application.track
+    team = Team.objects.create(cycle=track.cycle, track=track, name=f"Lag för {application.code}")
+    consensus = Consensus.objects.create(
+        application=application,
+        team=team,
+        started_by=factories.UserFactory(),
+        status=Consensus.Status.FINAL,
+        finalised_at=timezone.now(),
+    )
+    ConsensusItem.objects.bulk_create(
+        ConsensusItem(consensus=consensus, criterion=c, score=score, strengths=["Styrka"])
+        for c in track.criteria.all()
+    )
+    return application

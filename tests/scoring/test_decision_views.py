@@ -16,6 +16,7 @@ from scoring import services, urls_decisions
 from scoring.models import Decision, DecisionOutcome, Meeting, SiteVisit
 from scoring.views_decisions import decision_edit_url
 from tests import factories
+from tests.scoring.conftest import judged
 from tests.scoring.test_committee import _finalise
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +36,9 @@ def committee(cycle):
 
 @pytest.fixture
 def applications(quality):
-    """Three submitted applications in the first class; b1 is the one to win."""
-    return {key: factories.submitted_application(quality) for key in ("a1", "a2", "b1")}
+    """Three submitted applications in the first class, each with a finalised consensus;
+    b1 is the one to win."""
+    return {key: judged(factories.submitted_application(quality)) for key in ("a1", "a2", "b1")}
 
 
 def _meeting(cycle, committee, slk, kind=Meeting.Kind.FINAL):
@@ -220,8 +222,8 @@ def test_a_conflicted_members_fields_are_disabled_and_a_post_is_refused(
 
 def test_renewal_prize_page_names_the_nominee(client, cycle, committee, slk):
     renewal = cycle.tracks.get(kind=Track.Kind.RENEWAL_PRIZE)
-    application = factories.submitted_application(
-        renewal, nominee_kind="team", nominee_name="Digitala teamet"
+    application = judged(
+        factories.submitted_application(renewal, nominee_kind="team", nominee_name="Digitala teamet")
     )
     meeting = _meeting(cycle, committee, slk)
     url = decision_edit_url(meeting, renewal)
@@ -351,7 +353,7 @@ def test_decisions_page_query_count_does_not_grow(
     classes = list(quality.classes.all())
 
     def decide(competition_class):
-        application = factories.submitted_application(quality, competition_class=competition_class)
+        application = judged(factories.submitted_application(quality, competition_class=competition_class))
         decision = services.decision_save(
             meeting=meeting,
             track=quality,
@@ -416,7 +418,7 @@ def matrix_world(cycle, quality, committee, applications, slk, role_users):
         by=committee["member"],
     )
     renewal = cycle.tracks.get(kind=Track.Kind.RENEWAL_PRIZE)
-    nominee = factories.submitted_application(renewal, nominee_kind="individual", nominee_name="Nina")
+    nominee = judged(factories.submitted_application(renewal, nominee_kind="individual", nominee_name="Nina"))
     signed = services.decision_save(
         meeting=final,
         track=renewal,

@@ -11,6 +11,7 @@ from award.roles import Role
 from scoring import services
 from scoring.models import DecisionOutcome, Meeting
 from tests import factories
+from tests.scoring.conftest import judged
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +53,19 @@ def _decide(cycle, chair, track, competition_class, outcomes, *, sign=True):
 def decided(past_cycle, chair, slk):
     quality = past_cycle.tracks.get(kind=Track.Kind.QUALITY_AWARD)
     renewal = past_cycle.tracks.get(kind=Track.Kind.RENEWAL_PRIZE)
-    winner = factories.submitted_application(quality, unit=factories.UnitFactory(name="Förskolan Solen"))
-    mention = factories.submitted_application(quality, unit=factories.UnitFactory(name="Förskolan Månen"))
-    innovator = factories.submitted_application(
-        renewal,
-        unit=factories.UnitFactory(name="Hemtjänst Norr"),
-        nominee_kind="team",
-        nominee_name="Nattpatrullen",
+    winner = judged(
+        factories.submitted_application(quality, unit=factories.UnitFactory(name="Förskolan Solen"))
+    )
+    mention = judged(
+        factories.submitted_application(quality, unit=factories.UnitFactory(name="Förskolan Månen"))
+    )
+    innovator = judged(
+        factories.submitted_application(
+            renewal,
+            unit=factories.UnitFactory(name="Hemtjänst Norr"),
+            nominee_kind="team",
+            nominee_name="Nattpatrullen",
+        )
     )
     decision = _decide(
         past_cycle,
@@ -142,7 +149,9 @@ def test_the_current_cycles_signed_decision_waits_for_its_ceremony(client, cycle
     chair = factories.user_with_role(Role.COMMITTEE)
     CommitteeMembership.objects.create(cycle=cycle, user=chair, is_chair=True)
     quality = cycle.tracks.get(kind=Track.Kind.QUALITY_AWARD)
-    application = factories.submitted_application(quality, unit=factories.UnitFactory(name="Skolan Stjärnan"))
+    application = judged(
+        factories.submitted_application(quality, unit=factories.UnitFactory(name="Skolan Stjärnan"))
+    )
     _decide(cycle, chair, quality, application.competition_class, [(application, "winner", "Utmärkt.")])
     assert "Skolan Stjärnan" not in client.get(URL).content.decode()
 
@@ -152,7 +161,7 @@ def test_query_count_does_not_grow_with_the_examples(client, past_cycle, chair, 
     classes = list(quality.classes.all())
 
     def decide(competition_class):
-        application = factories.submitted_application(quality, competition_class=competition_class)
+        application = judged(factories.submitted_application(quality, competition_class=competition_class))
         _decide(past_cycle, chair, quality, competition_class, [(application, "winner", "Bra.")])
 
     decide(classes[0])
