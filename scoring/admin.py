@@ -1,19 +1,42 @@
-"""Scores in the admin are for looking up: every change goes through the scoring pages and
-services, which check the rules and write the history, so nothing here edits or deletes."""
+"""Scores, the committee's conflicts, meetings and decisions in the admin are for looking
+up: every change goes through the scoring pages and services, which check the rules and
+write the history, so nothing here adds, edits or deletes (superusers included). Each row
+links to the page where it is changed. Being registered read-only also keeps them from
+being deleted along with a unit, an organisation or a cycle in the admin."""
 
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from award.admin import ReadOnlyAdminMixin
+from award.admin import ReadOnlyAdminMixin, site_link
 
 from .models import (
     Assessment,
     AssessmentItem,
+    CommitteeConflict,
     Consensus,
     ConsensusItem,
+    Decision,
+    DecisionOutcome,
     FeedbackItem,
     FeedbackReport,
+    Meeting,
     SiteVisit,
 )
+
+
+class ApplicationPageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only, every field, with a link to the application's page named by `page`."""
+
+    page: str
+    page_text = gettext_lazy("Öppna sidan på webbplatsen")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["site_page", *(f.name for f in self.model._meta.fields)]
+
+    @admin.display(description=gettext_lazy("sidan på webbplatsen"))
+    def site_page(self, obj):
+        return site_link(self.page, [obj.application_id], self.page_text)
 
 
 class AssessmentItemInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -24,13 +47,15 @@ class AssessmentItemInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AssessmentAdmin(ApplicationPageAdmin):
     list_display = ["application", "member", "status", "hours", "submitted_at"]
     list_filter = ["application__track__cycle", "status"]
     search_fields = ["application__code", "member__profile__user__last_name"]
     list_select_related = ["application__unit", "member__profile__user", "member__cycle"]
-    readonly_fields = [f.name for f in Assessment._meta.fields]
     inlines = [AssessmentItemInline]
+    # Examiners change their own assessments; SLK follows every change in the score history.
+    page = "scoring:history"
+    page_text = gettext_lazy("Öppna bidragets poänghistorik")
 
 
 class ConsensusItemInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -41,21 +66,23 @@ class ConsensusItemInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Consensus)
-class ConsensusAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ConsensusAdmin(ApplicationPageAdmin):
     list_display = ["application", "team", "status", "started_at", "finalised_at"]
     list_filter = ["application__track__cycle", "status"]
     search_fields = ["application__code"]
     list_select_related = ["application__unit", "team"]
-    readonly_fields = [f.name for f in Consensus._meta.fields]
     inlines = [ConsensusItemInline]
+    page = "scoring:consensus"
+    page_text = gettext_lazy("Öppna konsensussidan")
 
 
 @admin.register(SiteVisit)
-class SiteVisitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SiteVisitAdmin(ApplicationPageAdmin):
     list_display = ["application", "status", "visit_date", "selected_at"]
     list_filter = ["application__track__cycle", "status"]
     list_select_related = ["application__unit"]
-    readonly_fields = [f.name for f in SiteVisit._meta.fields]
+    page = "scoring:site_visit"
+    page_text = gettext_lazy("Öppna platsbesöket")
 
 
 class FeedbackItemInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -66,9 +93,75 @@ class FeedbackItemInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(FeedbackReport)
-class FeedbackReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FeedbackReportAdmin(ApplicationPageAdmin):
     list_display = ["application", "status", "approved_at"]
     list_filter = ["application__track__cycle", "status"]
     list_select_related = ["application__unit"]
-    readonly_fields = [f.name for f in FeedbackReport._meta.fields]
     inlines = [FeedbackItemInline]
+    page = "scoring:report_edit"
+    page_text = gettext_lazy("Öppna återföringsrapporten")
+
+
+# --- The judging committee -----------------------------------------------------------------
+
+
+@admin.register(CommitteeConflict)
+class CommitteeConflictAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Declared on the committee's page by the member, or by SLK for them; history after that."""
+
+    list_display = ["member", "cycle", "target", "reason", "recorded_by", "recorded_at"]
+    list_filter = ["cycle"]
+    list_select_related = ["member", "cycle", "unit", "organisation", "recorded_by"]
+    search_fields = ["member__first_name", "member__last_name", "unit__name", "organisation__name", "reason"]
+    fields = ["site_page", "cycle", "member", "unit", "organisation", "reason", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("kommitténs sida"))
+    def site_page(self, obj):
+        return site_link("scoring:committee_home", [obj.cycle.year], _("Öppna domarkommitténs sida"))
+
+    @admin.display(description=gettext_lazy("gäller"))
+    def target(self, obj):
+        return obj.target
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "cycle", "kind", "date"]
+    list_filter = ["cycle", "kind"]
+    list_select_related = ["cycle"]
+    fields = ["site_page", "cycle", "kind", "date", "present", "notes", "recorded_by"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("beslutssidan"))
+    def site_page(self, obj):
+        return site_link("scoring:decisions", [obj.cycle.year], _("Öppna domarkommitténs beslut"))
+
+
+class DecisionOutcomeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = DecisionOutcome
+    fields = ["application", "outcome", "citation", "public_summary", "unit_consented"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Saved, signed and corrected on the decision pages: signing locks a decision and a
+    correction replaces it, so nothing here may change one."""
+
+    list_display = ["__str__", "track", "meeting", "status", "signed_at"]
+    list_filter = ["track__cycle", "track__kind", "status"]
+    list_select_related = ["track__cycle", "competition_class", "meeting"]
+    inlines = [DecisionOutcomeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [
+            "site_page",
+            *(f.name for f in Decision._meta.fields),
+            *(f.name for f in Decision._meta.many_to_many),
+        ]
+
+    @admin.display(description=gettext_lazy("beslutets sida"))
+    def site_page(self, obj):
+        return site_link("scoring:decision_detail", [obj.pk], _("Öppna beslutet"))
