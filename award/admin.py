@@ -22,6 +22,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
 
 from award import audit, services
+from award.forms import CleanTextMixin, CleanTextModelForm
 from award.models import (
     TIMELINE_FIELDS,
     AuditEntry,
@@ -147,7 +148,7 @@ def site_link(url_name: str, args: list, text) -> str:
     return format_html('<a href="{}">{}</a>', url, text)
 
 
-class ExportForm(SelectableFieldsExportForm):
+class ExportForm(CleanTextMixin, SelectableFieldsExportForm):
     """The export form with Swedish column names beside the codes used in the file."""
 
     def _get_field_label(self, resource, field_name):
@@ -159,8 +160,9 @@ class ExportForm(SelectableFieldsExportForm):
 class AwardImportExportAdmin(GuardedImportAdminMixin, ImportExportModelAdmin):
     """Import and export as XLSX or CSV (formats from settings). The resources roll back the
     whole file when any row is invalid; this makes the confirm step say so instead of
-    reporting "0 new"."""
+    reporting "0 new". Its change form refuses control characters as every form does."""
 
+    form = CleanTextModelForm
     export_form_class = ExportForm
 
     def _create_log_entry(self, user_pk, rows, import_type, action_flag):
@@ -325,6 +327,7 @@ class UnitAdmin(AwardImportExportAdmin):
 
 class TrackInline(admin.TabularInline):
     model = Track
+    form = CleanTextModelForm
     fields = ("kind", "name", "description")
     extra = 0
     show_change_link = True
@@ -338,7 +341,7 @@ CYCLE_SETTINGS = (
 )
 
 
-class AwardCycleForm(forms.ModelForm):
+class AwardCycleForm(CleanTextMixin, forms.ModelForm):
     """A draft cycle's timeline changes with a reason, which goes with the dates to
     `services.cycle_timeline_set` and into the cycle's log."""
 
@@ -482,12 +485,14 @@ class AwardCycleAdmin(admin.ModelAdmin):
 
 class CompetitionClassInline(admin.TabularInline):
     model = CompetitionClass
+    form = CleanTextModelForm
     fields = ("name", "order")
     extra = 0
 
 
 class CriterionInline(admin.StackedInline):
     model = Criterion
+    form = CleanTextModelForm
     fields = (
         ("number", "title"),
         ("kind", "weight", "max_length"),
@@ -499,6 +504,7 @@ class CriterionInline(admin.StackedInline):
 
 @admin.register(Track)
 class TrackAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ("name", "cycle", "kind", "criterion_count", "weight_sum")
     list_filter = ("cycle", "kind")
     list_select_related = ("cycle",)
@@ -528,6 +534,7 @@ class TrackAdmin(admin.ModelAdmin):
 
 @admin.register(CompetitionClass)
 class CompetitionClassAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ("name", "track", "order")
     list_filter = ("track__cycle", "track__kind")
     list_select_related = ("track__cycle",)
@@ -547,12 +554,14 @@ class CriterionAdmin(AwardImportExportAdmin):
 
 class ScaleBandInline(admin.TabularInline):
     model = ScaleBand
+    form = CleanTextModelForm
     fields = ("kind", "low", "high", "descriptor")
     extra = 0
 
 
 @admin.register(ScoringScale)
 class ScoringScaleAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ("__str__", "cycle", "step")
     list_select_related = ("cycle",)
     readonly_fields = ("coverage",)
@@ -569,7 +578,7 @@ class ScoringScaleAdmin(admin.ModelAdmin):
         return format_html_join("", "<p>{}</p>", ((error,) for error in errors))
 
 
-class CommitteeMembershipForm(forms.ModelForm):
+class CommitteeMembershipForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = CommitteeMembership
         fields = ["cycle", "user", "is_chair"]

@@ -1,10 +1,53 @@
 import re
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+from award.text import ControlCharacterValidator
 
-class PhaseCloseForm(forms.Form):
+
+class CleanTextMixin:
+    """For every form of the project (tests/award/test_text_hygiene.py checks that each
+    one has it): text fields refuse invisible control characters with a Swedish message
+    that names the character and where it stands (award.text). A textarea may hold tabs
+    and line breaks, a single-line field neither. The posted text stays in the bound form.
+
+    The validators are put in place when the form is cleaned, so fields a form adds in
+    its own __init__ are covered too."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                multiline = isinstance(field.widget, forms.Textarea)
+                field.validators = [
+                    v
+                    for v in field.validators
+                    if not isinstance(v, ProhibitNullCharactersValidator | ControlCharacterValidator)
+                ] + [ControlCharacterValidator(multiline=multiline)]
+        super().full_clean()
+
+    def error_summary(self, *, leave_out=()) -> str:
+        """The form's errors in one line, for an autosave's status beside the form: each
+        after its field's label (a page has several boxes), those of the fields in
+        `leave_out` left out. Empty when there are no others."""
+        parts = []
+        for name, errors in self.errors.items():
+            if name in leave_out:
+                continue
+            label = self[name].label if name in self.fields else ""
+            for message in errors:
+                parts.append(
+                    _("%(label)s: %(error)s") % {"label": label, "error": message} if label else message
+                )
+        return " ".join(parts)
+
+
+class CleanTextModelForm(CleanTextMixin, forms.ModelForm):
+    """The admin's model forms, with the same text check as every other form."""
+
+
+class PhaseCloseForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Motivering"),
         max_length=500,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from award import admin as award_admin
 from award.admin import AwardImportExportAdmin, ReadOnlyAdminMixin, ServiceAdminMixin, service_call
+from award.forms import CleanTextMixin
 
 from . import services
 from .models import (
@@ -95,7 +96,7 @@ class WordsField(YearsField):
     widget_class = TextListWidget
 
 
-class ExaminerProfileForm(forms.ModelForm):
+class ExaminerProfileForm(CleanTextMixin, forms.ModelForm):
     years_served = YearsField(
         label=gettext_lazy("År som examinator"),
         required=False,
@@ -205,7 +206,7 @@ class ExaminerProfileAdmin(ServiceAdminMixin, admin.ModelAdmin):
 # --- The pool ---------------------------------------------------------------------------
 
 
-class PoolMemberForm(forms.ModelForm):
+class PoolMemberForm(CleanTextMixin, forms.ModelForm):
     """The manager's approval and the number of teams; saved through the services."""
 
     class Meta:

@@ -1,13 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from award.forms import UnitField
+from award.forms import CleanTextMixin, UnitField
 from award.models import Organisation, Unit
 
 from .models import PoolMember
 
 
-class VolunteerForm(forms.Form):
+class VolunteerForm(CleanTextMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Din förvaltning eller ditt bolag"), queryset=Organisation.objects.order_by("name")
     )
@@ -52,7 +52,7 @@ class VolunteerForm(forms.Form):
         return data
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(CleanTextMixin, forms.Form):
     # Typed, not chosen from a list: a drop-down of every unit is megabytes at national scale.
     unit = UnitField(label=_("Enhet"), required=False)
     organisation = forms.ModelChoiceField(
@@ -71,7 +71,7 @@ class ConflictForm(forms.Form):
         return self.cleaned_data.get("unit") or self.cleaned_data.get("organisation")
 
 
-class OpeningForm(forms.Form):
+class OpeningForm(CleanTextMixin, forms.Form):
     has_conflict = forms.TypedChoiceField(
         label=_("Har du jäv mot enheten?"),
         choices=[("0", _("Nej, jag har inget jäv")), ("1", _("Ja, jag har jäv"))],
@@ -92,16 +92,16 @@ class OpeningForm(forms.Form):
         return data
 
 
-class ManagerApprovalForm(forms.Form):
+class ManagerApprovalForm(CleanTextMixin, forms.Form):
     manager_name = forms.CharField(label=_("Chefens namn"), max_length=200)
     approved_on = forms.DateField(label=_("Godkänt datum"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class MaxTeamsForm(forms.Form):
+class MaxTeamsForm(CleanTextMixin, forms.Form):
     max_teams = forms.IntegerField(label=_("Högst antal lag"), min_value=1, max_value=5)
 
 
-class TeamCreateForm(forms.Form):
+class TeamCreateForm(CleanTextMixin, forms.Form):
     name = forms.CharField(label=_("Lagets namn"), max_length=100)
     track = forms.ModelChoiceField(label=_("Spår"), queryset=None)
 
@@ -110,7 +110,7 @@ class TeamCreateForm(forms.Form):
         self.fields["track"].queryset = cycle.tracks.all()
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(CleanTextMixin, forms.Form):
     member = forms.ModelChoiceField(label=_("Examinator"), queryset=None)
     leader = forms.BooleanField(label=_("Lagledare"), required=False)
 
@@ -123,7 +123,7 @@ class MemberAddForm(forms.Form):
         )
 
 
-class AssignForm(forms.Form):
+class AssignForm(CleanTextMixin, forms.Form):
     application = forms.ModelChoiceField(label=_("Bidrag"), queryset=None)
 
     def __init__(self, *args, applications, **kwargs):

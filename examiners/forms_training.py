@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from award.forms import CleanTextMixin
+
 from . import services
 from .models import Enrolment, PoolMember, TrainingDay, TrainingSession
 
@@ -45,7 +47,7 @@ def parse_days(text: str) -> list[dt.date]:
     return sorted(days)
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(CleanTextMixin, forms.ModelForm):
     days = forms.CharField(
         label=gettext_lazy("Dagar"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -92,7 +94,7 @@ class SessionForm(forms.ModelForm):
         )
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(CleanTextMixin, forms.Form):
     member = forms.ModelChoiceField(
         label=gettext_lazy("Examinator"),
         queryset=PoolMember.objects.none(),
@@ -114,7 +116,7 @@ class EnrolForm(forms.Form):
         return services.enrol(session=self.session, member=self.cleaned_data["member"], by=by)
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(CleanTextMixin, forms.Form):
     present = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Närvarande"),
         coerce=int,
@@ -143,7 +145,7 @@ class AttendanceForm(forms.Form):
         return services.attendance_mark(day=self.day, present_member_ids=self.cleaned_data["present"], by=by)
 
 
-class QualificationFilterForm(forms.Form):
+class QualificationFilterForm(CleanTextMixin, forms.Form):
     QUALIFIED, NOT_QUALIFIED = "ja", "nej"
 
     qualified = forms.ChoiceField(

@@ -5,13 +5,15 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from award.forms import CleanTextMixin
+
 from . import services
 from .models import AssessmentItem
 
 LIST_HELP = _("En per rad. 3–5 brukar räcka.")
 
 
-class AssessmentItemForm(forms.Form):
+class AssessmentItemForm(CleanTextMixin, forms.Form):
     """One criterion of the examiner's own assessment. The score is any whole number here:
     whether it lies on the cycle's scale is the service's rule, and its message is the one
     the examiner sees. The template draws the score as radio buttons grouped by band."""
@@ -93,7 +95,7 @@ class _DecimalCommaField(forms.DecimalField):
         return super().to_python(value)
 
 
-class HoursForm(forms.Form):
+class HoursForm(CleanTextMixin, forms.Form):
     hours = _DecimalCommaField(
         label=_("Nedlagd tid (timmar)"),
         required=False,

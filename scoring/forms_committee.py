@@ -4,6 +4,7 @@ whether it may be saved."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from award.forms import CleanTextMixin
 from award.models import CommitteeMembership, Organisation, Unit
 from submissions.models import Application
 
@@ -15,7 +16,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.organisation.name})"
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(CleanTextMixin, forms.Form):
     """A conflict with one unit or one whole organisation. SLK may record it for a member."""
 
     member = forms.ModelChoiceField(queryset=CommitteeMembership.objects.none(), label=_("Ledamot"))
@@ -77,7 +78,7 @@ class ConflictForm(forms.Form):
         )
 
 
-class ConsolidatedFilterForm(forms.Form):
+class ConsolidatedFilterForm(CleanTextMixin, forms.Form):
     """The consolidated view's filters, read from the query string."""
 
     klass = forms.ChoiceField(label=_("Tävlingsklass"), required=False)

@@ -5,6 +5,8 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from award.forms import CleanTextMixin
+
 
 def score_choices(scale, kind: str) -> list:
     """The scale's steps only, grouped under the band they fall in for the criterion's
@@ -38,7 +40,7 @@ def _dedupe(lines) -> list[str]:
     return result
 
 
-class ConsensusItemForm(forms.Form):
+class ConsensusItemForm(CleanTextMixin, forms.Form):
     """The agreed score and texts of one criterion. The agreed strengths (and areas for
     improvement) are the members' texts ticked plus the lines written in the box."""
 
@@ -106,7 +108,7 @@ class ConsensusItemForm(forms.Form):
         return _dedupe([*data.get(f"picked_{kind}", []), *data[kind].splitlines()])
 
 
-class StartForm(forms.Form):
+class StartForm(CleanTextMixin, forms.Form):
     override_reason = forms.CharField(
         label=_("Skäl att starta innan alla har lämnat in"),
         required=False,
@@ -117,7 +119,7 @@ class StartForm(forms.Form):
     )
 
 
-class SiteVisitForm(forms.Form):
+class SiteVisitForm(CleanTextMixin, forms.Form):
     visit_date = forms.DateField(
         label=_("Datum för besöket"),
         required=False,
@@ -151,7 +153,7 @@ class SiteVisitForm(forms.Form):
             del self.fields["done"]
 
 
-class VisitScoreForm(forms.Form):
+class VisitScoreForm(CleanTextMixin, forms.Form):
     score = forms.TypedChoiceField(
         label=_("Poäng efter platsbesöket"),
         coerce=int,

@@ -6,13 +6,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from award.forms import CleanTextMixin
 from submissions.models import Application
 
 from . import services
 from .models import DecisionOutcome, Meeting
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Möte"), choices=Meeting.Kind.choices)
     date = forms.DateField(
         label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -42,7 +43,7 @@ class MeetingForm(forms.Form):
         return services.meeting_record(cycle=self.cycle, by=by, **self.cleaned_data)
 
 
-class SiteVisitChoiceForm(forms.Form):
+class SiteVisitChoiceForm(CleanTextMixin, forms.Form):
     """The applications chosen at the first meeting. `choosable` are those with a final
     consensus, not yet chosen and without a conflict for the person recording."""
 
@@ -89,7 +90,7 @@ class Candidate:
 OUTCOME_CHOICES = [("", _("Inget utfall")), *DecisionOutcome.Outcome.choices]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextMixin, forms.Form):
     """One outcome and citation per application of the class, no award, and the rationale.
     Fields of an application the viewer has a conflict with are disabled: Django then keeps
     the saved value whatever is posted, and `clean` refuses an attempt to change it. An
@@ -211,7 +212,7 @@ class DecisionForm(forms.Form):
         )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Skäl till rättelsen"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -226,7 +227,7 @@ class CorrectionForm(forms.Form):
         return services.decision_correct(decision=self.decision, reason=self.cleaned_data["reason"], by=by)
 
 
-class GoodExampleForm(forms.Form):
+class GoodExampleForm(CleanTextMixin, forms.Form):
     unit_consented = forms.BooleanField(
         label=_("Enheten har samtyckt till publicering"),
         required=False,

@@ -6,12 +6,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from award.forms import CleanTextMixin
+
 from . import services
 from .models import Questionnaire
 from .questionnaire import TEXT_MAX_LENGTH, questions_for
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, questionnaire: Questionnaire, **kwargs):
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
@@ -45,5 +47,5 @@ class QuestionnaireForm(forms.Form):
             return None
 
 
-class SendForm(forms.Form):
+class SendForm(CleanTextMixin, forms.Form):
     audience = forms.ChoiceField(choices=Questionnaire.Audience.choices, widget=forms.HiddenInput)

@@ -4,12 +4,14 @@ areas for improvement, one per line. Saving goes through `services.report_save`.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from award.forms import CleanTextMixin
+
 from . import services
 
 LIST_HELP = _("En per rad; tre till fem brukar räcka.")
 
 
-class ReportForm(forms.Form):
+class ReportForm(CleanTextMixin, forms.Form):
     summary = forms.CharField(
         label=_("Sammanfattning"),
         required=False,

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from award.forms import CleanTextMixin
 from award.models import CompetitionClass, Track
 from submissions.models import Application
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(CleanTextMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Enhet"), queryset=None, empty_label=None)
     track = forms.ModelChoiceField(label=_("Tävlingsspår"), queryset=None, empty_label=None)
     competition_class = forms.ModelChoiceField(
@@ -50,7 +51,7 @@ class RegistrationForm(forms.Form):
         self.fields["competition_class"].queryset = CompetitionClass.objects.filter(track__cycle=cycle)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(CleanTextMixin, forms.Form):
     text = forms.CharField(label=_("Svar"), required=False, widget=forms.Textarea(attrs={"rows": 18}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -70,7 +71,7 @@ def _film_url_field(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class DetailsForm(forms.ModelForm):
+class DetailsForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Application
         fields = ["film_url"]
@@ -78,16 +79,16 @@ class DetailsForm(forms.ModelForm):
         formfield_callback = _film_url_field
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(CleanTextMixin, forms.Form):
     file = forms.FileField(label=_("Fil"), help_text=_("PDF, DOCX, XLSX, PNG eller JPEG."))
     description = forms.CharField(label=_("Beskrivning"), max_length=200, required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("Motivering"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class OptionalReasonForm(forms.Form):
+class OptionalReasonForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Motivering"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -113,7 +114,7 @@ class ReopenForm(ReasonForm):
     )
 
 
-class OverviewFilterForm(forms.Form):
+class OverviewFilterForm(CleanTextMixin, forms.Form):
     state = forms.ChoiceField(
         label=_("Status"),
         required=False,
