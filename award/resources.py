@@ -6,22 +6,32 @@ admin's preview as well as on "Bekräfta import", and each bad row is reported w
 number (the first row under the header row is row 1) and a Swedish message per column.
 Columns are named by the codes in each resource's docstring; an export produces a file
 with the same columns, so it can be edited and imported again.
+
+No row is dropped silently: a row whose key (import_id_fields, e.g. a unit's code)
+another row of the same file already has is refused with both row numbers, since
+importing both would keep only the later one's values. A cell holding an invisible
+control character is refused with the character and where it stands (award.text); tabs
+and line breaks are allowed only in long text (a TextField).
 """
 
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import (
+    NON_FIELD_ERRORS,
     FieldDoesNotExist,
     ImproperlyConfigured,
     MultipleObjectsReturned,
     ObjectDoesNotExist,
+    ValidationError,
 )
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
+from import_export.results import RowResult
 
-from award import upload_guards
+from award import text, upload_guards
 from award.models import AwardCycle, Criterion, Organisation, PastResult, Track, Unit
 
 # A text cell beginning with one of these may be run as a formula by Excel or LibreOffice.
@@ -50,6 +60,13 @@ def unescape_formula(text: str) -> str:
     if text.startswith("'") and _is_escaped_form(text[1:]):
         return text[1:]
     return text
+
+
+def _cell_text(value) -> str:
+    """A cell as the person sees it in their spreadsheet (12.0 as "12")."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
 
 
 class TextWidget(widgets.CharWidget):
@@ -194,6 +211,10 @@ class AwardResource(resources.ModelResource):
 
     # Labels of columns that are not a field of the model, for the export form.
     column_labels: dict = {}
+    # How a refused duplicate names its key: the columns (default: import_id_fields) and
+    # their Swedish names where the model field's name does not fit.
+    key_columns: tuple = ()
+    key_labels: dict = {}
 
     WIDGETS_MAP = {
         **resources.ModelResource.WIDGETS_MAP,
@@ -234,6 +255,7 @@ class AwardResource(resources.ModelResource):
         # Every imported value goes through the model's own validation.
         if not self._meta.clean_model_instances:
             raise ImproperlyConfigured(f"{type(self).__name__}: Meta.clean_model_instances must be True.")
+        self.rows_by_key: dict[tuple, list[int]] = {}
 
     def import_data(
         self,
@@ -259,6 +281,7 @@ class AwardResource(resources.ModelResource):
         )
 
     def before_import(self, dataset, **kwargs):
+        self.rows_by_key = {}
         # Spreadsheet programs keep formatted but empty rows at the end of a sheet; they are
         # not data. Headers are matched without surrounding spaces.
         dataset.headers = [str(h).strip() if h is not None else "" for h in dataset.headers or []]
@@ -289,7 +312,116 @@ class AwardResource(resources.ModelResource):
         # Text exported with an apostrophe before a formula character gets it back off,
         # in every column (the dataset itself is left as read).
         row = row.__class__((key, unescape_formula(v) if isinstance(v, str) else v) for key, v in row.items())
+        # A refused cell is reported before anything reads the row: PostgreSQL would refuse
+        # a NUL in a lookup with its own (English) error, and SQLite would store it.
+        errors = self.text_errors(row)
+        if not any(column in errors for column in self.key_error_keys()):
+            # The row's key, read as the import reads it, once per file: a second row with
+            # it would update the first one's object and keep only its own values.
+            key = self.row_key(row)
+            number = kwargs.get("row_number")
+            if key is not None and number is not None:
+                earlier = self.rows_by_key.setdefault(key, [])
+                if earlier:
+                    errors.setdefault(NON_FIELD_ERRORS, []).insert(
+                        0, self.duplicate_message([*earlier, number], row)
+                    )
+                earlier.append(number)
+        if errors:
+            # Not imported at all; the file is then rolled back whole (import_data).
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = ValidationError(errors)
+            if self._meta.store_row_values:
+                row_result.row_values = row
+            return row_result
         return super().import_row(row, instance_loader, **kwargs)
+
+    # --- Text and duplicate checks of a row ----------------------------------------------
+
+    def field_error(self, field, message: str) -> tuple[str, str]:
+        """The key and message of a validation error in `field`'s column, as import_field
+        reports them (django-import-export keys them by the field's attribute)."""
+        return field.attribute or field.column_name, _("Kolumnen ”%(column)s”: %(error)s") % {
+            "column": field.column_name,
+            "error": message,
+        }
+
+    def key_error_keys(self) -> set[str]:
+        return {self.field_error(self.fields[name], "")[0] for name in self.get_import_id_fields()}
+
+    def is_long_text(self, field) -> bool:
+        """Whether `field`'s column is long text (a TextField), where tabs and line breaks
+        belong; everything else is a single line."""
+        model = self._meta.model
+        model_field = None
+        for part in (field.attribute or "").split("__"):
+            if model is None:
+                return False
+            try:
+                model_field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                return False
+            model = model_field.related_model
+        return isinstance(model_field, models.TextField)
+
+    def text_errors(self, row) -> dict[str, list[str]]:
+        """Each text cell of the row's columns that holds a control character (award.text),
+        as field_error's key and message. Surrounding spaces, which the import trims, are
+        not looked at."""
+        errors = {}
+        for field in self.fields.values():
+            value = row.get(field.column_name)
+            if not isinstance(value, str):
+                continue
+            refusal = text.find_refusal(value.strip(), multiline=self.is_long_text(field))
+            if refusal is not None:
+                key, message = self.field_error(field, refusal.message(text.Action.IMPORT))
+                errors.setdefault(key, []).append(message)
+        return errors
+
+    def row_key(self, row) -> tuple | None:
+        """The row's import_id_fields as the import reads them (so " K-1 " and "K-1" are one
+        key), or None when one is empty or unreadable: that cell's own error says why."""
+        key = []
+        for name in self.get_import_id_fields():
+            try:
+                value = self.fields[name].clean(row)
+            except (ValueError, KeyError, ValidationError, ObjectDoesNotExist, MultipleObjectsReturned):
+                return None
+            if value is None or value == "":
+                return None
+            key.append(value)
+        return tuple(key)
+
+    def key_label(self, name: str) -> str:
+        label = self.key_labels.get(name)
+        if label is None:
+            try:
+                label = self._meta.model._meta.get_field(self.fields[name].attribute).verbose_name
+            except FieldDoesNotExist:
+                label = self.fields[name].column_name
+        return str(label)
+
+    def duplicate_message(self, numbers: list[int], row) -> str:
+        """E.g. "Rad 3 och rad 7 har samma enhetskod K-123. Varje enhet får bara finnas en
+        gång i filen." The key is named as the file writes it."""
+        rows = [_("rad %(number)s") % {"number": number} for number in numbers]
+        rows_text = _("%(rows)s och %(last)s") % {"rows": ", ".join(rows[:-1]), "last": rows[-1]}
+        parts = [
+            f"{self.key_label(name)} {_cell_text(row.get(self.fields[name].column_name))}"
+            for name in self.key_columns or self.get_import_id_fields()
+        ]
+        key_text = (
+            _("%(parts)s och %(last)s") % {"parts": ", ".join(parts[:-1]), "last": parts[-1]}
+            if len(parts) > 1
+            else parts[0]
+        )
+        return _("%(rows)s har samma %(key)s. Varje %(thing)s får bara finnas en gång i filen.") % {
+            "rows": capfirst(rows_text),
+            "key": key_text,
+            "thing": self._meta.model._meta.verbose_name,
+        }
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
         # Every column, whatever its widget or dehydrate method: text a spreadsheet would
@@ -394,6 +526,8 @@ class CriterionResource(AwardResource):
     """
 
     column_labels = {"cycle": gettext_lazy("omgång (år)")}
+    key_columns = ("cycle", "track", "number")
+    key_labels = {"cycle": gettext_lazy("omgång")}
 
     cycle = fields.Field(
         attribute="track__cycle__year", column_name="cycle", readonly=True, widget=IntegerWidget()

@@ -15,6 +15,11 @@ A CSV file may be at most AWARD_IMPORT_MAX_UNCOMPRESSED_BYTES and must be UTF-8,
 without a byte-order mark. Either format may have at most AWARD_IMPORT_MAX_ROWS rows
 under the header row; reading stops as soon as there are more.
 
+Excel writes a character that XML cannot hold (a control character such as a vertical tab
+pasted from Word, or the carriage return of a line break) as "_x000B_"; openpyxl leaves
+that escape as text, so GuardedXLSX turns it back into the character, and the resources
+then refuse or keep it as for a CSV file (award.text).
+
 Every refusal is an ImportRefused (a ValueError) with a Swedish message, raised before
 any row reaches a resource, so nothing is imported. Each limit is a setting with the
 default below.
@@ -25,6 +30,7 @@ of django-import-export's generic English one.
 """
 
 import io
+import re
 import zipfile
 
 import tablib
@@ -32,6 +38,8 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
+
+from award.text import is_control
 
 DEFAULT_MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_ENTRIES = 200
@@ -194,7 +202,7 @@ class GuardedXLSX(base_formats.XLSX):
             count = 0
             pending_blanks = []
             for values in rows:
-                values = list(values)
+                values = [_unescape_xlsx(value) for value in values]
                 if all(value is None for value in values):
                     # Formatted but empty rows trail many sheets; they count only when a
                     # row with data follows.
@@ -215,6 +223,24 @@ class GuardedXLSX(base_formats.XLSX):
             raise ImportRefused(not_xlsx_message()) from None
         finally:
             book.close()
+
+
+XLSX_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape_xlsx(value):
+    """A text cell with Excel's _xHHHH_ escapes of control characters decoded. (openpyxl
+    already turns Excel's escaped underscore, "_x005F_x0007_", into "_x0007_", so text
+    that literally says "_x0007_" reads as the character too; no real name or guidance
+    says that.)"""
+    if not isinstance(value, str) or "_x" not in value:
+        return value
+
+    def decode(match):
+        char = chr(int(match[1], 16))
+        return char if is_control(char) else match[0]
+
+    return XLSX_ESCAPE.sub(decode, value)
 
 
 def _fit(values: list, width: int) -> list:

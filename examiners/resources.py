@@ -268,6 +268,14 @@ class PoolMemberResource(AwardResource):
         field = cls.fields.get(field_name)
         return capfirst(field.column_name) if field else field_name
 
+    def field_error(self, field, message: str) -> tuple[str, str]:
+        # As import_instance: keyed by the Swedish column name, which the message then
+        # need not repeat.
+        return field.column_name, message
+
+    def key_label(self, name: str) -> str:
+        return self.fields[name].column_name
+
     def get_queryset(self):
         return PoolMember.objects.select_related(
             "cycle", "profile__user", "profile__organisation", "profile__employer_unit"
