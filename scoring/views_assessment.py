@@ -146,8 +146,12 @@ def item_save(request, application, team_member, criterion_id):
     form = AssessmentItemForm(request.POST, item=item)
     if not form.is_valid():
         if request.htmx:
-            errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-            return _autosave_status(request, item, error=" ".join(errors))
+            # Said as refused, naming the box; only a missing version means a stale page.
+            return _autosave_status(
+                request,
+                item,
+                error=form.error_summary(leave_out=["version"]) or _("Sidan behöver laddas om."),
+            )
         return _render_page(request, application, item.assessment, bound={criterion.pk: form})
     try:
         saved = form.save(item=item, by=request.user)

@@ -270,7 +270,11 @@ def consensus_item_save(request, pk, item_id):
             messages.success(request, _("Kriterium %(n)s är sparat.") % {"n": item.criterion.number})
             return redirect(reverse("scoring:consensus", args=[pk]) + f"#kriterium-{item.criterion.number}")
     elif request.htmx:
-        return _autosave_status(request, form, error=_("Kontrollera fälten och spara med knappen."))
+        # What was refused, naming the box, so the text stays and can be corrected; only a
+        # missing version means a stale page.
+        return _autosave_status(
+            request, form, error=form.error_summary(leave_out=["version"]) or _("Sidan behöver laddas om.")
+        )
     context = _consensus_context(viewer, bound=(item.pk, form), conflict=conflict)
     return render(request, "scoring/consensus/consensus.html", context)
 

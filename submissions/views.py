@@ -184,7 +184,13 @@ def answer_edit(request, pk, criterion_id):
                 messages.success(request, _("Svaret på %(number)s är sparat.") % {"number": criterion.number})
                 return redirect(_next_answer_url(application, answer) or application_url(application))
         elif request.htmx:
-            return _autosave_status(request, answer, error=_("Sidan behöver laddas om."))
+            # A refused text (a control character, say) is said as such and stays in the
+            # box; only a page that posts no readable version is stale and needs reloading.
+            return _autosave_status(
+                request,
+                answer,
+                error=form.error_summary(leave_out=["version"]) or _("Sidan behöver laddas om."),
+            )
     else:
         form = AnswerForm(initial={"text": answer.text, "version": answer.version}, **form_kwargs)
     # A refused POST stays on the page with the reason, so the text just written is not lost.
