@@ -174,6 +174,6 @@ def proposal_make(cycle: AwardCycle) -> "team_proposal.Proposal":
     team_rules = team_proposal.Rules(
         min_size=rules.MIN_TEAM_SIZE,
         max_size=rules.MAX_TEAM_SIZE,
-        max_applications_per_team=cycle.max_applications_per_team,
+        max_applications_per_team=rules.applications_limit(cycle),
     )
     return team_proposal.propose(candidates, entries, team_rules)

@@ -9,6 +9,14 @@ from django.utils.translation import gettext as _
 from .models import PoolMember
 
 MIN_TEAM_SIZE, MAX_TEAM_SIZE = 4, 6
+# The award's rule (R9): a team takes one or two applications. A cycle may allow fewer;
+# a cycle setting above this (saved before the model's validator) never allows more.
+MAX_APPLICATIONS_PER_TEAM = 2
+
+
+def applications_limit(cycle) -> int:
+    """How many applications one team of the cycle may take."""
+    return min(cycle.max_applications_per_team, MAX_APPLICATIONS_PER_TEAM)
 
 
 def member_errors(member: PoolMember) -> list[str]:

@@ -649,7 +649,7 @@ def team_assign(*, team: Team, application: Application, by) -> Assignment:
         errors.append(_("%(code)s är inte inskickat.") % {"code": application.code})
     if Assignment.objects.filter(application=application).exists():
         errors.append(_("%(code)s har redan ett lag.") % {"code": application.code})
-    limit = team.cycle.max_applications_per_team
+    limit = rules.applications_limit(team.cycle)
     if team.assignments.count() >= limit:
         errors.append(_("Laget har redan %(limit)s bidrag, det högsta omgången tillåter.") % {"limit": limit})
     members = _members_for_rules(team)
