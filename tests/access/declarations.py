@@ -10,6 +10,11 @@ fails the walk, and so does any role that gets through without being listed.
 declarations cannot silently grow wider than the views. POST routes are sent an empty
 form: only the refusal of the roles not listed is checked.
 
+A route `writes` when it changes state: every POST route, and the pages whose view also
+takes a form (`get(..., writes=True)`). tests/access/test_production.py posts once to each
+of them as a role allowed to, without a wrapping transaction, and checks that a POST to
+any other route writes nothing, so a page that starts taking a form must be declared here.
+
 The roles (one user each, in one cycle; "the unit" is the unit of the world's
 application, assigned to "the team"):
     anonymous            not logged in
@@ -73,14 +78,18 @@ class Route:
     kwargs: dict = field(default_factory=dict)
     #: a query string the page needs, without "?"
     query: str = ""
+    #: a POST changes state (tests/access/test_production.py)
+    writes: bool = False
 
 
-def get(allowed, **kwargs) -> Route:
-    return Route(GET, frozenset(allowed), kwargs)
+def get(allowed, *, writes=False, **kwargs) -> Route:
+    """A page; `writes` when its view also takes a form that changes state."""
+    return Route(GET, frozenset(allowed), kwargs, writes=writes)
 
 
 def post(allowed, **kwargs) -> Route:
-    return Route(POST, frozenset(allowed), kwargs)
+    """A route that only acts: it always writes."""
+    return Route(POST, frozenset(allowed), kwargs, writes=True)
 
 
 APP = {"pk": "application"}
@@ -90,12 +99,12 @@ ROUTES: dict[str, Route] = {
     # --- public pages and the account ---------------------------------------------------
     # The start page sends a logged-in user on to their home page.
     "start": get(EVERYONE),
-    "login": get(EVERYONE),
+    "login": get(EVERYONE, writes=True),
     # Django's LogoutView takes POST only; logging out is for everyone.
     "logout": post(EVERYONE),
     "public:good_examples": get(EVERYONE),
     "home": get(LOGGED_IN),
-    "password_change": get(LOGGED_IN),
+    "password_change": get(LOGGED_IN, writes=True),
     "password_change_done": get(LOGGED_IN),
     # --- the cycle (SLK) --------------------------------------------------------------------
     "award:cycle_detail": get(ONLY_SLK, **YEAR),
@@ -103,21 +112,21 @@ ROUTES: dict[str, Route] = {
     "award:cycle_phase_extend": post(ONLY_SLK, **YEAR),
     # Personal data: export and anonymisation of one person (SLK).
     "award:person_search": get(ONLY_SLK),
-    "award:person_detail": get(ONLY_SLK, pk="person"),
+    "award:person_detail": get(ONLY_SLK, pk="person", writes=True),
     # --- applications -------------------------------------------------------------------
     # SLK's list is the overview: application_list redirects there.
     "submissions:application_list": get(UNIT_CONTACTS | ONLY_SLK),
-    "submissions:register": get(UNIT_CONTACTS),
+    "submissions:register": get(UNIT_CONTACTS, writes=True),
     "submissions:overview": get(ONLY_SLK),
     "submissions:application_detail": get(READERS, **APP),
-    "submissions:answer_edit": get(UNIT, pk="application", criterion_id="criterion"),
+    "submissions:answer_edit": get(UNIT, pk="application", criterion_id="criterion", writes=True),
     "submissions:details_save": post(UNIT, **APP),
     "submissions:attachment_upload": post(UNIT, **APP),
     "submissions:attachment_download": get(READERS, pk="application", attachment_id="attachment"),
     "submissions:attachment_delete": post(UNIT, pk="application", attachment_id="attachment"),
-    "submissions:submit": get(UNIT, **APP),
+    "submissions:submit": get(UNIT, **APP, writes=True),
     "submissions:receipt": get(READERS, **APP),
-    "submissions:withdraw": get(UNIT, **APP),
+    "submissions:withdraw": get(UNIT, **APP, writes=True),
     "submissions:print": get(READERS, **APP),
     "submissions:pdf": get(READERS, **APP),
     "submissions:registration_decide": post(ONLY_SLK, **APP),
@@ -126,10 +135,10 @@ ROUTES: dict[str, Route] = {
     # --- examiners: their own pages -----------------------------------------------------
     "examiners:home": get(EXAMINERS),
     # Any member of staff may offer to examine.
-    "examiners:volunteer": get(LOGGED_IN),
+    "examiners:volunteer": get(LOGGED_IN, writes=True),
     "examiners:conflict_declare": post(EXAMINERS),
     # The team's way into the application (already opened: a redirect to it).
-    "examiners:application_open": get(TEAM, **APP),
+    "examiners:application_open": get(TEAM, **APP, writes=True),
     # --- the pool, teams and training (SLK) ----------------------------------------------
     "examiners:pool_current": get(ONLY_SLK),
     "examiners:pool": get(ONLY_SLK, **YEAR),
@@ -153,15 +162,15 @@ ROUTES: dict[str, Route] = {
     "examiners:team_delete": post(ONLY_SLK, pk="team"),
     "examiners:team_flag_clear": post(ONLY_SLK, pk="team"),
     "examiners:training_list": get(ONLY_SLK, **YEAR),
-    "examiners:session_create": get(ONLY_SLK, **YEAR),
+    "examiners:session_create": get(ONLY_SLK, **YEAR, writes=True),
     "examiners:qualification": get(ONLY_SLK, **YEAR),
     "examiners:qualification_export": get(ONLY_SLK, **YEAR),
     "examiners:session_roster": get(ONLY_SLK, pk="session"),
-    "examiners:session_edit": get(ONLY_SLK, pk="session"),
+    "examiners:session_edit": get(ONLY_SLK, pk="session", writes=True),
     "examiners:session_print": get(ONLY_SLK, pk="session"),
     "examiners:enrol": post(ONLY_SLK, pk="session"),
-    "examiners:attendance": get(ONLY_SLK, pk="session", day_pk="day"),
-    "examiners:enrolment_cancel": get(ONLY_SLK, pk="enrolment"),
+    "examiners:attendance": get(ONLY_SLK, pk="session", day_pk="day", writes=True),
+    "examiners:enrolment_cancel": get(ONLY_SLK, pk="enrolment", writes=True),
     # --- links without a year: a redirect to the current cycle's page ---------------------
     # The committee is sent on to the evaluation page too, which then refuses it.
     "scoring:committee_current": get(COMMITTEE_AND_SLK),
@@ -171,23 +180,23 @@ ROUTES: dict[str, Route] = {
     "scoring:assessment": get(TEAM, **APP),
     # A criterion of the poster's own assessment: nobody reaches anyone else's.
     "scoring:assessment_item": post(TEAM, pk="application", criterion_id="criterion"),
-    "scoring:assessment_submit": get(TEAM, **APP),
+    "scoring:assessment_submit": get(TEAM, **APP, writes=True),
     "scoring:assessment_reopen": post(TEAM, **APP),
     "scoring:assessment_hours": post(TEAM, **APP),
     # --- consensus and site visit ----------------------------------------------------------
     "scoring:consensus": get(TEAM | ONLY_SLK, **APP),
     "scoring:consensus_start": post({LEADER, SLK}, **APP),
     "scoring:consensus_item_save": post({LEADER, SLK}, pk="application", item_id="consensus_item"),
-    "scoring:consensus_finalise": get({LEADER, SLK}, **APP),
+    "scoring:consensus_finalise": get({LEADER, SLK}, **APP, writes=True),
     "scoring:site_visit_list": get(COMMITTEE_AND_SLK, **YEAR),
     "scoring:site_visit": get(TEAM | COMMITTEE_AND_SLK, **APP),
     "scoring:site_visit_select": post(COMMITTEE_AND_SLK, **APP),
     "scoring:site_visit_save": post(TEAM | ONLY_SLK, **APP),
     "scoring:visit_score_revise": post({LEADER, SLK}, pk="application", item_id="consensus_item"),
     # --- the feedback report ----------------------------------------------------------------
-    "scoring:report_edit": get(TEAM | ONLY_SLK, **APP),
-    "scoring:report_redraft": get({LEADER, SLK}, **APP),
-    "scoring:report_approve": get(ONLY_SLK, **APP),
+    "scoring:report_edit": get(TEAM | ONLY_SLK, **APP, writes=True),
+    "scoring:report_redraft": get({LEADER, SLK}, **APP, writes=True),
+    "scoring:report_approve": get(ONLY_SLK, **APP, writes=True),
     # Released: the unit reads it; SLK previews it at any time.
     "scoring:report_unit": get(UNIT | ONLY_SLK, **APP),
     "scoring:report_pdf": get(UNIT | ONLY_SLK, **APP),
@@ -195,20 +204,20 @@ ROUTES: dict[str, Route] = {
     "scoring:history": get(ONLY_SLK, **APP),
     "scoring:hours": get(ONLY_SLK, **YEAR),
     # --- the committee --------------------------------------------------------------------------
-    "scoring:committee_home": get(COMMITTEE_AND_SLK, **YEAR),
+    "scoring:committee_home": get(COMMITTEE_AND_SLK, **YEAR, writes=True),
     "scoring:consolidated": get(COMMITTEE_AND_SLK, year="year", track_pk="track"),
     "scoring:consolidated_anonymous": get(COMMITTEE_AND_SLK, year="year", track_pk="track"),
     # The conflicted member reads the application's numbers with their conflict shown first.
     "scoring:drilldown": get(COMMITTEE_AND_SLK, **APP),
-    "scoring:decisions": get(COMMITTEE_AND_SLK, **YEAR),
+    "scoring:decisions": get(COMMITTEE_AND_SLK, **YEAR, writes=True),
     "scoring:decisions_notify": post(ONLY_SLK, **YEAR),
-    "scoring:site_visit_choice": get(COMMITTEE_AND_SLK, pk="shortlisting_meeting"),
-    "scoring:decision_edit": get(COMMITTEE_AND_SLK, pk="final_meeting", track_pk="track"),
+    "scoring:site_visit_choice": get(COMMITTEE_AND_SLK, pk="shortlisting_meeting", writes=True),
+    "scoring:decision_edit": get(COMMITTEE_AND_SLK, pk="final_meeting", track_pk="track", writes=True),
     "scoring:decision_detail": get(COMMITTEE_AND_SLK, pk="decision"),
     # Only the chair signs (and the decision is signed already): none of the walk's roles.
-    "scoring:decision_sign": get(NOBODY, pk="decision"),
-    "scoring:decision_correct": get(COMMITTEE_AND_SLK, pk="decision"),
-    "scoring:good_example_edit": get(ONLY_SLK, pk="outcome"),
+    "scoring:decision_sign": get(NOBODY, pk="decision", writes=True),
+    "scoring:decision_correct": get(COMMITTEE_AND_SLK, pk="decision", writes=True),
+    "scoring:good_example_edit": get(ONLY_SLK, pk="outcome", writes=True),
     # --- charts and exports ---------------------------------------------------------------------
     "scoring:charts": get(COMMITTEE_AND_SLK, year="year", track_pk="track"),
     "scoring:chart_svg": get(COMMITTEE_AND_SLK, year="year", track_pk="track", chart="chart"),
@@ -218,8 +227,8 @@ ROUTES: dict[str, Route] = {
     "scoring:profile_chart_svg": get(COMMITTEE_AND_SLK, **APP),
     "scoring:cycle_export": get(COMMITTEE_AND_SLK, **YEAR),
     # --- evaluation -------------------------------------------------------------------------------
-    "scoring:evaluation": get(ONLY_SLK, **YEAR),
+    "scoring:evaluation": get(ONLY_SLK, **YEAR, writes=True),
     "scoring:cycle_report": get(ONLY_SLK, **YEAR),
     # The questionnaire was sent to the applicant units' contacts.
-    "scoring:questionnaire_answer": get(UNIT_CONTACTS, pk="questionnaire"),
+    "scoring:questionnaire_answer": get(UNIT_CONTACTS, pk="questionnaire", writes=True),
 }
