@@ -172,7 +172,16 @@ def answer_edit(request, pk, criterion_id):
             except services.AnswerConflict as error:
                 conflict = error.answer
                 if request.htmx:
-                    return _autosave_status(request, answer, error=str(error))
+                    # The status line cannot show both texts; the save button's page does.
+                    return _autosave_status(
+                        request,
+                        answer,
+                        error=_(
+                            "%(who)s sparade det här svaret medan du skrev. Din text är inte sparad men "
+                            "står kvar i rutan: tryck på ”Spara och gå vidare” för att jämföra texterna."
+                        )
+                        % {"who": conflict.updated_by or _("Någon annan")},
+                    )
                 messages.error(request, str(error))
             except ValidationError as error:
                 if request.htmx:

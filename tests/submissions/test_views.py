@@ -1,5 +1,6 @@
 import datetime as dt
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -265,7 +266,8 @@ def test_autosave_of_a_too_long_text_reports_it(client, application, unit_contac
     content = response.content.decode()
     assert f"högst {limit} tecken är tillåtet" in content
     assert "sparades automatiskt" not in content
-    assert 'name="version" value="0"' in content
+    # A refusal leaves the page's version alone: only a save moves it.
+    assert 'name="version"' not in content and "hx-swap-oob" not in content
     answer.refresh_from_db()
     assert answer.text == ""
 
@@ -286,6 +288,61 @@ def test_autosave_conflict_reports_it(client, application, unit_contact):
     assert "sparade det här svaret medan du skrev" in html.unescape(response.content.decode())
     answer.refresh_from_db()
     assert answer.text == "Först."
+
+
+def _version_after_swap(response, version):
+    """The page's version after htmx has swapped the autosave's answer in: the fragment's
+    out-of-band version field replaces the page's, if the fragment has one."""
+    match = re.search(
+        r'<input type="hidden" name="version" value="(\d+)"[^>]*hx-swap-oob', response.content.decode()
+    )
+    return int(match.group(1)) if match else version
+
+
+@pytest.mark.parametrize("refused_text", ["Min text.", "x" * 7000], ids=["conflict", "too-long"])
+def test_autosave_after_a_refusal_still_cannot_overwrite_a_colleagues_text(
+    client, application, unit_contact, unit, refused_text
+):
+    colleague = factories.user_with_role(
+        Role.UNIT_CONTACT, first_name="Kim", last_name="Kollega", username="kim"
+    )
+    unit.contacts.add(colleague)
+    services.grant_unit_access(application, users=[colleague])
+    answer = _answers(application)[0]
+    answer.criterion.max_length = 6000
+    answer.criterion.save(update_fields=["max_length"])
+    page_version = 0  # both contacts opened the answer before either saved
+    services.answer_save(
+        application=application,
+        criterion_id=answer.criterion_id,
+        text="Kims text.",
+        base_version=0,
+        by=colleague,
+    )
+    client.force_login(unit_contact)
+
+    refused = client.post(
+        _edit_url(application, answer),
+        {"text": refused_text, "version": page_version},
+        HTTP_HX_REQUEST="true",
+    )
+    assert refused.status_code == 200 and "errors" in refused.content.decode()
+    page_version = _version_after_swap(refused, page_version)
+    again = client.post(
+        _edit_url(application, answer),
+        {"text": "Min text, lite längre nu.", "version": page_version},
+        HTTP_HX_REQUEST="true",
+    )
+
+    message = html.unescape(again.content.decode())
+    assert "Kim Kollega sparade det här svaret medan du skrev" in message
+    assert "står kvar i rutan: tryck på ”Spara och gå vidare” för att jämföra texterna" in message
+    assert _version_after_swap(again, page_version) == 0
+    answer.refresh_from_db()
+    assert (answer.text, answer.version, answer.updated_by) == ("Kims text.", 1, colleague)
+    assert AnswerRevision.objects.filter(answer=answer, conflict=True).latest("pk").text == (
+        "Min text, lite längre nu."
+    )
 
 
 def test_autosave_with_a_broken_form_asks_for_reload(client, application, unit_contact):
