@@ -1,8 +1,10 @@
 """The audit trail. Every service records what it changed, inside its own transaction."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from award.models import AuditEntry
+from award.models import TIMELINE_FIELDS, AuditEntry, AwardCycle
 
 
 def record(*, actor, action: str, target=None, changes: dict | None = None, reason: str = "") -> AuditEntry:
@@ -60,3 +62,80 @@ def record_import(*, user_id, instances, action_flag) -> None:
         for instance in instances
         if instance.pk is not None
     )
+
+
+# What a cycle's log says for each action recorded on the cycle, by any app (the later apps'
+# actions are named by their strings, so the award app imports nothing of them). The
+# cycle's page and the cycle report show these; tests/award/test_cycle_log.py checks that
+# every action the services record on a cycle has one.
+CYCLE_ACTION_LABELS = {
+    "cycle.open": gettext_lazy("Omgången öppnades"),
+    "cycle.copy": gettext_lazy("Omgången skapades som kopia"),
+    "cycle.timeline_set": gettext_lazy("Tidplanen ändrades före öppnandet"),
+    "cycle.phase_closed_early": gettext_lazy("Fasen avslutades i förtid"),
+    "cycle.phase_extended": gettext_lazy("Fasen förlängdes"),
+    "committee.member_add": gettext_lazy("Ledamot tillsattes i domarkommittén"),
+    "committee.chair": gettext_lazy("Domarkommitténs ordförande ändrades"),
+    "committee.member_remove": gettext_lazy("Ledamot togs bort ur domarkommittén"),
+    "committee.conflict": gettext_lazy("Jäv i domarkommittén registrerades"),
+    "committee.meeting": gettext_lazy("Domarmöte registrerades"),
+    "team.propose": gettext_lazy("Förslag till examinatorslag skapades"),
+    "team.delete": gettext_lazy("Examinatorslag löstes upp"),
+    "admin.add": gettext_lazy("Skapad i administrationen"),
+    "admin.change": gettext_lazy("Ändrad i administrationen"),
+    "admin.delete": gettext_lazy("Borttagen i administrationen"),
+    "import.add": gettext_lazy("Importerad"),
+    "import.change": gettext_lazy("Ändrad genom import"),
+}
+
+_CHANGE_LABELS = {
+    "member": gettext_lazy("ledamot"),
+    "chair": gettext_lazy("ordförande"),
+    "from_year": gettext_lazy("kopierad från"),
+    "team": gettext_lazy("lag"),
+    "teams": gettext_lazy("antal lag"),
+    "unplaced": gettext_lazy("bidrag utan lag"),
+    "kind": gettext_lazy("möte"),
+    "date": gettext_lazy("datum"),
+    "present": gettext_lazy("närvarande"),
+    "target": gettext_lazy("gäller"),
+    "admin": gettext_lazy("ändring"),
+}
+_MEETING_KINDS = {
+    "shortlisting": gettext_lazy("första domarmötet"),
+    "final": gettext_lazy("slutligt domarmöte"),
+}
+# Changes recorded as [old, new].
+_PAIRS = {*TIMELINE_FIELDS, "chair"}
+
+
+def cycle_action_label(action: str) -> str:
+    """The Swedish name of an action in a cycle's log (the action's own name if it has none)."""
+    return str(CYCLE_ACTION_LABELS.get(action, action))
+
+
+def _value(key: str, value) -> str:
+    if isinstance(value, bool):
+        return _("ja") if value else _("nej")
+    if key == "kind" and value in _MEETING_KINDS:
+        return str(_MEETING_KINDS[value])
+    if isinstance(value, list):
+        return ", ".join(_value(key, item) for item in value) or "–"
+    return str(value)
+
+
+def cycle_change_lines(changes: dict) -> list[str]:
+    """A cycle log entry's changes, one Swedish line each: a date of the timeline by its
+    name, "old → new"; the other apps' details by a Swedish name."""
+    lines = []
+    for key, value in (changes or {}).items():
+        if key in TIMELINE_FIELDS:
+            label = str(AwardCycle._meta.get_field(key).verbose_name)
+        else:
+            label = str(_CHANGE_LABELS.get(key, key))
+        if key in _PAIRS and isinstance(value, list) and len(value) == 2:
+            text = f"{_value(key, value[0])} → {_value(key, value[1])}"
+        else:
+            text = _value(key, value)
+        lines.append(f"{label[:1].upper()}{label[1:]}: {text}")
+    return lines

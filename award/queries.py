@@ -163,5 +163,10 @@ def cycles_with_work(*, user, role: Role, cycles: list[AwardCycle]) -> list[tupl
     return []
 
 
-def cycle_log(cycle: AwardCycle):
-    return audit.entries_for(cycle)[:50]
+def cycle_log(cycle: AwardCycle) -> list:
+    """The cycle's latest 50 log entries, each with its Swedish `label` and `change_lines`."""
+    entries = list(audit.entries_for(cycle)[:50])
+    for entry in entries:
+        entry.label = audit.cycle_action_label(entry.action)
+        entry.change_lines = audit.cycle_change_lines(entry.changes)
+    return entries

@@ -18,8 +18,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from award.audit import cycle_action_label
 from award.models import PHASE_ENDS, TIMELINE_FIELDS, AuditEntry, AwardCycle
 from examiners.models import PoolMember, Team
 from submissions.models import Application
@@ -304,13 +304,6 @@ def examiners(cycle) -> dict:
 
 # --- How the timeline was kept ----------------------------------------------------------------
 
-TIMELINE_ACTIONS = {
-    "cycle.open": gettext_lazy("Omgången öppnades"),
-    "cycle.copy": gettext_lazy("Omgången skapades som kopia"),
-    "cycle.phase_closed_early": gettext_lazy("Fasen avslutades i förtid"),
-    "cycle.phase_extended": gettext_lazy("Fasen förlängdes"),
-}
-
 _PHASE_OF_FIELD = {end_field: phase for phase, end_field, _inclusive in PHASE_ENDS}
 
 
@@ -355,19 +348,23 @@ def timeline_kept(cycle) -> dict:
     planned: dict[str, dt.date] = {}
     changes = []
     for entry in entries:
-        moved = entry.changes if entry.action.startswith("cycle.phase_") else {}
+        # A draft's timeline_set moves its plan; only closing and extending a phase move a
+        # date away from the plan. Both are listed with the dates they moved.
+        moves_phase = entry.action.startswith("cycle.phase_")
+        moved = entry.changes if moves_phase or entry.action == "cycle.timeline_set" else {}
         names = [name for name in TIMELINE_FIELDS if name in moved]
         dates = []
         for name in names:
             old, new = (dt.date.fromisoformat(value) for value in moved[name])
-            planned.setdefault(name, old)
+            if moves_phase:
+                planned.setdefault(name, old)
             dates.append((field_labels[name], old.isoformat(), new.isoformat(), (new - old).days))
         changes.append(
             TimelineChange(
                 at=entry.at,
                 action=entry.action,
-                label=str(TIMELINE_ACTIONS.get(entry.action, entry.action)),
-                phase=_phase_of(entry.action, names),
+                label=cycle_action_label(entry.action),
+                phase=_phase_of(entry.action, names) if moves_phase else "",
                 dates=dates,
                 reason=entry.reason,
                 actor=entry.actor,

@@ -1,0 +1,76 @@
+"""The cycle's log on its page says in Swedish what happened (issue 12): every action the
+services record on a cycle has a Swedish name, and the recorded details are shown by name,
+not as the raw action and keys of the audit trail."""
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from award import audit, services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SERVICES = ["award/services.py", "examiners/services.py", "scoring/services.py", "submissions/services.py"]
+
+
+def _actions_recorded_on_a_cycle() -> set[str]:
+    """The literal actions of every audit.record(...) whose target is a cycle."""
+    found = set()
+    for path in SERVICES:
+        source = (Path(settings.BASE_DIR) / path).read_text()
+        for call in re.finditer(r"audit\.record\((.*?)\n\s*\)|audit\.record\((.*?)\)\n", source, re.S):
+            body = call.group(1) or call.group(2)
+            if re.search(r"target=(\w+\.)?cycle\b", body):
+                found.update(re.findall(r'action="([^"]+)"', body))
+    return found
+
+
+def test_every_action_recorded_on_a_cycle_has_a_swedish_name():
+    recorded = _actions_recorded_on_a_cycle()
+
+    # The scan finds the services' cycle actions (a scan that found none would prove nothing).
+    assert {"cycle.open", "cycle.timeline_set", "committee.member_add", "team.propose"} <= recorded
+    assert recorded - set(audit.CYCLE_ACTION_LABELS) == set()
+
+
+def test_cycle_page_names_each_event_and_its_details_in_swedish(client, slk):
+    draft = factories.complete_cycle(year=2040)
+    judge = factories.UserFactory(first_name="Dana", last_name="Domare", username="dana")
+    new_end = draft.site_visits_end + dt.timedelta(days=2)
+    services.cycle_timeline_set(
+        cycle=draft, dates={"site_visits_end": new_end}, reason="Fler platsbesök", by=slk
+    )
+    membership = services.committee_member_add(cycle=draft, user=judge, by=slk)
+    services.committee_chair_set(membership=membership, is_chair=True, by=slk)
+    services.committee_member_remove(membership=membership, by=slk)
+    client.force_login(slk)
+
+    content = html.unescape(client.get(reverse("award:cycle_detail", args=[2040])).content.decode())
+
+    log = content[content.index("Ändringar av omgången") :]
+    for label in [
+        "Tidplanen ändrades före öppnandet",
+        "Ledamot tillsattes i domarkommittén",
+        "Domarkommitténs ordförande ändrades",
+        "Ledamot togs bort ur domarkommittén",
+    ]:
+        assert f"<td>{label}</td>" in log
+    assert f"Platsbesök till: {(new_end - dt.timedelta(days=2)).isoformat()} → {new_end.isoformat()}" in log
+    assert "Ledamot: dana<br>Ordförande: nej → ja" in log
+    assert "Ledamot: dana<br>Ordförande: ja" in log
+    for raw in ["cycle.timeline_set", "committee.", "site_visits_end", "member:", "chair"]:
+        assert raw not in log
+
+
+def test_an_action_without_a_name_is_shown_as_recorded():
+    assert audit.cycle_action_label("something.new") == "something.new"
+    assert audit.cycle_change_lines({"teams": 3, "unplaced": ["K1", "K2"]}) == [
+        "Antal lag: 3",
+        "Bidrag utan lag: K1, K2",
+    ]
