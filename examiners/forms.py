@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from award.forms import CleanTextMixin, UnitField
 from award.models import Organisation, Unit
 
+from . import services
 from .models import PoolMember
 
 
@@ -98,7 +99,7 @@ class ManagerApprovalForm(CleanTextMixin, forms.Form):
 
 
 class MaxTeamsForm(CleanTextMixin, forms.Form):
-    max_teams = forms.IntegerField(label=_("Högst antal lag"), min_value=1, max_value=5)
+    max_teams = forms.IntegerField(label=_("Högst antal lag"), min_value=1, max_value=services.MAX_TEAMS)
 
 
 class TeamCreateForm(CleanTextMixin, forms.Form):

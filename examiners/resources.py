@@ -9,15 +9,22 @@ As for the award's reference data (award.resources), the import is all or nothin
 file with one bad row imports no row at all, and each bad row is reported with its
 number and a Swedish message naming the column.
 
-Decisions go through the services: a row whose status turns into "Antagen" or "Inte
-antagen" is decided with `services.pool_decide` (which gives the examiner role and writes
-the audit trail), exactly as the admin action and the pool pages do.
+What has a service is changed through it, with the same refusals and audit entries as on
+the pool member's page and in the admin: an existing examiner's profile through
+`services.profile_update` (which rechecks their teams' conflicts), the team limit through
+`services.pool_member_settings` (at most five, and not below the teams the person is in),
+the manager's approval through `services.manager_approval_record`, and a status turning
+into "Antagen" or "Inte antagen" through `services.pool_decide` (which gives the examiner
+role). A refusal is the row's error under its column, and the file imports nothing. A
+manager named without an approval date, before or after, is not an approval: it is
+written with the row, as the volunteer form records it.
 """
 
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
@@ -367,42 +374,93 @@ class PoolMemberResource(AwardResource):
             raise ValidationError(errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        """Save the user, the profile and the pool row; a decision goes through the service."""
+        """Save the user, the profile and the pool row, each change that has a service
+        through it (see the module's docstring). A refused row leaves nothing behind for
+        the rows after it."""
         if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
             return
+        with transaction.atomic():
+            self._save(instance, is_create)
+
+    def _save(self, instance, is_create):
         by = getattr(self, "importing_user", None)
         profile, user = instance.profile, instance.profile.user
-        before = PoolMember.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
-        wanted = instance.status
-        decide = wanted in (PoolMember.Status.ACCEPTED, PoolMember.Status.DECLINED) and wanted != before
-        if decide:
-            # The service sets the status, who decided and when.
-            instance.status = before or PoolMember.Status.VOLUNTEERED
+        stored = (
+            PoolMember.objects.filter(pk=instance.pk).values(*SERVICE_FIELDS).first() if instance.pk else None
+        )
+        stored = stored or {name: getattr(PoolMember(), name) for name in SERVICE_FIELDS}
+        wanted = {name: getattr(instance, name) for name in SERVICE_FIELDS}
+        # The row is saved with what the services own as it stands; they then change it.
+        for name, value in stored.items():
+            setattr(instance, name, value)
+        decide = wanted["status"] in (PoolMember.Status.ACCEPTED, PoolMember.Status.DECLINED)
+        decide = decide and wanted["status"] != stored["status"]
+        if not decide:
+            instance.status = wanted["status"]
+        manager = (wanted["manager_name"] or "", wanted["manager_approved_on"])
+        approve = manager != (stored["manager_name"], stored["manager_approved_on"])
+        if approve and manager[1] is None and stored["manager_approved_on"] is None:
+            approve = False
+            instance.manager_name = manager[0]
         if user.pk is None:
             user.set_unusable_password()
         user.save()
-        profile.user = user
-        profile.save()
+        if profile.pk is None:
+            profile.user = user
+            profile.save()
+        else:
+            values = {name: getattr(profile, name) for name in services.PROFILE_FIELDS}
+            profile = _through_service(
+                "förvaltning", lambda: services.profile_update(profile=profile, values=values, by=by)
+            )
         instance.profile = profile
         instance.save()
-        services.recheck_members(profile.memberships.values_list("pk", flat=True), by=by)
         audit.record(
             actor=by,
             action="pool.import",
             target=instance,
-            changes={"created": is_create, "status": wanted},
+            changes={"created": is_create, "status": wanted["status"]},
         )
+        if wanted["max_teams"] != stored["max_teams"]:
+            _through_service(
+                "högst antal lag",
+                lambda: services.pool_member_settings(member=instance, max_teams=wanted["max_teams"], by=by),
+            )
+        if approve:
+            _through_service(
+                "chef" if not manager[0].strip() else "chefens godkännande",
+                lambda: services.manager_approval_record(
+                    member=instance, manager_name=manager[0], approved_on=manager[1], by=by
+                ),
+            )
+        services.recheck_members(profile.memberships.values_list("pk", flat=True), by=by)
         if decide:
             if by is None or not has_role(by, Role.SLK):
                 raise ValidationError({"status": [_("Bara stadsledningskontoret kan anta examinatorer.")]})
-            try:
-                decided = services.pool_decide(
-                    member=instance, accept=wanted == PoolMember.Status.ACCEPTED, by=by
-                )
-            except ValidationError as error:
-                raise ValidationError({"status": error.messages}) from error
+            decided = _through_service(
+                "status",
+                lambda: services.pool_decide(
+                    member=instance, accept=wanted["status"] == PoolMember.Status.ACCEPTED, by=by
+                ),
+            )
             instance.status, instance.decided_by, instance.decided_at = (
                 decided.status,
                 decided.decided_by,
                 decided.decided_at,
             )
+
+
+# The pool row's columns that only a service changes (see the module's docstring).
+SERVICE_FIELDS = ("status", "max_teams", "manager_name", "manager_approved_on")
+
+
+def _through_service(column: str, call):
+    """Call a service; its refusal becomes the row's error under `column`."""
+    try:
+        return call()
+    except ValidationError as error:
+        raise ValidationError({column: error.messages}) from error
+    except PermissionDenied as error:
+        raise ValidationError(
+            {column: [str(error) or _("Du har inte behörighet att göra detta.")]}
+        ) from error

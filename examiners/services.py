@@ -40,6 +40,9 @@ from .models import (
 VIEW, ASSESS = "submissions.view_application", "submissions.assess_application"
 EXAMINER_PERMS = [VIEW, ASSESS]
 
+# The most teams SLK lets one examiner sit in (a team takes one or two applications).
+MAX_TEAMS = 5
+
 
 # --- The pool -------------------------------------------------------------------------
 
@@ -109,10 +112,13 @@ def pool_decide(*, member: PoolMember, accept: bool, by) -> PoolMember:
 
 @transaction.atomic
 def manager_approval_record(*, member: PoolMember, manager_name: str, approved_on: dt.date, by) -> PoolMember:
-    """SLK records that the examiner's manager has approved the time for this cycle."""
+    """SLK records that the examiner's manager has approved the time for this cycle. An
+    approval has a name and a date; one recorded is corrected, never taken away."""
     require_role(by, Role.SLK)
     if not manager_name.strip():
         raise ValidationError(_("Ange chefens namn."))
+    if approved_on is None:
+        raise ValidationError(_("Ange datum för chefens godkännande."))
     member.manager_name = manager_name.strip()
     member.manager_approved_on = approved_on
     member.save(update_fields=["manager_name", "manager_approved_on"])
@@ -127,9 +133,13 @@ def manager_approval_record(*, member: PoolMember, manager_name: str, approved_o
 
 @transaction.atomic
 def pool_member_settings(*, member: PoolMember, max_teams: int, by) -> PoolMember:
+    """SLK sets how many teams the examiner may sit in: 1 to MAX_TEAMS, and not fewer than
+    the teams they are in."""
     require_role(by, Role.SLK)
     if max_teams < 1:
         raise ValidationError(_("En examinator måste kunna ingå i minst ett lag."))
+    if max_teams > MAX_TEAMS:
+        raise ValidationError(_("En examinator kan ingå i högst %(max)s lag.") % {"max": MAX_TEAMS})
     placed = member.teams.count()
     if max_teams < placed:
         raise ValidationError(

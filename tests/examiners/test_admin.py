@@ -18,6 +18,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from award.audit import entries_for
 from award.models import AuditEntry, Track
 from award.roles import GROUP_NAMES, SLK_APP_LABELS, Role, has_role
+from examiners import services
 from examiners.models import (
     ApplicationOpening,
     Assignment,
@@ -30,6 +31,7 @@ from examiners.models import (
 )
 from examiners.resources import PoolMemberResource
 from tests import factories
+from tests.scoring.conftest import confirmed_team
 
 pytestmark = pytest.mark.django_db
 
@@ -619,6 +621,156 @@ def test_pool_import_may_not_change_a_superusers_account(slk, cycle, district, d
 
     assert "superanvändare" in result.invalid_rows[0].error_dict["användarnamn"][0]
     assert django_user_model.objects.get(username="chef").email == "chef@example.se"
+
+
+# --- The import writes through the services, as the pool member's page does ------------------
+
+
+def placed_twice(cycle, slk, **kwargs):
+    """An accepted examiner allowed two teams and sitting in two."""
+    track = cycle.tracks.get(kind=Track.Kind.QUALITY_AWARD)
+    member = factories.pool_member(cycle, max_teams=2, **kwargs)
+    for name in ("Lag A", "Lag B"):
+        team = services.team_create(cycle=cycle, track=track, name=name, by=slk)
+        services.team_member_add(team=team, member=member, by=slk)
+    return member
+
+
+def member_row(member, **overrides):
+    """The examiner's row as the export writes it, with `overrides`."""
+    user, profile = member.profile.user, member.profile
+    values = {
+        "förnamn": user.first_name,
+        "efternamn": user.last_name,
+        "e-post": user.email,
+        "förvaltning": profile.organisation.code,
+        "arbetsgivare": profile.employer,
+        "befattning": profile.job_title,
+        "tidigare år som examinator": ", ".join(str(year) for year in profile.years_served),
+        "tidigare år som lagledare": ", ".join(str(year) for year in profile.years_led),
+        "kunskapsområden": ", ".join(profile.areas),
+        "status": str(PoolMember.Status(member.status).label),
+        "chef": member.manager_name,
+        "chefens godkännande": member.manager_approved_on.isoformat() if member.manager_approved_on else "",
+        "högst antal lag": str(member.max_teams),
+    }
+    values.update(overrides)
+    return row(member.cycle, user.username, **values)
+
+
+def import_rows(rows, by):
+    return PoolMemberResource().import_data(
+        CSV().create_dataset(csv_upload(rows).getvalue().decode()), dry_run=False, user=by
+    )
+
+
+def test_pool_import_refuses_a_team_limit_below_the_teams_someone_is_in(slk_client, slk, cycle, district):
+    member = placed_twice(cycle, slk)
+    rows = [row(cycle, "anna.a"), member_row(member, **{"högst antal lag": "1"})]
+
+    preview = upload(slk_client, csv_upload(rows), CSV_FORMAT)
+
+    content = html.unescape(preview.content.decode())
+    assert f"{member.profile} ingår redan i 2 lag. Ta bort personen ur ett lag först." in content
+    assert "Bekräfta import" not in content
+    assert [r.number for r in preview.context["result"].invalid_rows] == [2]
+    result = import_rows(rows, slk)
+    assert [r.number for r in result.invalid_rows] == [2]
+    assert result.invalid_rows[0].error_dict == {
+        "högst antal lag": [f"{member.profile} ingår redan i 2 lag. Ta bort personen ur ett lag först."]
+    }
+    member.refresh_from_db()
+    assert member.max_teams == 2
+    assert not PoolMember.objects.filter(profile__user__username="anna.a").exists(), "nothing imported"
+    assert not AuditEntry.objects.filter(action__in=["pool.import", "pool.max_teams"]).exists()
+
+
+def test_pool_import_refuses_more_teams_than_the_pool_page_allows(slk, cycle, district):
+    result = import_rows([row(cycle, "anna.a", **{"högst antal lag": "6"})], slk)
+
+    assert result.invalid_rows[0].error_dict == {"högst antal lag": ["En examinator kan ingå i högst 5 lag."]}
+    assert not PoolMember.objects.exists()
+
+
+def test_pool_import_writes_the_same_audit_entries_as_the_pool_page(slk, cycle, district):
+    member = factories.pool_member(cycle, organisation=district)
+    twin = factories.pool_member(cycle, organisation=district)
+    approved_on = cycle.registration_opens + dt.timedelta(days=3)
+    services.pool_member_settings(member=twin, max_teams=3, by=slk)
+    services.manager_approval_record(member=twin, manager_name="Ny Chef", approved_on=approved_on, by=slk)
+
+    result = import_rows(
+        [
+            member_row(
+                member,
+                chef="Ny Chef",
+                **{"chefens godkännande": approved_on.isoformat(), "högst antal lag": "3"},
+            ),
+            row(cycle, "bo.b", **{"högst antal lag": "3"}),
+        ],
+        slk,
+    )
+
+    assert not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
+    member.refresh_from_db()
+
+    def entries(pool_member):
+        # The import's own note of the row aside, the entries are the services'.
+        return [
+            (e.action, e.actor, e.changes)
+            for e in entries_for(pool_member).exclude(action="pool.import").order_by("pk")
+        ]
+
+    assert entries(member) == entries(twin)
+    assert (member.max_teams, member.manager_name, member.manager_approved_on) == (
+        3,
+        "Ny Chef",
+        approved_on,
+    )
+    bo = PoolMember.objects.get(profile__user__username="bo.b")
+    assert [e[0] for e in entries(bo)] == ["pool.max_teams", "pool.manager_approval"]
+    assert entries(bo)[0][2] == {"max_teams": [1, 3]}
+
+
+def test_pool_import_cannot_take_a_managers_approval_away(slk, cycle, district):
+    member = factories.pool_member(cycle, organisation=district)
+
+    result = import_rows([member_row(member, **{"chefens godkännande": ""})], slk)
+
+    assert result.invalid_rows[0].error_dict == {
+        "chefens godkännande": ["Ange datum för chefens godkännande."]
+    }
+    member.refresh_from_db()
+    assert member.manager_approved_on == cycle.registration_opens
+
+
+def test_pool_import_names_a_volunteers_manager_without_approving(slk, cycle, district):
+    result = import_rows([row(cycle, "anna.a", **{"chefens godkännande": ""})], slk)
+
+    assert not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
+    anna = PoolMember.objects.get(profile__user__username="anna.a")
+    assert (anna.manager_name, anna.manager_approved_on, anna.manager_approved) == ("Karin Chef", None, False)
+    assert not entries_for(anna).filter(action="pool.manager_approval").exists()
+
+
+def test_pool_import_of_a_conflicting_organisation_goes_through_the_profile_service(client, slk, cycle):
+    track = cycle.tracks.get(kind=Track.Kind.QUALITY_AWARD)
+    team, (_leader, member), (application,) = confirmed_team(cycle, track, slk, size=2)
+    examiner, old = member.profile.user, member.profile.organisation
+    client.force_login(examiner)
+    page = reverse("submissions:application_detail", args=[application.pk])
+    assert client.get(page).status_code == 200
+
+    result = import_rows([member_row(member, förvaltning=application.unit.organisation.code)], slk)
+
+    assert not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
+    assert client.get(page).status_code == 404
+    entry = AuditEntry.objects.get(action="pool.profile_change")
+    assert (entry.actor, entry.changes) == (
+        slk,
+        {"organisation": [old.name, application.unit.organisation.name]},
+    )
+    assert application.code in Team.objects.get(pk=team.pk).flag
 
 
 def test_confirm_imports_nothing_when_the_data_went_bad_after_the_preview(slk_client, cycle, district):
