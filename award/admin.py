@@ -379,10 +379,11 @@ class AwardCycleForm(CleanTextMixin, forms.ModelForm):
 
 
 @admin.register(AwardCycle)
-class AwardCycleAdmin(admin.ModelAdmin):
+class AwardCycleAdmin(ServiceAdminMixin, admin.ModelAdmin):
     """Cycles. A draft's timeline is edited here, with a reason, through the service; an
     opened cycle's timeline is read-only here and moved on the cycle's own page, where
-    closing a phase early or extending it needs a reason too."""
+    closing a phase early or extending it needs a reason too. The service's refusal (the
+    cycle opened while the form was filled in, say) is shown on the form."""
 
     form = AwardCycleForm
     list_display = ("year", "status", "current_phase")
@@ -420,9 +421,10 @@ class AwardCycleAdmin(admin.ModelAdmin):
             return super().save_model(request, obj, form, change)
         # The dates go through the service, with the reason, into the cycle's log; the
         # other fields the form changed are saved here.
-        services.cycle_timeline_set(
-            cycle=obj, dates=dates, reason=form.cleaned_data["timeline_reason"], by=request.user
-        )
+        with service_call():
+            services.cycle_timeline_set(
+                cycle=obj, dates=dates, reason=form.cleaned_data["timeline_reason"], by=request.user
+            )
         others = [
             name for name in form.changed_data if name not in TIMELINE_FIELDS and name != "timeline_reason"
         ]

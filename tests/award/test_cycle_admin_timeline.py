@@ -4,13 +4,15 @@ there, with a link to the cycle's page where its phases are moved. And a team ta
 most two applications (rule R9)."""
 
 import datetime as dt
+import html
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from award import admin as admin_module
 from award import services
-from award.models import AuditEntry
+from award.models import AuditEntry, AwardCycle
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +80,33 @@ def test_admin_refuses_a_timeline_change_without_reason(client, slk):
     draft.refresh_from_db()
     assert draft.site_visits_end == before
     assert not AuditEntry.objects.filter(action="cycle.timeline_set").exists()
+
+
+def test_a_cycle_opened_while_its_form_was_filled_in_refuses_on_the_form(client, slk, monkeypatch):
+    draft = factories.complete_cycle(year=2040)
+    client.force_login(slk)
+    data = _admin_post_data(client.get(_change_url(draft)))
+    before = draft.site_visits_end
+    data["site_visits_end"] = (before + dt.timedelta(days=2)).isoformat()
+    data["timeline_reason"] = "Fler platsbesök i år"
+    data["discussion_threshold"] = "25"
+    clean = admin_module.AwardCycleForm.clean
+
+    def opened_meanwhile(form):
+        # Another request opens the cycle after this one has read and validated its form.
+        cleaned = clean(form)
+        AwardCycle.objects.filter(pk=draft.pk).update(status=AwardCycle.Status.OPEN)
+        return cleaned
+
+    monkeypatch.setattr(admin_module.AwardCycleForm, "clean", opened_meanwhile)
+
+    response = client.post(_change_url(draft), data)
+
+    assert response.status_code == 200
+    assert "Omgången 2040 är öppnad: tidplanen ändras" in html.unescape(response.content.decode())
+    draft.refresh_from_db()
+    assert (draft.site_visits_end, draft.discussion_threshold) == (before, 20)
+    assert not AuditEntry.objects.filter(action__in=["cycle.timeline_set", "admin.change"]).exists()
 
 
 def test_admin_saves_a_drafts_settings_without_a_reason(client, slk):
