@@ -318,6 +318,11 @@ class UnitAdmin(AwardImportExportAdmin):
         (gettext_lazy("Kontaktpersoner"), {"fields": ("contact_list",)}),
     )
 
+    def save_model(self, request, obj, form, change):
+        # Through the service, as the units import: a unit moved to another administration
+        # takes its applications from that administration's examiners (R8).
+        services.unit_save(unit=obj, by=request.user)
+
     @admin.display(description=gettext_lazy("kontaktpersoner"))
     def contact_list(self, obj):
         if obj is None or obj.pk is None:

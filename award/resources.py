@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
-from award import text, upload_guards
+from award import services, text, upload_guards
 from award.models import AwardCycle, Criterion, Organisation, PastResult, Track, Unit
 
 # A text cell beginning with one of these may be run as a formula by Excel or LibreOffice.
@@ -478,7 +478,9 @@ class UnitResource(AwardResource):
     - `has_operational_plan`, `is_private_provider`: ja/nej (or 1/0, true/false)
     - `stockholmers_share`: percent 0–100, only for private providers, otherwise empty
 
-    Contact people are not imported; they are set per unit in the admin.
+    Contact people are not imported; they are set per unit in the admin. Each unit is saved
+    through `services.unit_save`, as in the admin, so a new `organisation` is audited and
+    rechecks the examiners of the unit's applications (R8).
     """
 
     organisation = fields.Field(
@@ -508,6 +510,15 @@ class UnitResource(AwardResource):
 
     def get_queryset(self):
         return Unit.objects.select_related("organisation")
+
+    def before_import(self, dataset, **kwargs):
+        self.importing_user = kwargs.get("user")
+        super().before_import(dataset, **kwargs)
+
+    def do_instance_save(self, instance, is_create):
+        # Through the service, as the admin's form: a unit moved to another administration
+        # takes its applications from that administration's examiners (R8).
+        services.unit_save(unit=instance, by=getattr(self, "importing_user", None))
 
 
 class CriterionResource(AwardResource):

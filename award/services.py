@@ -1,5 +1,5 @@
 """State changes of the award's set-up: opening and copying a cycle, moving its phases,
-who sits on its judging committee.
+who sits on its judging committee, saving a unit.
 
 Every function takes the acting user as `by`, runs in one transaction and records what it
 changed in the audit trail. Views, admin actions and management commands call these.
@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from award import audit
+from award import audit, signals
 from award.models import (
     TIMELINE_FIELDS,
     TOTAL_WEIGHT,
@@ -21,10 +21,12 @@ from award.models import (
     CommitteeMembership,
     CompetitionClass,
     Criterion,
+    Organisation,
     Phase,
     ScaleBand,
     ScoringScale,
     Track,
+    Unit,
     today,
 )
 from award.roles import Role, add_role, remove_role, require_role
@@ -251,6 +253,40 @@ def phase_extend(*, cycle: AwardCycle, by, until: dt.date, reason: str) -> dict:
         floor = getattr(cycle, name)
     _save_timeline(cycle, changed, by=by, action="cycle.phase_extended", reason=reason)
     return changed
+
+
+# --- Units -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_save(*, unit: Unit, by) -> Unit:
+    """Create or change a unit as the admin's form or the units import has set it. A unit
+    moved to another administration is recorded in the audit trail and announced with
+    `signals.unit_organisation_changed` inside this transaction: examiners of its new
+    administration lose their access to its applications before the move commits (R8),
+    and a receiver's failure undoes the move."""
+    before = None
+    if unit.pk is not None:
+        # Locked, so two changes of one unit at once each see the other's organisation.
+        before = (
+            Unit.objects.select_for_update()
+            .filter(pk=unit.pk)
+            .values_list("organisation_id", flat=True)
+            .first()
+        )
+    unit.save()
+    if before is not None and before != unit.organisation_id:
+        organisation_before = Organisation.objects.get(pk=before)
+        audit.record(
+            actor=by,
+            action="unit.organisation_change",
+            target=unit,
+            changes={"organisation": [organisation_before.name, unit.organisation.name]},
+        )
+        signals.unit_organisation_changed.send(
+            sender=Unit, unit=unit, organisation_before=organisation_before, by=by
+        )
+    return unit
 
 
 # --- The judging committee -------------------------------------------------------------------

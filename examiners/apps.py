@@ -7,6 +7,7 @@ class ExaminersConfig(AppConfig):
     verbose_name = _("Examinatorer")
 
     def ready(self):
+        from award.signals import unit_organisation_changed
         from submissions.signals import application_status_changed
 
         from . import services
@@ -14,6 +15,12 @@ class ExaminersConfig(AppConfig):
         def on_status_changed(sender, **kwargs):
             services.application_status_changed(**kwargs)
 
+        def on_unit_organisation_changed(sender, **kwargs):
+            services.unit_organisation_changed(**kwargs)
+
         application_status_changed.connect(
             on_status_changed, dispatch_uid="examiners.application_status_changed"
+        )
+        unit_organisation_changed.connect(
+            on_unit_organisation_changed, dispatch_uid="examiners.unit_organisation_changed"
         )

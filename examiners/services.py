@@ -479,10 +479,22 @@ def application_status_changed(*, application: Application, by, status_before, *
     _flag(team, note, by=by)
 
 
+def unit_organisation_changed(*, unit: Unit, by, **kwargs) -> None:
+    """A unit moved to another administration: whoever of that administration sits in a
+    confirmed team holding one of the unit's applications loses their access to it at once
+    and the team is flagged, as after a profile change (R8). Connected to award's signal in
+    ExaminersConfig.ready."""
+    member_ids = PoolMember.objects.filter(
+        teams__team__status=Team.Status.CONFIRMED,
+        teams__team__assignments__application__unit=unit,
+    ).values_list("pk", flat=True)
+    recheck_members(member_ids, by=by)
+
+
 def recheck_members(member_ids, *, by) -> None:
     """After a change that may break the rules for people already in confirmed teams
-    (training, profile): a new conflict takes their access at once; a lost
-    qualification flags the team for SLK to decide."""
+    (training, profile, a unit's administration): a new conflict takes their access at
+    once; a lost qualification flags the team for SLK to decide."""
     members = (
         queries.pool_members_for_rules()
         .filter(pk__in=list(member_ids), teams__team__status=Team.Status.CONFIRMED)
