@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -435,6 +436,27 @@ class AwardCycleAdmin(ServiceAdminMixin, admin.ModelAdmin):
         ]
         if others:
             obj.save(update_fields=others)
+
+    def get_actions(self, request):
+        # A cycle is deleted one at a time, from its page, where a refusal names its data.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Refused before the confirmation page, which would list every record of the cycle.
+        cycle = self.get_object(request, unquote(object_id))
+        refusal = services.cycle_delete_refusal(cycle) if cycle is not None else ""
+        if refusal:
+            self.message_user(request, refusal, level=messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:award_awardcycle_change", args=[cycle.pk], current_app=self.admin_site.name)
+            )
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        with service_call():
+            services.cycle_delete(cycle=obj, by=request.user)
 
     @admin.display(description=gettext_lazy("ändra tidplanen"))
     def timeline_note(self, obj):

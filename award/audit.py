@@ -71,6 +71,7 @@ def record_import(*, user_id, instances, action_flag) -> None:
 CYCLE_ACTION_LABELS = {
     "cycle.open": gettext_lazy("Omgången öppnades"),
     "cycle.copy": gettext_lazy("Omgången skapades som kopia"),
+    "cycle.delete": gettext_lazy("Omgången togs bort"),
     "cycle.timeline_set": gettext_lazy("Tidplanen ändrades före öppnandet"),
     "cycle.phase_closed_early": gettext_lazy("Fasen avslutades i förtid"),
     "cycle.phase_extended": gettext_lazy("Fasen förlängdes"),

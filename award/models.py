@@ -479,7 +479,7 @@ class CommitteeMembership(models.Model):
     """A member of a cycle's judging committee (domarkommitté); one member chairs."""
 
     cycle = models.ForeignKey(
-        AwardCycle, on_delete=models.CASCADE, related_name="committee", verbose_name=_("omgång")
+        AwardCycle, on_delete=models.PROTECT, related_name="committee", verbose_name=_("omgång")
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

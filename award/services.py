@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -183,6 +183,64 @@ def cycle_timeline_set(*, cycle: AwardCycle, dates: dict[str, dt.date], reason: 
         reason=reason,
     )
     return changed
+
+
+# What a cycle is set up with, which goes with it when a cycle without data is deleted.
+CYCLE_SETUP = (Track, CompetitionClass, Criterion, ScoringScale, ScaleBand)
+
+
+def cycle_data(cycle: AwardCycle) -> list[tuple[str, int]]:
+    """What the cycle holds beyond its set-up (tracks, classes, criteria, scale):
+    (Swedish name of the kind of record, count) for each kind it has. Found through every
+    relation pointing to the cycle or to its set-up, so the later apps' records
+    (registrations, pool, training, teams, meetings, decisions, questionnaires…) count
+    without the award app importing them, and a new one counts the day it is added."""
+    # A record may point to the cycle by several relations (a team to the cycle and to a
+    # track): each kind is counted once, through all of them.
+    conditions: dict = {}
+
+    def visit(model, rows) -> None:
+        # Hidden relations too (related_name="+": an assessment's rows point to criteria so).
+        relations = [
+            f for f in model._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete
+        ]
+        for relation in relations:
+            related = relation.related_model
+            condition = Q(**{f"{relation.field.name}__in": rows})
+            if related in CYCLE_SETUP:
+                visit(related, related._base_manager.filter(condition).values("pk"))
+            else:
+                conditions[related] = conditions.get(related, Q()) | condition
+
+    visit(AwardCycle, [cycle.pk])
+    found = []
+    for model, condition in conditions.items():
+        count = model._base_manager.filter(condition).distinct().count()
+        if count:
+            found.append((str(model._meta.verbose_name_plural), count))
+    return found
+
+
+def cycle_delete_refusal(cycle: AwardCycle) -> str:
+    """Why the cycle cannot be deleted (empty when it can): it holds data beyond its set-up."""
+    data = cycle_data(cycle)
+    if not data:
+        return ""
+    return _(
+        "Omgången %(year)s kan inte tas bort eftersom den har uppgifter: %(data)s. Bara en omgång "
+        "som inte har annat än tävlingsspår, tävlingsklasser, kriterier och bedömningsskala kan tas bort."
+    ) % {"year": cycle.year, "data": ", ".join(f"{name} ({count})" for name, count in data)}
+
+
+@transaction.atomic
+def cycle_delete(*, cycle: AwardCycle, by) -> None:
+    """Delete a cycle that holds nothing but its set-up (created by mistake, or a copy not
+    wanted): its tracks, classes, criteria and scale go with it. Refused, naming what it
+    holds, once it has any other record; those are never deleted with a cycle."""
+    cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
+    _refuse(cycle_delete_refusal(cycle))
+    audit.record(actor=by, action="cycle.delete", target=cycle)
+    cycle.delete()
 
 
 def _save_timeline(cycle: AwardCycle, changed: dict, *, by, action: str, reason: str):

@@ -76,7 +76,7 @@ class PoolMember(models.Model):
         WITHDRAWN = "withdrawn", _("Har hoppat av")
 
     cycle = models.ForeignKey(
-        AwardCycle, on_delete=models.CASCADE, related_name="pool", verbose_name=_("omgång")
+        AwardCycle, on_delete=models.PROTECT, related_name="pool", verbose_name=_("omgång")
     )
     profile = models.ForeignKey(
         ExaminerProfile, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("examinator")
@@ -190,7 +190,7 @@ class TrainingSession(models.Model):
         CALIBRATION = "calibration", _("Kalibreringsworkshop")
 
     cycle = models.ForeignKey(
-        AwardCycle, on_delete=models.CASCADE, related_name="training_sessions", verbose_name=_("omgång")
+        AwardCycle, on_delete=models.PROTECT, related_name="training_sessions", verbose_name=_("omgång")
     )
     kind = models.CharField(_("typ"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("rubrik"), max_length=200)
@@ -353,7 +353,7 @@ class Team(models.Model):
         CONFIRMED = "confirmed", _("Fastställt")
 
     cycle = models.ForeignKey(
-        AwardCycle, on_delete=models.CASCADE, related_name="teams", verbose_name=_("omgång")
+        AwardCycle, on_delete=models.PROTECT, related_name="teams", verbose_name=_("omgång")
     )
     track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="teams", verbose_name=_("spår"))
     name = models.CharField(_("namn"), max_length=100)

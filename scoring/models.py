@@ -270,7 +270,7 @@ class CommitteeConflict(ConflictTargetMixin, models.Model):
 
     cycle = models.ForeignKey(
         "award.AwardCycle",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="committee_conflicts",
         verbose_name=_("omgång"),
     )
@@ -326,7 +326,7 @@ class Meeting(models.Model):
         FINAL = "final", _("Slutligt domarmöte")
 
     cycle = models.ForeignKey(
-        "award.AwardCycle", on_delete=models.CASCADE, related_name="meetings", verbose_name=_("omgång")
+        "award.AwardCycle", on_delete=models.PROTECT, related_name="meetings", verbose_name=_("omgång")
     )
     kind = models.CharField(_("möte"), max_length=15, choices=Kind.choices)
     date = models.DateField(_("datum"))
@@ -461,7 +461,7 @@ class Questionnaire(models.Model):
         EXAMINERS = "examiners", _("Examinatorer")
 
     cycle = models.ForeignKey(
-        "award.AwardCycle", on_delete=models.CASCADE, related_name="questionnaires", verbose_name=_("omgång")
+        "award.AwardCycle", on_delete=models.PROTECT, related_name="questionnaires", verbose_name=_("omgång")
     )
     audience = models.CharField(_("målgrupp"), max_length=12, choices=Audience.choices)
     sent_by = models.ForeignKey(
