@@ -1,3 +1,5 @@
+from contextlib import ExitStack
+
 import pytest
 from django.db import transaction
 from django.test import override_settings
@@ -64,17 +66,68 @@ def role_users(slk, committee_member, examiner, unit_contact):
     }
 
 
+class SharedSeed:
+    """The demo seed, built once for every test that asks for it (the `seeded` fixture).
+
+    Seeding takes seconds, so it is not repeated per module: `pytest_collection_modifyitems`
+    puts every test that uses it last, one after another (and in one xdist group, so one
+    worker runs them all), the first of them opens a transaction and seeds, each test's own
+    transaction nests inside it, and after the last of them it is rolled back, so no other
+    test ever sees the demo data."""
+
+    def __init__(self):
+        self.stack: ExitStack | None = None
+        self.output = ""
+
+    def open(self, django_db_blocker) -> str:
+        if self.stack is None:
+            stack = ExitStack()
+            stack.enter_context(django_db_blocker.unblock())
+            stack.enter_context(override_settings(DEBUG=True, PASSWORD_HASHERS=demo.FAST_HASHERS))
+            stack.enter_context(transaction.atomic())
+            try:
+                self.output = demo.seed_demo()
+            except BaseException:
+                stack.close()
+                raise
+            self.stack = stack
+        return self.output
+
+    def close(self) -> None:
+        if self.stack is not None:
+            transaction.set_rollback(True)
+            stack, self.stack = self.stack, None
+            stack.close()
+
+
+SHARED_SEED = SharedSeed()
+
+
+def _uses_seed(item) -> bool:
+    return "seeded" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config, items):
+    seeded_items = [item for item in items if _uses_seed(item)]
+    items[:] = [item for item in items if not _uses_seed(item)] + seeded_items
+    for item in seeded_items:
+        item.add_marker(pytest.mark.xdist_group("demo-seed"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    # After the test's own fixtures (its transaction) are torn down: roll the seed back
+    # once no seeded test follows.
+    if nextitem is None or not _uses_seed(nextitem):
+        SHARED_SEED.close()
+
+
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """One demo-seeded database for the module, rolled back after its last test; each
-    test's own transaction nests inside it. Returns what seed_demo printed."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DEBUG=True, PASSWORD_HASHERS=demo.FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        yield demo.seed_demo()
-        transaction.set_rollback(True)
+    """The demo-seeded database (see SharedSeed). Returns what seed_demo printed. Module
+    scope only so that it is set up before the test's own transaction; the seed itself
+    outlives the module."""
+    return SHARED_SEED.open(django_db_blocker)
 
 
 @pytest.fixture
