@@ -424,11 +424,13 @@ class AwardResource(resources.ModelResource):
         }
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
-        # Every column, whatever its widget or dehydrate method: text a spreadsheet would
-        # run as a formula is written as text (see escape_formula).
+        # Every column, whatever its widget or dehydrate method: a control character an
+        # older row holds is written as its visible picture (text.shown; XLSX would refuse
+        # the whole file), then text a spreadsheet would run as a formula is written as text
+        # (see escape_formula).
         native = bool(kwargs.get("force_native_type"))
         return [
-            escape_formula(value, native=native) if isinstance(value, str) else value
+            escape_formula(text.shown(value), native=native) if isinstance(value, str) else value
             for value in super().export_resource(instance, selected_fields=selected_fields, **kwargs)
         ]
 

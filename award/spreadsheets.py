@@ -10,8 +10,10 @@ Every spreadsheet and CSV the platform writes goes through this module; the admi
 django-import-export files are escaped by award.resources.AwardResource.export_resource.
 
 XLSX cannot hold most ASCII control characters (a vertical tab pasted from a word
-processor is enough to make openpyxl refuse the whole file), so they are dropped from
-XLSX cells; CSV keeps them.
+processor is enough to make openpyxl refuse the whole file). Forms and imports refuse them
+now, but older rows may hold them, so in XLSX and in CSV alike each is replaced by its
+visible control picture (␀, ␇, …; `award.text.shown`) before the formula check, and an
+export never fails on stored text.
 """
 
 import csv
@@ -23,8 +25,9 @@ from decimal import Decimal
 from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+
+from award import text as award_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,7 +38,7 @@ def is_risky(value) -> bool:
 
 def _plain(value) -> bool:
     if isinstance(value, str):
-        return not value.startswith(FORMULA_STARTS) and not ILLEGAL_CHARACTERS_RE.search(value)
+        return not value.startswith(FORMULA_STARTS) and not award_text.SHOWN.search(value)
     return value is None or isinstance(value, int | float | Decimal | dt.date | dt.datetime)
 
 
@@ -43,7 +46,7 @@ def xlsx_cell(sheet, value, *, bold=False):
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = award_text.shown(value)
     cell = WriteOnlyCell(sheet, value=value)
     if is_risky(value) or cell.data_type == "f":
         cell.data_type = "s"
@@ -67,7 +70,7 @@ class StreamingWorkbook:
     def append(sheet, row: Iterable):
         # Numbers, dates and harmless text go in as plain values (openpyxl types them the
         # same way, without a cell object each: the export writes hundreds of thousands);
-        # anything that could become a formula or carries illegal characters gets a cell.
+        # anything that could become a formula or holds a control character gets a cell.
         sheet.append([value if _plain(value) else xlsx_cell(sheet, value) for value in row])
 
     def to_bytes(self) -> bytes:
@@ -79,10 +82,8 @@ class StreamingWorkbook:
 def csv_value(value):
     if value is None:
         return ""
-    text = str(value)
-    if is_risky(text):
-        return "'" + text
-    return value
+    text = award_text.shown(str(value))
+    return "'" + text if is_risky(text) else text
 
 
 def write_csv(stream, header: list[str], rows: Iterable[Iterable]) -> None:

@@ -4,12 +4,15 @@ A control character (Unicode category Cc: U+0000–U+001F, U+007F–U+009F) cann
 and some break things later: PostgreSQL refuses NUL outright, SQLite stores it, and an
 XLSX export then fails on it. So every form field and every imported cell is checked
 with the one function here, and a refusal says in Swedish which character it is and where
-it stands, so the person can find it and remove it; what they wrote is kept.
+it stands, so the person can find it and remove it; what they wrote is kept. Rows stored
+before the check may still hold one: every export writes it as a visible stand-in
+(`shown`), so a file is always written.
 
 Long text (a textarea, a TextField) may hold tabs and line breaks (tab, line feed and
 carriage return); a single-line field may hold neither.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -125,6 +128,32 @@ def find_refusal(text: str, *, multiline: bool) -> Refusal | None:
         more=len(positions) - 1,
         multiline=multiline and bool(LINE_BREAKS.intersection(text)),
     )
+
+
+# What shown() replaces: every control character but tab and the line breaks, which a long
+# text may hold and a spreadsheet cell keeps.
+SHOWN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _picture(match: re.Match) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # U+2400–U+241F: ␀ for NUL, ␇ for BEL, ␋ for VT…
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"  # C1 controls have no picture of their own: �
+
+
+def shown(text: str) -> str:
+    """`text` for a file written out (an export): each control character, which older rows
+    may hold from before the check above, is replaced by a visible stand-in, its Unicode
+    control picture (␀ for NUL, ␇ for BEL; U+FFFD for the C1 controls, which have none).
+    Replaced rather than escaped or dropped: a spreadsheet cannot hold most of them (XLSX
+    refuses them outright), an escape such as Excel's _x0007_ would turn back into the
+    invisible character in Excel, and dropping one would silently glue the words around it;
+    the picture shows where it stood. Tabs and line breaks are kept. None of the pictures
+    can start a formula, so formula escaping after this still holds."""
+    return SHOWN.sub(_picture, text)
 
 
 def check(text: str, *, multiline: bool, action: str = Action.SAVE) -> None:

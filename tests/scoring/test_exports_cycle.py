@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from award.models import Criterion
+from award.models import Criterion, Unit
 from scoring import exports_cycle, services
 from scoring.models import Meeting
 from tests.scoring import test_committee
@@ -143,7 +143,7 @@ def test_xlsx_has_no_formula_cells_and_hostile_text_stays_text(client, decided, 
         for cell in row
         if isinstance(cell.value, str)
     }
-    for text in (EVIL, "@Föredömligt arbete", "+Hedervärt", "-2+3 poängefter diskussion"):
+    for text in (EVIL, "@Föredömligt arbete", "+Hedervärt", "-2+3 poäng\u240befter diskussion"):
         assert cells[text].data_type == "s", text
 
 
@@ -187,9 +187,47 @@ def test_one_sheet_as_csv(client, decided, cycle, slk):
         rows[0][0] == "Bidragskod"
         and len(rows) == 1 + 3 * Criterion.objects.filter(track=decided["track"]).count()
     )
-    assert any(value == "'-2+3 poäng\vefter diskussion" for row in rows for value in row)
+    assert any(value == "'-2+3 poäng\u240befter diskussion" for row in rows for value in row)
     assert client.get(url, {"format": "csv", "sheet": "nope"}).status_code == 404
     assert client.get(url, {"format": "pdf"}).status_code == 404
+
+
+# A unit name stored before forms and imports refused control characters. PostgreSQL never
+# stored NUL (it refuses it), so there the name has an escape character in its place.
+STORED = "=Enhet{}med\x07klocka"
+SHOWN = "=Enhet{}med\u2407klocka"  # each as its visible control picture: ␀ (or ␛) and ␇
+
+
+@pytest.fixture
+def stored_controls(decided):
+    """The name of a2's unit, written straight to the database, with control characters
+    after a formula character."""
+    nul = "\x00" if connection.vendor == "sqlite" else "\x1b"
+    Unit.objects.filter(pk=decided["a2"].unit_id).update(name=STORED.format(nul))
+    assert Unit.objects.get(pk=decided["a2"].unit_id).name == STORED.format(nul)
+    return SHOWN.format(chr(0x2400 + ord(nul)))
+
+
+def test_stored_control_characters_are_shown_in_xlsx_and_csv_and_stay_text(
+    client, decided, cycle, slk, tmp_path, stored_controls
+):
+    out = tmp_path / "omgang.xlsx"
+    call_command("export_cycle", "--cycle", str(cycle.year), "--out", str(out), stdout=io.StringIO())
+    books = [_export_xlsx(client, slk, cycle), openpyxl.load_workbook(out)]
+    response = client.get(reverse("scoring:cycle_export", args=[cycle.year]), {"format": "csv"})
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+    code = decided["a2"].code
+    for book in books:
+        _assert_no_formulas(book)
+        summary = [row for row in book["Sammanfattning"].iter_rows(min_row=2) if row[0].value == code]
+        assert [(row[1].value, row[1].data_type) for row in summary] == [(stored_controls, "s")]
+        examiners = _records(book["Examinatorer"])
+        assert {r["Enhet"] for r in examiners if r["Bidragskod"] == code} == {stored_controls}
+    for name in archive.namelist():
+        rows = _csv_rows(archive.read(name).decode())
+        unit = rows[0].index("Enhet")
+        assert {row[unit] for row in rows if code in row} == {"'" + stored_controls}, name
 
 
 def test_command_writes_xlsx_zip_and_a_directory(decided, cycle, tmp_path):
