@@ -331,7 +331,87 @@ class UnitAdmin(AwardImportExportAdmin):
         return ", ".join(str(user) for user in obj.contacts.all()) or "–"
 
 
-class TrackInline(admin.TabularInline):
+def set_up_cycle(obj) -> AwardCycle | None:
+    """The cycle whose set-up `obj` is (or belongs to): a cycle, track, class, criterion,
+    scale or band."""
+    if obj is None or isinstance(obj, AwardCycle):
+        return obj
+    if isinstance(obj, (Track, ScoringScale)):
+        return obj.cycle
+    if isinstance(obj, (CompetitionClass, Criterion)):
+        return obj.track.cycle
+    if isinstance(obj, ScaleBand):
+        return obj.scale.cycle
+    raise TypeError(f"Not part of a cycle's set-up: {obj!r}")
+
+
+def set_up_locked(obj) -> bool:
+    """Whether the set-up `obj` belongs to is fixed: its cycle is open."""
+    cycle = set_up_cycle(obj)
+    return cycle is not None and cycle.pk is not None and cycle.status == AwardCycle.Status.OPEN
+
+
+def set_up_note(cycle: AwardCycle) -> str:
+    return _(
+        "Omgången %(year)s är öppnad, så dess tävlingsspår, tävlingsklasser, kriterier och "
+        "bedömningsskala kan inte ändras här längre: bidragens poäng och totalsummor räknas med "
+        "kriteriernas vikter och skalans nivåer. Ändringar görs i nästa års omgång (Kopiera till nästa år)."
+    ) % {"year": cycle.year}
+
+
+class SetUpLockMixin:
+    """For the admins and inlines of a cycle's set-up (tracks, classes, criteria, scale):
+    read-only once the cycle is open, superusers included, since scores and totals already
+    computed rest on its weights and levels; a draft's stays editable. A locked object's
+    page says why (`set_up_note`, first on the form), and a new one can only be added to a
+    draft cycle. For an inline, `obj` is the parent object."""
+
+    def has_add_permission(self, request, obj=None):
+        if set_up_locked(obj):
+            return False
+        return (
+            super().has_add_permission(request, obj)
+            if self._is_inline()
+            else super().has_add_permission(request)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return not set_up_locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not set_up_locked(obj) and super().has_delete_permission(request, obj)
+
+    def _is_inline(self) -> bool:
+        return isinstance(self, admin.options.InlineModelAdmin)
+
+    def get_fields(self, request, obj=None):
+        fields = [name for name in super().get_fields(request, obj) if name != "set_up_note"]
+        if not self._is_inline() and set_up_locked(obj):
+            return ["set_up_note", *fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not self._is_inline() and set_up_locked(obj):
+            return (*readonly, "set_up_note")
+        return readonly
+
+    @admin.display(description=gettext_lazy("kan inte ändras"))
+    def set_up_note(self, obj):
+        return set_up_note(set_up_cycle(obj))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # New set-up only for a draft cycle.
+        if db_field.name == "cycle" and db_field.related_model is AwardCycle:
+            kwargs["queryset"] = AwardCycle.objects.filter(status=AwardCycle.Status.DRAFT)
+        elif db_field.name == "track" and db_field.related_model is Track:
+            kwargs["queryset"] = Track.objects.filter(cycle__status=AwardCycle.Status.DRAFT).select_related(
+                "cycle"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TrackInline(SetUpLockMixin, admin.TabularInline):
     model = Track
     form = CleanTextModelForm
     fields = ("kind", "name", "description")
@@ -405,16 +485,26 @@ class AwardCycleAdmin(ServiceAdminMixin, admin.ModelAdmin):
             timeline = ("timeline_note", *TIMELINE_FIELDS)
         else:
             timeline = (*TIMELINE_FIELDS, "timeline_reason")
-        return (
+        fieldsets = [
             (None, {"fields": ("year", "status", "current_phase")}),
             (gettext_lazy("Tidplan"), {"fields": timeline}),
             (gettext_lazy("Inställningar"), {"fields": CYCLE_SETTINGS}),
-        )
+        ]
+        if obj is not None and self._is_open(obj):
+            # Said above the tracks, which are shown read-only below.
+            fieldsets.append(
+                (gettext_lazy("Tävlingsspår, kriterier och skala"), {"fields": ("set_up_note",)})
+            )
+        return fieldsets
+
+    @admin.display(description=gettext_lazy("kan inte ändras"))
+    def set_up_note(self, obj):
+        return set_up_note(obj)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         if obj is not None and self._is_open(obj):
-            return (*readonly, "timeline_note", *TIMELINE_FIELDS)
+            return (*readonly, "timeline_note", "set_up_note", *TIMELINE_FIELDS)
         return readonly
 
     @staticmethod
@@ -512,14 +602,14 @@ class AwardCycleAdmin(ServiceAdminMixin, admin.ModelAdmin):
             self.message_user(request, message, level=messages.ERROR)
 
 
-class CompetitionClassInline(admin.TabularInline):
+class CompetitionClassInline(SetUpLockMixin, admin.TabularInline):
     model = CompetitionClass
     form = CleanTextModelForm
     fields = ("name", "order")
     extra = 0
 
 
-class CriterionInline(admin.StackedInline):
+class CriterionInline(SetUpLockMixin, admin.StackedInline):
     model = Criterion
     form = CleanTextModelForm
     fields = (
@@ -532,7 +622,7 @@ class CriterionInline(admin.StackedInline):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(SetUpLockMixin, admin.ModelAdmin):
     form = CleanTextModelForm
     list_display = ("name", "cycle", "kind", "criterion_count", "weight_sum")
     list_filter = ("cycle", "kind")
@@ -562,7 +652,7 @@ class TrackAdmin(admin.ModelAdmin):
 
 
 @admin.register(CompetitionClass)
-class CompetitionClassAdmin(admin.ModelAdmin):
+class CompetitionClassAdmin(SetUpLockMixin, admin.ModelAdmin):
     form = CleanTextModelForm
     list_display = ("name", "track", "order")
     list_filter = ("track__cycle", "track__kind")
@@ -571,7 +661,7 @@ class CompetitionClassAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(AwardImportExportAdmin):
+class CriterionAdmin(SetUpLockMixin, AwardImportExportAdmin):
     resource_classes = [CriterionResource]
     list_display = ("number", "title", "track", "kind", "weight", "max_length")
     list_display_links = ("number", "title")
@@ -581,7 +671,7 @@ class CriterionAdmin(AwardImportExportAdmin):
     ordering = ("-track__cycle__year", "track__kind", "number")
 
 
-class ScaleBandInline(admin.TabularInline):
+class ScaleBandInline(SetUpLockMixin, admin.TabularInline):
     model = ScaleBand
     form = CleanTextModelForm
     fields = ("kind", "low", "high", "descriptor")
@@ -589,7 +679,7 @@ class ScaleBandInline(admin.TabularInline):
 
 
 @admin.register(ScoringScale)
-class ScoringScaleAdmin(admin.ModelAdmin):
+class ScoringScaleAdmin(SetUpLockMixin, admin.ModelAdmin):
     form = CleanTextModelForm
     list_display = ("__str__", "cycle", "step")
     list_select_related = ("cycle",)

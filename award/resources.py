@@ -569,6 +569,21 @@ class CriterionResource(AwardResource):
     def get_queryset(self):
         return Criterion.objects.select_related("track__cycle")
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Only rows that add or change a criterion get here (an unchanged one is skipped), so
+        # an exported file with an opened cycle's rows in it still imports a draft's changes.
+        errors = dict(import_validation_errors or {})
+        track = instance.track if instance.track_id else None
+        if track is not None and track.cycle.status == AwardCycle.Status.OPEN:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _(
+                    "Omgången %(year)s är öppnad: dess kriterier kan inte ändras eller läggas till, "
+                    "eftersom bidragens poäng räknas med deras vikter."
+                )
+                % {"year": track.cycle.year}
+            )
+        super().validate_instance(instance, errors, validate_unique)
+
 
 class PastResultResource(AwardResource):
     """Units' earlier results in the award (for the two-year rule). A result is identified
