@@ -5,6 +5,7 @@ from award import views, views_personal
 app_name = "award"
 
 urlpatterns = [
+    path("", views.cycle_list, name="cycle_list"),
     path("<int:year>/", views.cycle_detail, name="cycle_detail"),
     path("<int:year>/fas/avsluta/", views.cycle_phase_close, name="cycle_phase_close"),
     path("<int:year>/fas/forlang/", views.cycle_phase_extend, name="cycle_phase_extend"),

@@ -38,6 +38,18 @@ def home(request):
 
 
 @role_required(Role.SLK)
+def cycle_list(request):
+    """Every cycle with its status and phase. The menu's links that do not know the year
+    lead here while there is no cycle at all, so the page says how one is created."""
+    cycles = AwardCycle.objects.order_by("-year")
+    return render(
+        request,
+        "award/cycle_list.html",
+        {"cycles": cycles, "current": AwardCycle.objects.current()},
+    )
+
+
+@role_required(Role.SLK)
 def cycle_detail(request, year):
     cycle = get_object_or_404(AwardCycle.objects.select_related("scale"), year=year)
     return render(

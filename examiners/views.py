@@ -157,10 +157,12 @@ def application_open(request, pk):
 
 @role_required(Role.SLK)
 def current(request, page):
-    """The pool or the teams of the current cycle, for links that do not know the year."""
-    cycle = _current_cycle()
+    """The pool, training or teams of the current cycle, for links that do not know the
+    year; before any cycle has opened, of the latest draft (its pool and training can be
+    prepared), and with no cycle at all the list of cycles, which says how to create one."""
+    cycle = _current_cycle() or AwardCycle.objects.order_by("-year").first()
     if cycle is None:
-        raise Http404
+        return redirect("award:cycle_list")
     return redirect(f"examiners:{page}", year=cycle.year)
 
 

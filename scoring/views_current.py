@@ -1,10 +1,11 @@
 """Links that do not know the year (the navigation) lead to a cycle whose page answers for
 the user: SLK to the latest opened cycle (for the evaluation, the latest whose feedback
-has been released), a committee member to the newest cycle in progress whose committee
-they sit on. Someone with no such cycle goes to their start page, told why."""
+has been released), before any has opened to the latest draft, and with no cycle at all
+to the list of cycles, which says how to create one; a committee member to the newest
+cycle in progress whose committee they sit on. Someone with no such cycle goes to their
+start page, told why."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ def _cycle_for(user, page):
             released = opened.filter(feedback_release__lte=today()).first()
             if released is not None:
                 return released
-        return opened.first()
+        return opened.first() or AwardCycle.objects.order_by("-year").first()
     seated = opened.filter(committee__user=user)
     return seated.filter(pk__in=AwardCycle.objects.in_progress().values("pk")).first() or seated.first()
 
@@ -31,5 +32,5 @@ def current(request, page):
         if not has_role(request.user, Role.SLK):
             messages.info(request, _("Du ingår inte i domarkommittén för någon omgång som pågår."))
             return redirect("home")
-        raise Http404
+        return redirect("award:cycle_list")
     return redirect(f"scoring:{page}", year=cycle.year)

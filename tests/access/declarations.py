@@ -107,6 +107,7 @@ ROUTES: dict[str, Route] = {
     "password_change": get(LOGGED_IN, writes=True),
     "password_change_done": get(LOGGED_IN),
     # --- the cycle (SLK) --------------------------------------------------------------------
+    "award:cycle_list": get(ONLY_SLK),
     "award:cycle_detail": get(ONLY_SLK, **YEAR),
     "award:cycle_phase_close": post(ONLY_SLK, **YEAR),
     "award:cycle_phase_extend": post(ONLY_SLK, **YEAR),
