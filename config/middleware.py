@@ -1,6 +1,8 @@
-"""Project middleware: the Content-Security-Policy and the absolute session lifetime."""
+"""Project middleware: the Content-Security-Policy, the absolute session lifetime, and the
+refusal of invisible control characters in a URL's query."""
 
 import time
+from urllib.parse import parse_qsl
 
 from csp.constants import HEADER
 from csp.middleware import CSPMiddleware as _CSPMiddleware
@@ -9,7 +11,10 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from award import text
 
 # A standalone SVG image (the charts) may not run anything or load anything; its own
 # inline styles (matplotlib writes style attributes) are harmless and must apply when
@@ -84,3 +89,40 @@ class SessionLifetimeMiddleware:
     def _end(request, message):
         logout(request)
         messages.info(request, message)
+
+
+def query_refusal(query_string: str) -> str:
+    """The Swedish reason a query string cannot be used (empty when it can): one of its
+    names or values holds an invisible control character once decoded."""
+    for name, value in parse_qsl(query_string, keep_blank_values=True, encoding="utf-8", errors="replace"):
+        for part in (name, value):
+            refusal = text.find_refusal(part, multiline=False)
+            if refusal is not None:
+                where = (
+                    _("efter ”%(before)s”") % {"before": refusal.before}
+                    if refusal.before
+                    else _("i början av ett sökord")
+                )
+                return _(
+                    "Adressen innehåller ett osynligt styrtecken (%(char)s) %(where)s, till exempel "
+                    "från en inklistrad text i en sökruta. Ta bort det ur sökningen eller adressen och "
+                    "försök igen."
+                ) % {"char": text.character_label(refusal.char), "where": where}
+    return ""
+
+
+class QueryControlCharacterMiddleware:
+    """Answers 400 with a Swedish page to a request whose query string holds an invisible
+    control character (award.text), before any view reads it. Forms refuse them field by
+    field, but a query goes straight into lookups: the admin's search, the personal-data
+    search, every list filter. PostgreSQL refuses a NUL in a query with an error (a 500);
+    SQLite would search for it. Refused once here rather than in each view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refusal = query_refusal(request.META.get("QUERY_STRING", ""))
+        if refusal:
+            return render(request, "400.html", {"reason": refusal}, status=400)
+        return self.get_response(request)

@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A query string with an invisible control character is refused (400) before any view
+    # reads it; placed after authentication so its page has the menu.
+    "config.middleware.QueryControlCharacterMiddleware",
     # Every view needs a login unless it is explicitly marked @login_not_required,
     # so a new page can never be public by accident.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
