@@ -9,8 +9,10 @@ from csp.middleware import CSPMiddleware as _CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware as _LoginRequiredMiddleware
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,23 @@ class CSPMiddleware(_CSPMiddleware):
         if response.get("Content-Type", "").startswith("image/svg+xml") and HEADER not in response:
             response[HEADER] = SVG_POLICY
         return super().process_response(request, response)
+
+
+class LoginRequiredMiddleware(_LoginRequiredMiddleware):
+    """Django's, except for an htmx request (an autosave) of someone no longer logged in:
+    it is answered 401 with a short Swedish text instead of a redirect to the login page,
+    which htmx would follow and swap into the form's status line. A redirect of the page
+    itself (HX-Redirect) would throw away the text being written; static/js/autosave.js
+    instead says it was not saved and asks to copy it before reloading."""
+
+    def handle_no_permission(self, request, view_func):
+        if request.headers.get("HX-Request") == "true":
+            return HttpResponse(
+                _("Du är utloggad. Det du skrev är inte sparat."),
+                status=401,
+                content_type="text/plain; charset=utf-8",
+            )
+        return super().handle_no_permission(request, view_func)
 
 
 LOGIN_TIME_KEY = "award_login_time"

@@ -61,8 +61,8 @@ MIDDLEWARE = [
     # reads it; placed after authentication so its page has the menu.
     "config.middleware.QueryControlCharacterMiddleware",
     # Every view needs a login unless it is explicitly marked @login_not_required,
-    # so a new page can never be public by accident.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # so a new page can never be public by accident (an htmx request is answered 401).
+    "config.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Logs a session out once it is older than AWARD_SESSION_MAX_HOURS, however active.
     "config.middleware.SessionLifetimeMiddleware",

@@ -1,0 +1,110 @@
+"""An autosave that is not saved says so in the form's status line and the text stays in
+its box (issue 12): htmx itself shows nothing for an error status or a lost connection.
+static/js/autosave.js does, in a real browser: a 500, no contact with the server, and a
+session that ended while the unit contact was writing."""
+
+import pytest
+from django.contrib.sessions.models import Session as StoredSession
+
+from award.roles import Role
+from tests import factories
+from tests.submissions.conftest import register
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TEXT = "Vi följer upp våra mål varje vecka och skriver ner vad vi lärt oss."
+KEPT = "; din text finns kvar i rutan. Kopiera den innan du laddar om sidan."
+
+
+@pytest.fixture
+def writing(open_session):
+    """A unit contact on the page of their application's first answer."""
+    cycle = factories.complete_cycle(open=True)
+    unit = factories.UnitFactory()
+    contact = factories.user_with_role(Role.UNIT_CONTACT, username="enhet-autosave")
+    unit.contacts.add(contact)
+    application = register(cycle, unit, contact)
+    answer = application.answers.order_by("criterion__number").first()
+    session = open_session(contact)
+    session.page.goto(f"/bidrag/{application.pk}/kriterium/{answer.criterion_id}/")
+    return session, answer
+
+
+def _write_and_leave_the_box(page):
+    area = page.locator("textarea")
+    area.fill(TEXT)
+    area.press("Tab")  # "change" sends the autosave at once
+    return area
+
+
+def _expected_errors(session, *fragments):
+    """Drop the browser's own report of the failure the test caused on purpose."""
+    session.errors[:] = [e for e in session.errors if not any(f in e for f in fragments)]
+
+
+def _on_autosave(page, handler):
+    page.route(
+        "**/kriterium/**",
+        lambda route: handler(route) if route.request.method == "POST" else route.continue_(),
+    )
+
+
+def test_a_server_error_is_said_and_the_text_kept(writing):
+    session, answer = writing
+    page = session.page
+    _on_autosave(page, lambda route: route.fulfill(status=500, body="Server Error"))
+
+    area = _write_and_leave_the_box(page)
+
+    page.locator("#save-status").get_by_text("Inte sparat: ett fel uppstod på servern" + KEPT).wait_for()
+    assert page.locator("#save-status [role=alert]").count() == 1
+    assert area.input_value() == TEXT
+    session.shot("autosave-500")
+    _expected_errors(session, "status of 500", "answered 500", "Response Status Error Code 500")
+    answer.refresh_from_db()
+    assert answer.text == ""
+
+
+def test_no_contact_with_the_server_is_said_and_the_text_kept(writing):
+    session, _answer = writing
+    page = session.page
+    _on_autosave(page, lambda route: route.abort("connectionrefused"))
+
+    area = _write_and_leave_the_box(page)
+
+    page.locator("#save-status").get_by_text("Inte sparat: ingen kontakt med servern" + KEPT).wait_for()
+    assert area.input_value() == TEXT
+    _expected_errors(session, "ERR_CONNECTION_REFUSED", "ERR_FAILED", "htmx:sendError", "htmx:afterRequest")
+
+
+def test_an_ended_session_is_said_not_replaced_by_the_login_page(writing):
+    session, answer = writing
+    page = session.page
+    StoredSession.objects.all().delete()  # the session ended while the contact was writing
+
+    area = _write_and_leave_the_box(page)
+
+    page.locator("#save-status").get_by_text("Inte sparat: du har loggats ut" + KEPT).wait_for()
+    assert page.locator("#save-status").get_by_text("Logga in").count() == 0
+    assert page.locator("#save-status input").count() == 0
+    assert area.input_value() == TEXT
+    _expected_errors(session, "Response Status Error Code 401")
+    answer.refresh_from_db()
+    assert answer.text == ""
+
+
+def test_a_login_page_reached_through_a_redirect_is_not_swapped_in(writing, live_server):
+    # A server (or a proxy in front of it) that still redirects an autosave to the login page.
+    session, _answer = writing
+    page = session.page
+    StoredSession.objects.all().delete()
+    _on_autosave(
+        page,
+        lambda route: route.fulfill(status=302, headers={"Location": f"{live_server.url}/logga-in/?next=/"}),
+    )
+
+    area = _write_and_leave_the_box(page)
+
+    page.locator("#save-status").get_by_text("Inte sparat: du har loggats ut" + KEPT).wait_for()
+    assert page.locator("#save-status form, #save-status input").count() == 0
+    assert area.input_value() == TEXT
