@@ -493,3 +493,14 @@ def test_the_signature_page_says_why_it_cannot_be_signed(client, final, klass, c
     page = client.get(reverse("scoring:decision_sign", args=[decision.pk])).content.decode()
     assert "besöket är inte genomfört" in page
     assert "Ja, signera beslutet" not in page
+
+
+def test_a_correction_may_name_the_same_winner_again(final, klass, committee, cycle):
+    """Signing wrote this year's result for the winner; that result is not a recent win
+    in the way of a correction that keeps the winner (R6 looks at earlier cycles only)."""
+    decision = _save(final, klass, [(klass["b1"], "winner")], by=committee["member"])
+    services.decision_sign(decision=decision, by=committee["chair"])
+    correction = services.decision_correct(decision=decision, reason="Citatet rättas", by=committee["chair"])
+    correction = _save(final, klass, [(klass["b1"], "winner")], by=committee["chair"], decision=correction)
+    services.decision_sign(decision=correction, by=committee["chair"])
+    assert PastResult.objects.get(unit=klass["b1"].unit, year=cycle.year).outcome == "winner"
