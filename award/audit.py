@@ -126,10 +126,13 @@ def _value(key: str, value) -> str:
 
 
 def cycle_change_lines(changes: dict) -> list[str]:
-    """A cycle log entry's changes, one Swedish line each: a date of the timeline by its
-    name, "old → new"; the other apps' details by a Swedish name."""
+    """A cycle log entry's changes, one Swedish line each, the dates of the timeline first
+    in its order: a date by its name, "old → new"; the other apps' details by a Swedish name."""
+    # In a fixed order: PostgreSQL's jsonb keeps keys in its own order, SQLite as written.
+    order = [*TIMELINE_FIELDS, *_CHANGE_LABELS]
+    keys = sorted(changes or {}, key=lambda key: (order.index(key) if key in order else len(order), key))
     lines = []
-    for key, value in (changes or {}).items():
+    for key, value in ((key, changes[key]) for key in keys):
         if key in TIMELINE_FIELDS:
             label = str(AwardCycle._meta.get_field(key).verbose_name)
         else:

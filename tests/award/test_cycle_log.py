@@ -68,6 +68,14 @@ def test_cycle_page_names_each_event_and_its_details_in_swedish(client, slk):
         assert raw not in log
 
 
+def test_the_details_are_listed_in_one_order_whatever_order_the_database_keeps():
+    # PostgreSQL's jsonb returns "chair" before "member"; SQLite returns them as written.
+    assert audit.cycle_change_lines({"chair": True, "member": "dana"}) == ["Ledamot: dana", "Ordförande: ja"]
+    assert audit.cycle_change_lines({"feedback_release": ["2040-01-02", "2040-01-03"], "member": "x"})[0] == (
+        "Återföringsrapporter släpps: 2040-01-02 → 2040-01-03"
+    )
+
+
 def test_an_action_without_a_name_is_shown_as_recorded():
     assert audit.cycle_action_label("something.new") == "something.new"
     assert audit.cycle_change_lines({"teams": 3, "unplaced": ["K1", "K2"]}) == [
