@@ -265,12 +265,26 @@ def test_member_errors_name_each_missing_requirement(cycle):
         cycle, experienced=False, qualified=False, status="declined", available=False, manager_name=""
     )
     (loaded,) = [m for m in queries.pool_members(cycle) if m.pk == member.pk]
-    errors = " ".join(rules.member_errors(loaded))
-    for text in ("inte antagen", "inte tillgänglig", "saknar chefens godkännande", "inte kvalificerad"):
-        assert text in errors
+    name = loaded.profile
+    assert rules.member_errors(loaded) == [
+        f"{name} är inte antagen till årets pool.",
+        f"{name} är inte tillgänglig i år.",
+        f"{name} saknar chefens godkännande.",
+        f"{name} är inte kvalificerad: {loaded.training_status().label}.",
+    ]
+    assert rules.leader_errors(loaded) == [
+        f"{name} har inte varit examinator tidigare och kan inte leda ett lag."
+    ]
     ready = factories.pool_member(cycle)
     (loaded,) = [m for m in queries.pool_members(cycle) if m.pk == ready.pk]
     assert rules.member_errors(loaded) == [] and rules.leader_errors(loaded) == []
+
+
+def test_team_errors_say_exactly_what_is_missing(cycle):
+    assert rules.team_errors(members=[], leader_ids=set(), applications=[]) == (
+        ["Ett lag behöver minst två examinatorer.", "Laget saknar lagledare.", "Laget har inget bidrag."],
+        [],
+    )
 
 
 # --- R9: one or two applications per team -------------------------------------------------------
