@@ -58,6 +58,7 @@ def test_a_chosen_visit_is_shown(quality, two_classes, slk):
         assert rows[two_classes["b"].pk].had_visit
         assert rows[two_classes["b"].pk].visit_status == SiteVisit.Status.PLANNED
         assert not rows[two_classes["a"].pk].had_visit
+        assert rows[two_classes["a"].pk].visit_status == ""
 
 
 @pytest.mark.parametrize("class_scope", [False, True])
