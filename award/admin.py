@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
 
-from award import audit, services
+from award import audit, queries, services
 from award.forms import CleanTextMixin, CleanTextModelForm
 from award.models import (
     TIMELINE_FIELDS,
@@ -536,7 +536,7 @@ class AwardCycleAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         # Refused before the confirmation page, which would list every record of the cycle.
         cycle = self.get_object(request, unquote(object_id))
-        refusal = services.cycle_delete_refusal(cycle) if cycle is not None else ""
+        refusal = queries.cycle_delete_refusal(cycle) if cycle is not None else ""
         if refusal:
             self.message_user(request, refusal, level=messages.ERROR)
             return HttpResponseRedirect(
@@ -710,11 +710,11 @@ class CommitteeMembershipForm(CleanTextMixin, forms.ModelForm):
         if cycle is None:
             return cleaned
         if self.instance.pk is None and cleaned.get("user"):
-            refusal = services.committee_member_refusal(cycle=cycle, user=cleaned["user"])
+            refusal = queries.committee_member_refusal(cycle=cycle, user=cleaned["user"])
             if refusal:
                 self.add_error("user", refusal)
         if cleaned.get("is_chair"):
-            refusal = services.committee_chair_refusal(cycle=cycle, membership=self.instance)
+            refusal = queries.committee_chair_refusal(cycle=cycle, membership=self.instance)
             if refusal:
                 self.add_error("is_chair", refusal)
         return cleaned

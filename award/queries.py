@@ -1,11 +1,24 @@
 """Read-side helpers for the award's pages."""
 
+from django.db.models import Q, Sum
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_objects_for_user
 
 from award import audit
-from award.models import TIMELINE_FIELDS, AwardCycle, Phase
+from award.models import (
+    TIMELINE_FIELDS,
+    TOTAL_WEIGHT,
+    AwardCycle,
+    CommitteeMembership,
+    CompetitionClass,
+    Criterion,
+    Phase,
+    ScaleBand,
+    ScoringScale,
+    Track,
+)
 from award.roles import Role, roles_of
 
 # What each role can do in each phase of the cycle. Later stages of the examination
@@ -170,3 +183,97 @@ def cycle_log(cycle: AwardCycle) -> list:
         entry.label = audit.cycle_action_label(entry.action)
         entry.change_lines = audit.cycle_change_lines(entry.changes)
     return entries
+
+
+def cycle_opening_errors(cycle: AwardCycle) -> list[str]:
+    """Everything that stops a cycle from opening, each in a sentence SLK can act on: dates
+    out of order first (each naming both dates), then tracks, criteria and scale."""
+    errors = [capfirst(text) for text in cycle.timeline_order_errors().values()]
+    tracks = list(cycle.tracks.annotate(weight_sum=Sum("criteria__weight")).order_by("kind"))
+    if not tracks:
+        errors.append(_("Omgången har inga tävlingsspår."))
+    for track in tracks:
+        total = track.weight_sum or 0
+        if total != TOTAL_WEIGHT:
+            errors.append(
+                _("Kriteriernas vikter i %(track)s summerar till %(sum)s poäng, inte %(total)s.")
+                % {"track": track.name, "sum": total, "total": TOTAL_WEIGHT}
+            )
+        if track.has_classes and not track.classes.exists():
+            errors.append(_("%(track)s har inga tävlingsklasser.") % {"track": track.name})
+    try:
+        scale = cycle.scale
+    except ScoringScale.DoesNotExist:
+        errors.append(_("Omgången har ingen bedömningsskala."))
+    else:
+        errors.extend(scale.coverage_errors())
+    return errors
+
+
+# What a cycle is set up with, which goes with it when a cycle without data is deleted.
+CYCLE_SETUP = (Track, CompetitionClass, Criterion, ScoringScale, ScaleBand)
+
+
+def cycle_data(cycle: AwardCycle) -> list[tuple[str, int]]:
+    """What the cycle holds beyond its set-up (tracks, classes, criteria, scale):
+    (Swedish name of the kind of record, count) for each kind it has. Found through every
+    relation pointing to the cycle or to its set-up, so the later apps' records
+    (registrations, pool, training, teams, meetings, decisions, questionnaires…) count
+    without the award app importing them, and a new one counts the day it is added."""
+    # A record may point to the cycle by several relations (a team to the cycle and to a
+    # track): each kind is counted once, through all of them.
+    conditions: dict = {}
+
+    def visit(model, rows) -> None:
+        # Hidden relations too (related_name="+": an assessment's rows point to criteria so).
+        relations = [
+            f for f in model._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete
+        ]
+        for relation in relations:
+            related = relation.related_model
+            condition = Q(**{f"{relation.field.name}__in": rows})
+            if related in CYCLE_SETUP:
+                visit(related, related._base_manager.filter(condition).values("pk"))
+            else:
+                conditions[related] = conditions.get(related, Q()) | condition
+
+    visit(AwardCycle, [cycle.pk])
+    found = []
+    for model, condition in conditions.items():
+        count = model._base_manager.filter(condition).distinct().count()
+        if count:
+            found.append((str(model._meta.verbose_name_plural), count))
+    return found
+
+
+def cycle_delete_refusal(cycle: AwardCycle) -> str:
+    """Why the cycle cannot be deleted (empty when it can): it holds data beyond its set-up."""
+    data = cycle_data(cycle)
+    if not data:
+        return ""
+    return _(
+        "Omgången %(year)s kan inte tas bort eftersom den har uppgifter: %(data)s. Bara en omgång "
+        "som inte har annat än tävlingsspår, tävlingsklasser, kriterier och bedömningsskala kan tas bort."
+    ) % {"year": cycle.year, "data": ", ".join(f"{name} ({count})" for name, count in data)}
+
+
+def committee_member_refusal(*, cycle: AwardCycle, user) -> str:
+    """Why `user` cannot be seated on the cycle's committee (empty when they can)."""
+    if cycle.committee.filter(user=user).exists():
+        return _("%(name)s är redan ledamot i domarkommittén %(year)s.") % {"name": user, "year": cycle.year}
+    return ""
+
+
+def committee_chair_refusal(*, cycle: AwardCycle, membership: CommitteeMembership | None = None) -> str:
+    """Why `membership` (or a new member) cannot chair the cycle's committee: it already
+    has a chair, named. Empty when it can."""
+    chairs = cycle.committee.filter(is_chair=True).select_related("user")
+    if membership is not None and membership.pk is not None:
+        chairs = chairs.exclude(pk=membership.pk)
+    chair = chairs.first()
+    if chair is None:
+        return ""
+    return _(
+        "%(name)s är redan ordförande i domarkommittén %(year)s. Kommittén har en ordförande: "
+        "ta först bort ordförandeskapet från %(name)s."
+    ) % {"name": chair.user, "year": cycle.year}

@@ -9,14 +9,11 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from award import audit, signals
+from award import audit, queries, signals
 from award.models import (
     TIMELINE_FIELDS,
-    TOTAL_WEIGHT,
     AwardCycle,
     CommitteeMembership,
     CompetitionClass,
@@ -32,31 +29,6 @@ from award.models import (
 from award.roles import Role, add_role, remove_role, require_role
 
 
-def cycle_opening_errors(cycle: AwardCycle) -> list[str]:
-    """Everything that stops a cycle from opening, each in a sentence SLK can act on: dates
-    out of order first (each naming both dates), then tracks, criteria and scale."""
-    errors = [capfirst(text) for text in cycle.timeline_order_errors().values()]
-    tracks = list(cycle.tracks.annotate(weight_sum=Sum("criteria__weight")).order_by("kind"))
-    if not tracks:
-        errors.append(_("Omgången har inga tävlingsspår."))
-    for track in tracks:
-        total = track.weight_sum or 0
-        if total != TOTAL_WEIGHT:
-            errors.append(
-                _("Kriteriernas vikter i %(track)s summerar till %(sum)s poäng, inte %(total)s.")
-                % {"track": track.name, "sum": total, "total": TOTAL_WEIGHT}
-            )
-        if track.has_classes and not track.classes.exists():
-            errors.append(_("%(track)s har inga tävlingsklasser.") % {"track": track.name})
-    try:
-        scale = cycle.scale
-    except ScoringScale.DoesNotExist:
-        errors.append(_("Omgången har ingen bedömningsskala."))
-    else:
-        errors.extend(scale.coverage_errors())
-    return errors
-
-
 @transaction.atomic
 def cycle_open(*, cycle: AwardCycle, by) -> AwardCycle:
     """Open a cycle for the year's work. Refuses, naming each problem, unless the dates of
@@ -66,7 +38,7 @@ def cycle_open(*, cycle: AwardCycle, by) -> AwardCycle:
     cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status == AwardCycle.Status.OPEN:
         raise ValidationError(_("Omgången %(year)s är redan öppnad.") % {"year": cycle.year})
-    errors = cycle_opening_errors(cycle)
+    errors = queries.cycle_opening_errors(cycle)
     if errors:
         raise ValidationError(errors)
     cycle.full_clean()
@@ -185,60 +157,13 @@ def cycle_timeline_set(*, cycle: AwardCycle, dates: dict[str, dt.date], reason: 
     return changed
 
 
-# What a cycle is set up with, which goes with it when a cycle without data is deleted.
-CYCLE_SETUP = (Track, CompetitionClass, Criterion, ScoringScale, ScaleBand)
-
-
-def cycle_data(cycle: AwardCycle) -> list[tuple[str, int]]:
-    """What the cycle holds beyond its set-up (tracks, classes, criteria, scale):
-    (Swedish name of the kind of record, count) for each kind it has. Found through every
-    relation pointing to the cycle or to its set-up, so the later apps' records
-    (registrations, pool, training, teams, meetings, decisions, questionnaires…) count
-    without the award app importing them, and a new one counts the day it is added."""
-    # A record may point to the cycle by several relations (a team to the cycle and to a
-    # track): each kind is counted once, through all of them.
-    conditions: dict = {}
-
-    def visit(model, rows) -> None:
-        # Hidden relations too (related_name="+": an assessment's rows point to criteria so).
-        relations = [
-            f for f in model._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete
-        ]
-        for relation in relations:
-            related = relation.related_model
-            condition = Q(**{f"{relation.field.name}__in": rows})
-            if related in CYCLE_SETUP:
-                visit(related, related._base_manager.filter(condition).values("pk"))
-            else:
-                conditions[related] = conditions.get(related, Q()) | condition
-
-    visit(AwardCycle, [cycle.pk])
-    found = []
-    for model, condition in conditions.items():
-        count = model._base_manager.filter(condition).distinct().count()
-        if count:
-            found.append((str(model._meta.verbose_name_plural), count))
-    return found
-
-
-def cycle_delete_refusal(cycle: AwardCycle) -> str:
-    """Why the cycle cannot be deleted (empty when it can): it holds data beyond its set-up."""
-    data = cycle_data(cycle)
-    if not data:
-        return ""
-    return _(
-        "Omgången %(year)s kan inte tas bort eftersom den har uppgifter: %(data)s. Bara en omgång "
-        "som inte har annat än tävlingsspår, tävlingsklasser, kriterier och bedömningsskala kan tas bort."
-    ) % {"year": cycle.year, "data": ", ".join(f"{name} ({count})" for name, count in data)}
-
-
 @transaction.atomic
 def cycle_delete(*, cycle: AwardCycle, by) -> None:
     """Delete a cycle that holds nothing but its set-up (created by mistake, or a copy not
     wanted): its tracks, classes, criteria and scale go with it. Refused, naming what it
     holds, once it has any other record; those are never deleted with a cycle."""
     cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
-    _refuse(cycle_delete_refusal(cycle))
+    _refuse(queries.cycle_delete_refusal(cycle))
     audit.record(actor=by, action="cycle.delete", target=cycle)
     cycle.delete()
 
@@ -356,28 +281,6 @@ def _committee_locked(cycle: AwardCycle) -> AwardCycle:
     return AwardCycle.objects.select_for_update().get(pk=cycle.pk)
 
 
-def committee_member_refusal(*, cycle: AwardCycle, user) -> str:
-    """Why `user` cannot be seated on the cycle's committee (empty when they can)."""
-    if cycle.committee.filter(user=user).exists():
-        return _("%(name)s är redan ledamot i domarkommittén %(year)s.") % {"name": user, "year": cycle.year}
-    return ""
-
-
-def committee_chair_refusal(*, cycle: AwardCycle, membership: CommitteeMembership | None = None) -> str:
-    """Why `membership` (or a new member) cannot chair the cycle's committee: it already
-    has a chair, named. Empty when it can."""
-    chairs = cycle.committee.filter(is_chair=True).select_related("user")
-    if membership is not None and membership.pk is not None:
-        chairs = chairs.exclude(pk=membership.pk)
-    chair = chairs.first()
-    if chair is None:
-        return ""
-    return _(
-        "%(name)s är redan ordförande i domarkommittén %(year)s. Kommittén har en ordförande: "
-        "ta först bort ordförandeskapet från %(name)s."
-    ) % {"name": chair.user, "year": cycle.year}
-
-
 def _refuse(refusal: str) -> None:
     if refusal:
         raise ValidationError(refusal)
@@ -389,9 +292,9 @@ def committee_member_add(*, cycle: AwardCycle, user, by, is_chair: bool = False)
     the committee role, which with the membership opens the cycle's committee pages."""
     require_role(by, Role.SLK)
     cycle = _committee_locked(cycle)
-    _refuse(committee_member_refusal(cycle=cycle, user=user))
+    _refuse(queries.committee_member_refusal(cycle=cycle, user=user))
     if is_chair:
-        _refuse(committee_chair_refusal(cycle=cycle))
+        _refuse(queries.committee_chair_refusal(cycle=cycle))
     membership = CommitteeMembership.objects.create(cycle=cycle, user=user, is_chair=is_chair)
     add_role(user, Role.COMMITTEE)
     audit.record(
@@ -413,7 +316,7 @@ def committee_chair_set(*, membership: CommitteeMembership, is_chair: bool, by) 
     if membership.is_chair == is_chair:
         return membership
     if is_chair:
-        _refuse(committee_chair_refusal(cycle=cycle, membership=membership))
+        _refuse(queries.committee_chair_refusal(cycle=cycle, membership=membership))
     membership.is_chair = is_chair
     membership.save(update_fields=["is_chair"])
     audit.record(

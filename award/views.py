@@ -57,7 +57,7 @@ def cycle_detail(request, year):
         "award/cycle_detail.html",
         {
             "cycle": cycle,
-            "opening_errors": services.cycle_opening_errors(cycle)
+            "opening_errors": queries.cycle_opening_errors(cycle)
             if cycle.status == AwardCycle.Status.DRAFT
             else [],
             "close_form": PhaseCloseForm(prefix="close"),

@@ -458,6 +458,7 @@ def _flag(team: Team, note: str, *, by) -> None:
     audit.record(actor=by, action="team.flag", target=team, reason=note)
 
 
+@transaction.atomic
 def application_status_changed(*, application: Application, by, status_before, **kwargs) -> None:
     """A withdrawn application leaves its team (access goes with it); a reopened one stays
     but the team is told. Connected to submissions' signal in ExaminersConfig.ready."""
@@ -479,6 +480,7 @@ def application_status_changed(*, application: Application, by, status_before, *
     _flag(team, note, by=by)
 
 
+@transaction.atomic
 def unit_organisation_changed(*, unit: Unit, by, **kwargs) -> None:
     """A unit moved to another administration: whoever of that administration sits in a
     confirmed team holding one of the unit's applications loses their access to it at once
@@ -491,6 +493,7 @@ def unit_organisation_changed(*, unit: Unit, by, **kwargs) -> None:
     recheck_members(member_ids, by=by)
 
 
+@transaction.atomic
 def recheck_members(member_ids, *, by) -> None:
     """After a change that may break the rules for people already in confirmed teams
     (training, profile, a unit's administration): a new conflict takes their access at
@@ -716,8 +719,10 @@ def team_unassign(*, assignment: Assignment, by) -> None:
     assignment.delete()
 
 
+@transaction.atomic
 def team_errors(team: Team) -> tuple[list[str], list[str]]:
-    """(hard errors, soft warnings) for a team as it stands."""
+    """(hard errors, soft warnings) for a team as it stands, its members locked (so in a
+    transaction of its own when called alone)."""
     return rules.team_errors(
         members=_members_for_rules(team),
         leader_ids=set(team.members.filter(is_leader=True).values_list("member_id", flat=True)),

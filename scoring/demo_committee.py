@@ -13,7 +13,7 @@ the applications they had not started on, so the committee's consolidated view a
 has totals. The two consensus discussions scoring.demo started stay open.
 
 Winners and honourable mentions follow the consolidated view's ranking within each class:
-the highest-ranked application that may win (services.winner_refusal) wins if it reaches
+the highest-ranked application that may win (rules.winner_refusal) wins if it reaches
 WINNER_LEVEL; the next eligible ones at MENTION_LEVEL or above get an honourable mention.
 With scoring.demo's levels this reproduces the past results award.demo records for last
 year, so the award seed and the signed decisions agree.
@@ -38,7 +38,7 @@ from submissions import demo as submissions_demo
 from submissions.models import Application
 
 from . import demo as scoring_demo
-from . import services
+from . import rules, services
 from .consolidation import consolidated
 from .cycle_report import questionnaire_recipients
 from .models import (
@@ -264,7 +264,7 @@ def _citation(application, today) -> str:
 def _choose(rows):
     """(winner row or None, honourable mention rows, refusals) by rank."""
     scored = [r for r in rows if r.final_total is not None]
-    refusals = {r.application.pk: services.winner_refusal(r.application) for r in scored}
+    refusals = {r.application.pk: rules.winner_refusal(r.application) for r in scored}
     may_win = [r for r in scored if not refusals[r.application.pk]]
     winner = may_win[0] if may_win and may_win[0].final_total >= WINNER_LEVEL else None
     mentions = [r for r in may_win if r is not winner and r.final_total >= MENTION_LEVEL][:MENTIONS_PER_CLASS]

@@ -71,7 +71,7 @@ class Candidate:
 
     application: Application
     conflict: bool = False
-    refusals: dict[str, str] = field(default_factory=dict)  # outcome -> services.outcome_refusal
+    refusals: dict[str, str] = field(default_factory=dict)  # outcome -> rules.outcome_refusal
     total: object = None
     rank: int | None = None
     had_visit: bool = False

@@ -4,11 +4,14 @@ import statistics
 
 from django.db.models import Exists, OuterRef, Prefetch
 
-from award.models import Criterion
+from award.models import Criterion, today
+from examiners.models import TeamMember
 from submissions.models import Application
 
 from . import totals
-from .models import Assessment, AssessmentItem, Consensus, ConsensusItem
+from .models import Assessment, AssessmentItem, Consensus, ConsensusItem, FeedbackReport
+
+ASSESS = "submissions.assess_application"
 
 
 def _submitted_items(application: Application):
@@ -152,3 +155,48 @@ def hours_summary(cycle) -> dict:
         ),
         "total": base.aggregate(total=Sum("hours"))["total"],
     }
+
+
+def team_member_for(user, application: Application) -> TeamMember | None:
+    """The user's place in the application's confirmed team, if they still have access."""
+    if not user.is_authenticated or not user.has_perm(ASSESS, application):
+        return None
+    return (
+        TeamMember.objects.select_related("member__profile__user", "member__cycle", "team")
+        .filter(
+            member__profile__user=user,
+            team__status="confirmed",
+            team__assignments__application=application,
+        )
+        .first()
+    )
+
+
+def report_released(report: FeedbackReport | None, on=None) -> bool:
+    """The unit sees its report only when SLK has approved it and the cycle's feedback
+    release date has come (after the committee's decision)."""
+    if report is None or not report.is_approved:
+        return False
+    return (on or today()) >= report.application.track.cycle.feedback_release
+
+
+def committee_conflicts_for(user, application) -> list:
+    from .models import CommitteeConflict
+
+    return [
+        c
+        for c in CommitteeConflict.objects.filter(cycle=application.track.cycle, member=user).select_related(
+            "unit", "organisation"
+        )
+        if c.covers(application)
+    ]
+
+
+def outcome_facts(pks) -> dict[int, Application]:
+    """The applications with these ids, freshly read with what `outcome_refusal` reads,
+    in a fixed number of queries."""
+    return (
+        Application.objects.select_related("consensus", "site_visit", "unit", "track__cycle")
+        .prefetch_related("unit__past_results")
+        .in_bulk(list(pks))
+    )

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from award import audit
 from award.models import today
 from award.roles import Role, has_role, require_role
-from examiners.models import PoolMember, TeamMember
-from submissions import eligibility
+from examiners.models import PoolMember
 from submissions.models import Application
 
+from . import queries, rules
 from .models import (
     Assessment,
     AssessmentItem,
@@ -66,23 +66,8 @@ def _criteria(application: Application):
 # --- Who is who -------------------------------------------------------------------------
 
 
-def team_member_for(user, application: Application) -> TeamMember | None:
-    """The user's place in the application's confirmed team, if they still have access."""
-    if not user.is_authenticated or not user.has_perm(ASSESS, application):
-        return None
-    return (
-        TeamMember.objects.select_related("member__profile__user", "member__cycle", "team")
-        .filter(
-            member__profile__user=user,
-            team__status="confirmed",
-            team__assignments__application=application,
-        )
-        .first()
-    )
-
-
 def _require_examiner(user, application) -> PoolMember:
-    team_member = team_member_for(user, application)
+    team_member = queries.team_member_for(user, application)
     if team_member is None:
         raise PermissionDenied(_("Bidraget är inte tilldelat dig."))
     return team_member.member
@@ -91,7 +76,7 @@ def _require_examiner(user, application) -> PoolMember:
 def _require_leader_or_slk(user, application) -> None:
     if has_role(user, Role.SLK):
         return
-    team_member = team_member_for(user, application)
+    team_member = queries.team_member_for(user, application)
     if team_member is None or not team_member.is_leader:
         raise PermissionDenied(_("Bara lagledaren eller stadsledningskontoret kan göra detta."))
 
@@ -195,20 +180,6 @@ def assessment_item_save(*, item: AssessmentItem, data: ItemData, base_version: 
     return item
 
 
-def assessment_missing(assessment: Assessment, items=None) -> list[str]:
-    """What stops the examiner from submitting, per criterion."""
-    missing = []
-    for item in items if items is not None else assessment.items.select_related("criterion"):
-        if item.score is None:
-            missing.append(_("Kriterium %(n)s saknar poäng.") % {"n": item.criterion.number})
-        if not item.strengths and not item.improvements:
-            missing.append(
-                _("Kriterium %(n)s behöver minst en styrka eller ett förbättringsområde.")
-                % {"n": item.criterion.number}
-            )
-    return missing
-
-
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, by) -> Assessment:
     assessment = (
@@ -222,7 +193,7 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
         raise ValidationError(_("Bedömningen är redan inlämnad."))
     if _consensus_started(assessment.application, lock=True):
         raise ValidationError(_("Konsensus har startat; de individuella bedömningarna är låsta."))
-    missing = assessment_missing(assessment)
+    missing = rules.assessment_missing(assessment)
     if missing:
         raise ValidationError(missing)
     return _assessment_move(
@@ -346,10 +317,6 @@ def consensus_start(*, application: Application, by, override_reason: str = "") 
     return consensus
 
 
-def flagged(spread_value: int | None, threshold: int) -> bool:
-    return spread_value is not None and spread_value >= threshold
-
-
 @transaction.atomic
 def consensus_item_save(
     *, item: ConsensusItem, data: ItemData, discussion_note: str, base_version: int, by
@@ -400,29 +367,6 @@ def consensus_item_save(
     return item
 
 
-def consensus_missing(consensus: Consensus, spreads: dict[int, int | None]) -> list[str]:
-    """What stops the consensus from being finalised. `spreads` maps criterion id to the
-    spread of the individual scores."""
-    threshold = consensus.application.track.cycle.discussion_threshold
-    missing = []
-    for item in consensus.items.select_related("criterion"):
-        n = item.criterion.number
-        if item.score is None:
-            missing.append(_("Kriterium %(n)s saknar konsensuspoäng.") % {"n": n})
-        if not item.strengths and not item.improvements:
-            missing.append(
-                _("Kriterium %(n)s behöver minst en styrka eller ett förbättringsområde.") % {"n": n}
-            )
-        if flagged(spreads.get(item.criterion_id), threshold) and not item.discussion_note:
-            missing.append(
-                _(
-                    "Kriterium %(n)s har en spridning på %(spread)s procentenheter: skriv vad diskussionen kom fram till."
-                )
-                % {"n": n, "spread": spreads[item.criterion_id]}
-            )
-    return missing
-
-
 @transaction.atomic
 def consensus_finalise(*, consensus: Consensus, by) -> Consensus:
     from .queries import individual_spreads
@@ -435,7 +379,7 @@ def consensus_finalise(*, consensus: Consensus, by) -> Consensus:
     _require_leader_or_slk(by, consensus.application)
     if consensus.is_final:
         raise ValidationError(_("Konsensus är redan fastställd."))
-    missing = consensus_missing(consensus, individual_spreads(consensus.application))
+    missing = rules.consensus_missing(consensus, individual_spreads(consensus.application))
     if missing:
         raise ValidationError(missing)
     consensus.status = Consensus.Status.FINAL
@@ -477,7 +421,7 @@ def site_visit_select(*, application: Application, by) -> SiteVisit:
     """Select an application for a site visit (the committee's choice; SLK records it).
     The questions to verify are drafted from the consensus."""
     _require_committee_or_slk(by, application.track.cycle)
-    if committee_conflicts_for(by, application):
+    if queries.committee_conflicts_for(by, application):
         raise ValidationError(
             _("Du har jäv mot %(code)s och kan inte välja det för platsbesök.") % {"code": application.code}
         )
@@ -716,14 +660,6 @@ def report_approve(*, report: FeedbackReport, by) -> FeedbackReport:
     return report
 
 
-def report_released(report: FeedbackReport | None, on=None) -> bool:
-    """The unit sees its report only when SLK has approved it and the cycle's feedback
-    release date has come (after the committee's decision)."""
-    if report is None or not report.is_approved:
-        return False
-    return (on or today()) >= report.application.track.cycle.feedback_release
-
-
 # --- The judging committee -----------------------------------------------------------------
 
 
@@ -774,18 +710,6 @@ def committee_conflict_declare(*, cycle, member, target, reason: str, by):
     return conflict
 
 
-def committee_conflicts_for(user, application) -> list:
-    from .models import CommitteeConflict
-
-    return [
-        c
-        for c in CommitteeConflict.objects.filter(cycle=application.track.cycle, member=user).select_related(
-            "unit", "organisation"
-        )
-        if c.covers(application)
-    ]
-
-
 @transaction.atomic
 def meeting_record(*, cycle, kind: str, date, present, notes: str = "", by):
     """Record a committee meeting and who was present."""
@@ -821,7 +745,7 @@ def site_visits_choose(*, meeting, applications, by) -> list[SiteVisit]:
     if meeting.kind != Meeting.Kind.SHORTLISTING:
         raise ValidationError(_("Platsbesök väljs vid det första domarmötet."))
     _require_committee_or_slk(by, meeting.cycle)
-    conflicted = [a.code for a in applications if committee_conflicts_for(by, a)]
+    conflicted = [a.code for a in applications if queries.committee_conflicts_for(by, a)]
     if conflicted:
         raise ValidationError(
             _("Du har jäv mot %(codes)s och kan inte välja platsbesök för dem.")
@@ -834,73 +758,6 @@ def site_visits_choose(*, meeting, applications, by) -> list[SiteVisit]:
         visit.save(update_fields=["meeting"])
         visits.append(visit)
     return visits
-
-
-def winner_refusal(application) -> str:
-    """Why the application may not win (empty when it may): the deficit mark and the rule
-    that a winner waits two cycles."""
-    if not application.award_eligible:
-        return _("%(code)s kan inte tilldelas utmärkelsen: %(why)s") % {
-            "code": application.code,
-            "why": application.eligibility_note or _("enheten har redovisat underskott."),
-        }
-    cycle = application.track.cycle
-    won = eligibility.recent_win(
-        application.unit.past_results.all(), track_kind=application.track.kind, year=cycle.year
-    )
-    if won is not None:
-        return _("%(code)s kan inte vinna: enheten vann %(year)s och får vinna igen tidigast %(next)s.") % {
-            "code": application.code,
-            "year": won,
-            "next": eligibility.next_possible_win(won),
-        }
-    return ""
-
-
-def outcome_refusal(application, outcome: str) -> str:
-    """Why the application may not receive `outcome` (empty when it may). Only what was
-    judged can be named: a winner or an honourable mention needs a finalised consensus
-    and, where the committee chose a site visit for it, the visit done; a winner must
-    also be allowed to win (`winner_refusal`). The one place the decision's services and
-    pages ask; it reads `consensus`, `site_visit` and `unit.past_results`, so select and
-    prefetch them when asking for many."""
-    from .models import DecisionOutcome
-
-    consensus = getattr(application, "consensus", None)
-    if consensus is None or not consensus.is_final:
-        return _(
-            "%(code)s kan inte bli vinnare eller få hedersomnämnande: bidraget har ingen fastställd "
-            "konsensus (%(status)s)."
-        ) % {
-            "code": application.code,
-            "status": consensus.get_status_display().lower() if consensus else _("inte startad"),
-        }
-    visit = getattr(application, "site_visit", None)
-    if visit is not None and visit.status != SiteVisit.Status.DONE:
-        return _(
-            "%(code)s kan inte bli vinnare eller få hedersomnämnande: kommittén valde platsbesök, "
-            "och besöket är inte genomfört."
-        ) % {"code": application.code}
-    if outcome == DecisionOutcome.Outcome.WINNER:
-        return winner_refusal(application)
-    return ""
-
-
-def outcome_facts(pks) -> dict[int, Application]:
-    """The applications with these ids, freshly read with what `outcome_refusal` reads,
-    in a fixed number of queries."""
-    return (
-        Application.objects.select_related("consensus", "site_visit", "unit", "track__cycle")
-        .prefetch_related("unit__past_results")
-        .in_bulk(list(pks))
-    )
-
-
-def report_coming(application) -> bool:
-    """Whether the unit will get a feedback report: one is drafted when the consensus is
-    finalised, and never without it."""
-    consensus = getattr(application, "consensus", None)
-    return consensus is not None and consensus.is_final
 
 
 def _decision_scope(decision):
@@ -952,7 +809,7 @@ def decision_save(
         if base_version is None or decision.version != base_version:
             raise StaleEdit(decision)
         replaced = [o.application for o in decision.outcomes.select_related("application__unit")]
-        conflicted = [a.code for a in replaced if committee_conflicts_for(by, a)]
+        conflicted = [a.code for a in replaced if queries.committee_conflicts_for(by, a)]
         if conflicted:
             raise ValidationError(
                 _("Du har jäv mot %(codes)s och kan inte ändra beslutet om det.")
@@ -971,7 +828,7 @@ def decision_save(
         )
     errors = []
     # As the database has them now, not as the caller's copies remember them.
-    facts = outcome_facts(o.application.pk for o in outcomes)
+    facts = queries.outcome_facts(o.application.pk for o in outcomes)
     winners = [o for o in outcomes if o.outcome == DecisionOutcome.Outcome.WINNER]
     if no_award and winners:
         errors.append(_("Ett beslut om ingen utmärkelse kan inte ha vinnare."))
@@ -989,10 +846,10 @@ def decision_save(
             errors.append(_("%(code)s är inte ett inlämnat bidrag.") % {"code": a.code})
         if not o.citation.strip():
             errors.append(_("%(code)s saknar motivering (citat).") % {"code": a.code})
-        refusal = outcome_refusal(facts[a.pk], o.outcome)
+        refusal = rules.outcome_refusal(facts[a.pk], o.outcome)
         if refusal:
             errors.append(refusal)
-        if committee_conflicts_for(by, a):
+        if queries.committee_conflicts_for(by, a):
             errors.append(
                 _("Du har jäv mot %(code)s och kan inte registrera beslut om det.") % {"code": a.code}
             )
@@ -1046,11 +903,11 @@ def decision_sign(*, decision, by):
         raise ValidationError(_("Beslutet är redan signerat."))
     outcomes = list(decision.outcomes.select_related("application__unit"))
     applications = [o.application for o in outcomes]
-    if any(committee_conflicts_for(by, a) for a in applications):
+    if any(queries.committee_conflicts_for(by, a) for a in applications):
         raise ValidationError(_("Ordföranden har jäv mot ett av bidragen och kan inte signera beslutet."))
     # What was true when the draft was saved may not be now (a site visit chosen since,
     # a win recorded): the rules are asked again at the signature.
-    refusals = [r for r in (outcome_refusal(o.application, o.outcome) for o in outcomes) if r]
+    refusals = [r for r in (rules.outcome_refusal(o.application, o.outcome) for o in outcomes) if r]
     if refusals:
         raise ValidationError(refusals)
     # A class decision decides on every candidate in the class, not only on the winners.
@@ -1110,7 +967,7 @@ def decision_correct(*, decision, reason: str, by):
         raise ValidationError(_("Beslutet har redan en rättelse."))
     if not reason.strip():
         raise ValidationError(_("Ange skälet till rättelsen."))
-    conflicted = [a.code for a in _decision_scope(decision) if committee_conflicts_for(by, a)]
+    conflicted = [a.code for a in _decision_scope(decision) if queries.committee_conflicts_for(by, a)]
     if conflicted:
         raise ValidationError(
             _("Du har jäv mot %(codes)s och kan inte rätta beslutet.") % {"codes": ", ".join(conflicted)}
@@ -1175,7 +1032,7 @@ def decisions_notify(*, cycle, by=None, on=None, notify: bool = True) -> int:
                         "outcome": outcome,
                         "application": application,
                         "cycle": cycle,
-                        "report_coming": report_coming(application),
+                        "report_coming": rules.report_coming(application),
                     },
                     recipients=recipients,
                 )

@@ -24,7 +24,7 @@ from award.models import Criterion
 from award.web import attempt, flash_form_errors
 from submissions.models import Application
 
-from . import queries, services
+from . import queries, rules, services
 from .forms_assessment import AssessmentItemForm, HoursForm
 from .models import AssessmentItem
 
@@ -49,7 +49,7 @@ def examiner_of_application(view):
             ),
             pk=pk,
         )
-        team_member = services.team_member_for(request.user, application)
+        team_member = queries.team_member_for(request.user, application)
         if team_member is None:
             raise Http404
         if not request.user.has_perm(VIEW, application):
@@ -115,7 +115,7 @@ def _render_page(request, application, own, items=None, *, bound=None, conflicts
         "assessment": own,
         "criteria": criteria,
         "attachments": list(application.attachments.all()),
-        "missing": services.assessment_missing(own, items),
+        "missing": rules.assessment_missing(own, items),
         "editable": editable,
         "consensus_started": consensus_started,
         "can_reopen": own.is_submitted and not consensus_started,
@@ -206,7 +206,7 @@ def submit(request, application, team_member):
     return render(
         request,
         "scoring/assessment/submit_confirm.html",
-        {"application": application, "assessment": own, "missing": services.assessment_missing(own, items)},
+        {"application": application, "assessment": own, "missing": rules.assessment_missing(own, items)},
     )
 
 

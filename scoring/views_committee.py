@@ -28,7 +28,7 @@ from award.roles import Role, has_role, role_required
 from award.web import attempt, page_links, query_with
 from submissions.models import Application
 
-from . import consolidation, queries, services, totals
+from . import consolidation, queries, totals
 from .forms_committee import ConflictForm, ConsolidatedFilterForm
 from .models import CommitteeConflict, FeedbackItem, FeedbackReport, SiteVisit
 
@@ -383,7 +383,7 @@ def drilldown(request, pk):
             (labels[member_id], totals.weighted_total((weights[c], scores.get(c)) for c in weights))
         )
     consensus_total = queries.consensus_totals(consensus)
-    conflicts = services.committee_conflicts_for(request.user, application)
+    conflicts = queries.committee_conflicts_for(request.user, application)
     return render(
         request,
         "scoring/committee/drilldown.html",

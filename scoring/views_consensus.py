@@ -25,7 +25,7 @@ from award.web import attempt
 from examiners.models import TeamMember
 from submissions.models import Application
 
-from . import queries, services
+from . import queries, rules, services
 from .forms_consensus import ConsensusItemForm, SiteVisitForm, StartForm, VisitScoreForm
 from .models import Assessment, Consensus, ConsensusItem, SiteVisit
 
@@ -61,7 +61,7 @@ def _viewer(request, pk, *, committee=False) -> Viewer:
     )
     user = request.user
     is_slk = has_role(user, Role.SLK)
-    team_member = None if is_slk else services.team_member_for(user, application)
+    team_member = None if is_slk else queries.team_member_for(user, application)
     # The committee of this cycle only: the role alone is not enough.
     is_committee = (
         committee
@@ -190,7 +190,7 @@ def _consensus_context(viewer: Viewer, *, bound=None, conflict=None) -> dict:
         examiners=[profile for _member_id, profile in columns],
         totals=queries.consensus_totals(consensus),
         editable=editable,
-        missing=services.consensus_missing(consensus, {r["criterion"].pk: r["spread"] for r in rows})
+        missing=rules.consensus_missing(consensus, {r["criterion"].pk: r["spread"] for r in rows})
         if editable
         else [],
         site_visit=SiteVisit.objects.filter(application=application).first() if consensus.is_final else None,
@@ -306,7 +306,7 @@ def consensus_finalise(request, pk):
         )
         return redirect("scoring:consensus" if done else "scoring:consensus_finalise", pk=pk)
     consensus.application = viewer.application
-    missing = services.consensus_missing(consensus, queries.individual_spreads(viewer.application))
+    missing = rules.consensus_missing(consensus, queries.individual_spreads(viewer.application))
     return render(
         request,
         "scoring/consensus/finalise_confirm.html",

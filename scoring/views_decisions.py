@@ -23,7 +23,7 @@ from award.models import AwardCycle, CommitteeMembership, Track, today
 from award.roles import Role, has_role, role_required
 from award.web import add_refusal, attempt, flash_errors
 
-from . import consolidation, services
+from . import consolidation, queries, rules, services
 from .forms_decisions import (
     Candidate,
     CorrectionForm,
@@ -227,7 +227,7 @@ def site_visit_choice(request, pk):
 
 def _candidates(track, competition_class, viewer) -> list[Candidate]:
     """The applications of the scope with their consensus total, rank, the viewer's
-    conflicts and, per outcome, why it may not be given (`services.outcome_refusal`, asked
+    conflicts and, per outcome, why it may not be given (`rules.outcome_refusal`, asked
     of applications loaded with what it reads); a fixed number of queries."""
     view = consolidation.consolidated(track, viewer=viewer)
     rows = [
@@ -236,13 +236,13 @@ def _candidates(track, competition_class, viewer) -> list[Candidate]:
         for row in group["rows"]
         if competition_class is None or row.application.competition_class_id == competition_class.pk
     ]
-    judged = services.outcome_facts(row.application.pk for row in rows)
+    judged = queries.outcome_facts(row.application.pk for row in rows)
     return [
         Candidate(
             application=row.application,
             conflict=row.conflict,
             refusals={
-                outcome: services.outcome_refusal(judged[row.application.pk], outcome)
+                outcome: rules.outcome_refusal(judged[row.application.pk], outcome)
                 for outcome in DecisionOutcome.Outcome.values
             },
             total=row.final_total,
@@ -388,7 +388,7 @@ def decision_sign(request, pk):
             "outcomes": outcomes,
             "is_renewal": decision.track.kind == Track.Kind.RENEWAL_PRIZE,
             # The service asks the same at the signature; the page says so before.
-            "refusals": [r for o in outcomes if (r := services.outcome_refusal(o.application, o.outcome))],
+            "refusals": [r for o in outcomes if (r := rules.outcome_refusal(o.application, o.outcome))],
         },
     )
 

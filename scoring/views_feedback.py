@@ -2,7 +2,7 @@
 reads it and downloads it as a PDF once it is released.
 
 Who may open what: the team of the application and SLK open the editing page (anyone else
-gets 404); the unit's contacts open the unit's version only when `services.report_released`
+gets 404); the unit's contacts open the unit's version only when `queries.report_released`
 says so (404 before, so the unit learns nothing of its scores early); SLK may preview it at
 any time. Every change goes through `services`.
 """
@@ -19,7 +19,7 @@ from award.web import attempt, flash_errors
 from submissions.models import Application
 from submissions.queries import application_for_user_or_404
 
-from . import exports, services
+from . import exports, queries, services
 from .forms_feedback import ReportForm
 from .models import FeedbackReport
 
@@ -45,7 +45,7 @@ def _team_or_slk(request, pk) -> tuple[Application, bool]:
     )
     if has_role(request.user, Role.SLK):
         return application, True
-    member = services.team_member_for(request.user, application)
+    member = queries.team_member_for(request.user, application)
     if member is None:
         raise Http404
     return application, member.is_leader
@@ -100,7 +100,7 @@ def report_edit(request, pk):
     context.update(
         form=form,
         rows=rows,
-        released=services.report_released(report),
+        released=queries.report_released(report),
         can_redraft=may_edit and not report.is_approved,
         can_approve=context["is_slk"] and not report.is_approved,
     )
@@ -181,7 +181,7 @@ def _unit_report(request, pk) -> dict:
     if not is_slk and not request.user.has_perm(UNIT_PERM, application):
         raise Http404
     report = _report(application)
-    released = services.report_released(report)
+    released = queries.report_released(report)
     if report is None or not (released or is_slk):
         raise Http404
     return {

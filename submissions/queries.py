@@ -3,6 +3,7 @@
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from award.models import Criterion
@@ -100,3 +101,14 @@ def overview_counts(*, cycle) -> dict:
         )
     totals = {key: sum(r[key] for r in table) for key in ["total", *STATE_FILTERS]}
     return {"rows": table, "totals": totals}
+
+
+def missing_parts(application: Application, answers=None) -> list[str]:
+    """What stops the application from being submitted, as sentences."""
+    answers = answers if answers is not None else application.answers.select_related("criterion")
+    return [
+        _("Svar saknas på %(number)s. %(title)s.")
+        % {"number": a.criterion.number, "title": a.criterion.title}
+        for a in sorted(answers, key=lambda a: a.criterion.number)
+        if not a.text.strip()
+    ]

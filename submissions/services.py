@@ -21,7 +21,7 @@ from award import audit
 from award.models import AwardCycle, Phase, Track, Unit, today
 from award.notify import mail_after_commit
 from award.roles import Role, add_role, has_role, remove_role, require_role
-from submissions import eligibility, signals
+from submissions import eligibility, queries, signals
 from submissions.models import Answer, AnswerRevision, Application, Attachment
 
 UNIT_PERMS = ["submissions.view_application", "submissions.change_application"]
@@ -91,6 +91,7 @@ def _require_editable(application: Application):
         )
 
 
+@transaction.atomic
 def grant_unit_access(application: Application, users=None):
     """The unit's contacts may see and edit their own application, and nothing else."""
     for user in users if users is not None else application.unit.contacts.all():
@@ -358,17 +359,6 @@ def application_details_save(*, application: Application, film_url: str, by) -> 
     return application
 
 
-def missing_parts(application: Application, answers=None) -> list[str]:
-    """What stops the application from being submitted, as sentences."""
-    answers = answers if answers is not None else application.answers.select_related("criterion")
-    return [
-        _("Svar saknas på %(number)s. %(title)s.")
-        % {"number": a.criterion.number, "title": a.criterion.title}
-        for a in sorted(answers, key=lambda a: a.criterion.number)
-        if not a.text.strip()
-    ]
-
-
 @transaction.atomic
 def application_submit(*, application: Application, by) -> Application:
     """Submit a complete application before its deadline. The unit's contacts and head get
@@ -376,7 +366,7 @@ def application_submit(*, application: Application, by) -> Application:
     _require_unit_contact_or_slk(by, application.unit)
     application = _locked(application)
     _require_editable(application)
-    missing = missing_parts(application)
+    missing = queries.missing_parts(application)
     if missing:
         raise ValidationError(missing)
     application.status = Application.Status.SUBMITTED
@@ -480,7 +470,7 @@ def application_withdraw(*, application: Application, reason: str, by) -> Applic
 # --- attachments ------------------------------------------------------------------------
 
 
-def detect_attachment_kind(uploaded_file) -> str:
+def _attachment_kind(uploaded_file) -> str:
     """The attachment's kind from its content, which must agree with its name. Raises a
     ValidationError naming the allowed types otherwise."""
     allowed = ", ".join(label for _value, label in Attachment.Kind.choices)
@@ -535,7 +525,7 @@ def attachment_add(*, application: Application, uploaded_file, description: str,
         raise ValidationError(
             _("Ett bidrag får ha högst %(max)s bilagor.") % {"max": settings.ATTACHMENT_MAX_COUNT}
         )
-    kind = detect_attachment_kind(uploaded_file)
+    kind = _attachment_kind(uploaded_file)
     attachment = Attachment(
         application=application,
         original_name=uploaded_file.name[-200:],

@@ -114,7 +114,7 @@ def application_detail(request, pk):
     context = {
         "application": application,
         "answers": answers,
-        "missing": services.missing_parts(application, answers),
+        "missing": queries.missing_parts(application, answers),
         "attachments": application.attachments.all(),
         "can_edit": can_edit and application.is_editable,
         "can_withdraw": can_edit
@@ -329,7 +329,7 @@ def submit(request, pk):
             flash_errors(request, error)
             return redirect("submissions:application_detail", pk=application.pk)
         return redirect("submissions:receipt", pk=application.pk)
-    missing = services.missing_parts(application)
+    missing = queries.missing_parts(application)
     return render(
         request, "submissions/submit_confirm.html", {"application": application, "missing": missing}
     )

@@ -10,7 +10,7 @@ import pytest
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from award import services
+from award import queries, services
 from award.models import AuditEntry, AwardCycle, CommitteeMembership, Criterion, ScoringScale, Track
 from examiners.models import Team, TrainingSession
 from scoring.models import CommitteeConflict, Meeting, Questionnaire
@@ -125,7 +125,7 @@ def test_the_refusal_names_everything_the_cycle_holds(slk):
     _application(cycle, slk)
     _application(cycle, slk)
 
-    refusal = services.cycle_delete_refusal(cycle)
+    refusal = queries.cycle_delete_refusal(cycle)
 
     assert "tävlingsbidrag (2)" in refusal and "enkäter (1)" in refusal
     with pytest.raises(Exception, match="kan inte tas bort"):

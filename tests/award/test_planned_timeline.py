@@ -10,7 +10,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from award import services
+from award import queries, services
 from award.models import AwardCycle, Phase
 from tests import factories
 
@@ -45,7 +45,7 @@ def test_copy_after_closing_phases_early_lays_out_the_planned_dates(slk):
     assert dates_of(copy) == one_year_later(planned)
     assert copy.planned_dates() == one_year_later(planned)
     assert len(set(dates_of(copy).values())) == len(set(planned.values()))
-    assert services.cycle_opening_errors(copy) == []
+    assert queries.cycle_opening_errors(copy) == []
 
 
 def test_extending_a_phase_moves_the_dates_but_not_the_plan(slk):
@@ -110,7 +110,7 @@ def test_opening_is_refused_while_dates_are_out_of_order_naming_them(client, slk
         f"sista dag för individuell bedömning ({draft.assessment_deadline.isoformat()})."
     )
 
-    assert services.cycle_opening_errors(draft) == [expected]
+    assert queries.cycle_opening_errors(draft) == [expected]
     with pytest.raises(ValidationError) as error:
         services.cycle_open(cycle=draft, by=slk)
 

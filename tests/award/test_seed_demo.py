@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.test import override_settings
 
-from award import services
+from award import queries
 from award.models import (
     AuditEntry,
     AwardCycle,
@@ -123,7 +123,7 @@ class TestSeededDemo:
         sums = Track.objects.annotate(total=Sum("criteria__weight")).values_list("total", flat=True)
         assert list(sums) == [1000] * 4
         for cycle in AwardCycle.objects.all():
-            assert services.cycle_opening_errors(cycle) == []
+            assert queries.cycle_opening_errors(cycle) == []
             assert cycle.scale.step == ScoringScale.Step.FIVE
             assert set(cycle.scale.bands.values_list("kind", flat=True)) == set(Criterion.Kind.values)
         for criterion in Criterion.objects.all():

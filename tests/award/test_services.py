@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from award import services
+from award import queries, services
 from award.models import AuditEntry, AwardCycle, Criterion, Phase, today
 from tests import factories
 
@@ -63,7 +63,7 @@ def test_copy_cycle_moves_dates_one_year_and_copies_setup(slk):
         "Äldreomsorg",
     ]
     assert not copy.committee.exists()
-    assert services.cycle_opening_errors(copy) == []
+    assert queries.cycle_opening_errors(copy) == []
 
 
 def test_copy_cycle_refuses_existing_year(slk):

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from award import demo as award_demo
 from award.models import STOCKHOLM, AuditEntry, PastResult, Track, today
-from scoring import demo_committee, queries, services
+from scoring import demo_committee, queries, rules, services
 from scoring.consolidation import consolidated
 from scoring.cycle_report import questionnaire_recipients
 from scoring.models import (
@@ -136,11 +136,11 @@ def test_winners_are_eligible_and_ranked_first_among_those_who_may_win(previous)
                 if decision.competition_class_id is None
                 or r.application.competition_class_id == decision.competition_class_id
             ]
-            may_win = [r for r in in_scope if not services.winner_refusal(r.application)]
+            may_win = [r for r in in_scope if not rules.winner_refusal(r.application)]
             for outcome in decision.outcomes.select_related("application"):
                 assert 2 <= sentences(outcome.citation) <= 4, outcome.citation
                 if outcome.outcome == DecisionOutcome.Outcome.WINNER:
-                    assert services.winner_refusal(outcome.application) == ""
+                    assert rules.winner_refusal(outcome.application) == ""
                     assert outcome.application == may_win[0].application
                     assert may_win[0].final_total >= demo_committee.WINNER_LEVEL
                 else:
@@ -256,7 +256,7 @@ def test_the_consolidated_view_has_totals_for_the_finalised_applications(current
         consensus = row.application.consensus
         assert current.application_deadline < consensus.finalised_at.date() < today()
         spreads = queries.individual_spreads(row.application)
-        assert services.consensus_missing(consensus, spreads) == []
+        assert rules.consensus_missing(consensus, spreads) == []
 
 
 def test_the_summary_counts_the_committee_in_swedish(seeded, current, previous):

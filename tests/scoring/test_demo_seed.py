@@ -6,7 +6,7 @@ import pytest
 from award.models import AuditEntry, AwardCycle, today
 from examiners import services as examiner_services
 from examiners.models import ApplicationOpening, Team
-from scoring import queries, services
+from scoring import queries, rules
 from scoring.models import (
     Assessment,
     AssessmentItem,
@@ -99,7 +99,7 @@ def test_drafts_are_partly_written_and_submitted_ones_complete(current):
         for item in scored:
             assert 3 <= len(item.strengths) + len(item.improvements) <= 5, item
         if assessment.is_submitted:
-            assert services.assessment_missing(assessment, items) == []
+            assert rules.assessment_missing(assessment, items) == []
             assert 8 <= assessment.hours <= 20
             assert current.application_deadline < assessment.submitted_at.date() < today()
         else:
@@ -167,7 +167,7 @@ def test_every_finalised_consensus_is_on_the_scale_with_notes_on_flagged_criteri
     for consensus in Consensus.objects.filter(application__track__cycle=cycle, status=Consensus.Status.FINAL):
         application = consensus.application
         spreads = queries.individual_spreads(application)
-        assert services.consensus_missing(consensus, spreads) == []
+        assert rules.consensus_missing(consensus, spreads) == []
         items = {i.criterion_id: i for i in consensus.items.all()}
         for row in queries.criterion_rows(application):
             item = items[row["criterion"].pk]
@@ -208,7 +208,7 @@ def test_last_years_reports_are_approved_and_released(previous):
         assert report.is_approved
         assert report.approved_by.username == "slk"
         assert report.summary.strip()
-        assert services.report_released(report)
+        assert queries.report_released(report)
         assert previous.final_committee_meeting < report.approved_at.date() < previous.feedback_release
         items = list(report.items.all())
         assert len(items) == report.application.track.criteria.count()

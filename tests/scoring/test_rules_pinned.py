@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from award.models import CommitteeMembership, Criterion, PastResult
-from scoring import consolidation, queries, services, totals
+from scoring import consolidation, queries, rules, services, totals
 from scoring.models import Consensus, ConsensusItem, Decision, Meeting, SiteVisit
 from scoring.views_decisions import decision_edit_url
 from tests import factories
@@ -284,17 +284,17 @@ def test_only_units_with_a_finalised_consensus_are_promised_a_report(
     assert "Återföringsrapporten finns att läsa" in bodies["b1"]
     assert "Återföringsrapporten" not in bodies["a1"]
     assert "ingen återföringsrapport" in bodies["a1"]
-    assert services.report_coming(klass["b1"]) and not services.report_coming(klass["a1"])
+    assert rules.report_coming(klass["b1"]) and not rules.report_coming(klass["a1"])
 
 
 # --- R11: a spread exactly at the threshold ---------------------------------------------------
 
 
 def test_flagged_starts_exactly_at_the_threshold():
-    assert services.flagged(20, 20)
-    assert not services.flagged(19, 20)
-    assert not services.flagged(None, 20)
-    assert services.flagged(0, 0)
+    assert rules.flagged(20, 20)
+    assert not rules.flagged(19, 20)
+    assert not rules.flagged(None, 20)
+    assert rules.flagged(0, 0)
 
 
 def _agree(consensus, leader, note=""):
@@ -341,7 +341,7 @@ def test_the_threshold_is_the_cycles(team_world):
     consensus = services.consensus_start(application=team_world["application"], by=leader)
     _agree(consensus, leader)
     criteria = consensus.items.values_list("criterion", flat=True)
-    assert "spridning på 25" in " ".join(services.consensus_missing(consensus, dict.fromkeys(criteria, 25)))
+    assert "spridning på 25" in " ".join(rules.consensus_missing(consensus, dict.fromkeys(criteria, 25)))
     services.consensus_finalise(consensus=consensus, by=leader)
 
 

@@ -218,7 +218,7 @@ def test_report_invisible_to_unit_until_approved_and_released(team_world, slk):
     assert report.items.count() == Criterion.objects.filter(track=team_world["application"].track).count()
     assert report.items.first().band  # drafted with the band
     cycle = team_world["cycle"]
-    assert not services.report_released(report, on=cycle.feedback_release)
+    assert not queries.report_released(report, on=cycle.feedback_release)
     services.report_save(
         report=report,
         summary="Ett starkt bidrag.",
@@ -229,8 +229,8 @@ def test_report_invisible_to_unit_until_approved_and_released(team_world, slk):
     report.refresh_from_db()
     services.report_approve(report=report, by=slk)
     report.refresh_from_db()
-    assert not services.report_released(report, on=cycle.feedback_release - dt.timedelta(days=1))
-    assert services.report_released(report, on=cycle.feedback_release)
+    assert not queries.report_released(report, on=cycle.feedback_release - dt.timedelta(days=1))
+    assert queries.report_released(report, on=cycle.feedback_release)
 
 
 def test_history_records_every_change_with_old_and_new(team_world):
