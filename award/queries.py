@@ -18,8 +18,9 @@ from award.models import (
     ScaleBand,
     ScoringScale,
     Track,
+    today,
 )
-from award.roles import Role, roles_of
+from award.roles import Role, has_role, roles_of
 
 # What each role can do in each phase of the cycle. Later stages of the examination
 # extend this with links to their own pages.
@@ -277,3 +278,19 @@ def committee_chair_refusal(*, cycle: AwardCycle, membership: CommitteeMembershi
         "%(name)s är redan ordförande i domarkommittén %(year)s. Kommittén har en ordförande: "
         "ta först bort ordförandeskapet från %(name)s."
     ) % {"name": chair.user, "year": cycle.year}
+
+
+def navigation_cycle(user, *, released: bool = False) -> AwardCycle | None:
+    """The cycle a link without a year leads `user` to: for SLK the latest opened cycle (with
+    `released`, the latest whose feedback has been released, if any), before any has opened
+    the latest draft; for a committee member the newest cycle in progress whose committee
+    they sit on (else the newest they sat on). None when there is no such cycle."""
+    opened = AwardCycle.objects.filter(status=AwardCycle.Status.OPEN).order_by("-year")
+    if has_role(user, Role.SLK):
+        if released:
+            found = opened.filter(feedback_release__lte=today()).first()
+            if found is not None:
+                return found
+        return opened.first() or AwardCycle.objects.order_by("-year").first()
+    seated = opened.filter(committee__user=user)
+    return seated.filter(pk__in=AwardCycle.objects.in_progress().values("pk")).first() or seated.first()

@@ -31,7 +31,7 @@ GROUP_NAMES = {
 
 # SLK administrators manage everything of the award in the admin, but never hold the
 # permission to edit users' permissions or groups (that stays with superusers).
-SLK_APP_LABELS = ["award", "submissions", "examiners", "scoring"]
+SLK_APP_LABELS = ["award", "submissions", "examiners", "scoring", "judging", "evaluation"]
 SLK_EXCLUDED_CODENAMES = {"delete_auditentry", "change_auditentry", "add_auditentry"}
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from award import views, views_personal
+from award import views
+from award.personal import views as views_personal
 
 app_name = "award"
 

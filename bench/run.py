@@ -42,10 +42,10 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from award.models import AwardCycle, Track, today  # noqa: E402
+from demo.management.commands.generate_load import PREFIX  # noqa: E402
 from examiners import proposal as team_proposal  # noqa: E402
 from examiners import queries as examiner_queries  # noqa: E402
 from examiners.models import Team, TeamMember  # noqa: E402
-from scoring.management.commands.generate_load import PREFIX  # noqa: E402
 from submissions.models import Application  # noqa: E402
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -124,10 +124,10 @@ def pages(cycle, *, requests: int, warmup: int, out) -> list[tuple[str, str, dic
         (
             "Committee: consolidated view (quality track)",
             committee,
-            "scoring:consolidated",
+            "judging:consolidated",
             (cycle.year, quality.pk),
         ),
-        ("Committee: application drill-down", committee, "scoring:drilldown", (application.pk,)),
+        ("Committee: application drill-down", committee, "judging:drilldown", (application.pk,)),
         ("Team leader: consensus page", leader, "scoring:consensus", (application.pk,)),
         ("Examiner: home (examiners:home)", leader, "examiners:home", ()),
         ("Unit contact: start page (home)", contact, "home", ()),
@@ -172,7 +172,7 @@ def export(cycle) -> dict:
             "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
             "django.setup()\n"
             "from award.models import AwardCycle\n"
-            "from scoring.exports_cycle import write_xlsx\n"
+            "from judging.exports import write_xlsx\n"
             f"cycle = AwardCycle.objects.get(year={cycle.year})\n"
             "base = peak_kb()\n"
             "start = time.perf_counter()\n"
@@ -367,7 +367,7 @@ def main(argv=None):
     if export_result:
         lines += [
             "",
-            "## XLSX export of the cycle (scoring.exports_cycle.write_xlsx, separate process)",
+            "## XLSX export of the cycle (judging.exports.write_xlsx, separate process)",
             "",
             "| time s | peak RSS MB | RSS after django.setup() MB | file MB |",
             "| ---: | ---: | ---: | ---: |",

@@ -45,7 +45,13 @@ INSTALLED_APPS = [
     "submissions",
     "examiners",
     "scoring",
+    "judging",
+    "evaluation",
 ]
+# The demo data (seed_demo) and the load generator: for `make run` and the tests, never
+# needed in production. On by default exactly when DEBUG is.
+if env.bool("AWARD_DEMO", default=DEBUG):
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -20,7 +20,9 @@ urlpatterns = [
     path("bidrag/", include("submissions.urls")),
     path("examinator/", include("examiners.urls")),
     path("bedomning/", include("scoring.urls")),
-    path("goda-exempel/", include(("scoring.urls_public", "public"))),
+    path("bedomning/", include("judging.urls")),
+    path("bedomning/", include("evaluation.urls")),
+    path("goda-exempel/", include(("judging.public.urls", "public"))),
     path("admin/", admin.site.urls),
 ]
 urlpatterns += [path("oidc/", include("mozilla_django_oidc.urls"))] if settings.AWARD_OIDC_ENABLED else []

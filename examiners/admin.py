@@ -21,9 +21,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from award import admin as award_admin
 from award.admin import AwardImportExportAdmin, ReadOnlyAdminMixin, ServiceAdminMixin, service_call
 from award.forms import CleanTextMixin
-
-from . import services
-from .models import (
+from examiners import services
+from examiners.models import (
     ApplicationOpening,
     Assignment,
     Attendance,
@@ -36,7 +35,7 @@ from .models import (
     TrainingDay,
     TrainingSession,
 )
-from .resources import PoolMemberResource, TextListWidget, YearListWidget
+from examiners.resources import PoolMemberResource, TextListWidget, YearListWidget
 
 TEAMS_NOTE = gettext_lazy(
     "Lag ändras på lagsidorna för examinatorer, där reglerna för jäv, utbildning och "

@@ -8,9 +8,8 @@ class ExaminersConfig(AppConfig):
 
     def ready(self):
         from award.signals import unit_organisation_changed
+        from examiners import services
         from submissions.signals import application_status_changed
-
-        from . import services
 
         def on_status_changed(sender, **kwargs):
             services.application_status_changed(**kwargs)

@@ -3,9 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from award.forms import CleanTextMixin, UnitField
 from award.models import Organisation, Unit
-
-from . import services
-from .models import PoolMember
+from examiners import services
+from examiners.models import PoolMember
 
 
 class VolunteerForm(CleanTextMixin, forms.Form):

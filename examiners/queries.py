@@ -4,11 +4,10 @@ in a constant number of queries."""
 from django.db.models import Count, Prefetch, Q
 
 from award.models import AwardCycle
+from examiners import proposal as team_proposal
+from examiners import rules
+from examiners.models import ApplicationOpening, Assignment, Enrolment, PoolMember, Team, TeamMember
 from submissions.models import Application
-
-from . import proposal as team_proposal
-from . import rules
-from .models import ApplicationOpening, Assignment, Enrolment, PoolMember, Team, TeamMember
 
 
 def _enrolments():

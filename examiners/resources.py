@@ -40,9 +40,8 @@ from award.resources import (
     TextWidget,
 )
 from award.roles import Role, has_role
-
-from . import services
-from .models import ExaminerProfile, PoolMember
+from examiners import services
+from examiners.models import ExaminerProfile, PoolMember
 
 User = get_user_model()
 

@@ -6,7 +6,7 @@ team) and pages (every team of a cycle) share them. Load members with `profile`,
 
 from django.utils.translation import gettext as _
 
-from .models import PoolMember
+from examiners.models import PoolMember
 
 MIN_TEAM_SIZE, MAX_TEAM_SIZE = 4, 6
 # The award's rule (R9): a team takes one or two applications. A cycle may allow fewer;

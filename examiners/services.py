@@ -20,10 +20,8 @@ from award import audit
 from award.models import AwardCycle, Organisation, Track, Unit
 from award.notify import mail_after_commit
 from award.roles import Role, add_role, require_role
-from submissions.models import Application
-
-from . import queries, rules
-from .models import (
+from examiners import queries, rules
+from examiners.models import (
     ApplicationOpening,
     Assignment,
     Attendance,
@@ -36,6 +34,7 @@ from .models import (
     TrainingDay,
     TrainingSession,
 )
+from submissions.models import Application
 
 VIEW, ASSESS = "submissions.view_application", "submissions.assess_application"
 EXAMINER_PERMS = [VIEW, ASSESS]

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import urls_training, views
+from examiners import views
+from examiners.training import urls as urls_training
 
 app_name = "examiners"
 

@@ -10,10 +10,8 @@ from django.views.decorators.http import require_POST
 from award.models import AwardCycle
 from award.roles import Role, role_required
 from award.web import attempt, flash_form_errors
-from submissions.models import Application
-
-from . import queries, services
-from .forms import (
+from examiners import queries, services
+from examiners.forms import (
     AssignForm,
     ConflictForm,
     ManagerApprovalForm,
@@ -23,7 +21,8 @@ from .forms import (
     TeamCreateForm,
     VolunteerForm,
 )
-from .models import Assignment, Conflict, PoolMember, Team, TeamMember
+from examiners.models import Assignment, Conflict, PoolMember, Team, TeamMember
+from submissions.models import Application
 
 
 def _current_cycle():

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from award.models import ConflictTargetMixin, Criterion
+from award.models import Criterion
 from examiners.models import PoolMember, Team
 from submissions.models import Application
 
@@ -110,6 +110,9 @@ class Consensus(models.Model):
         verbose_name=_("fastställd av"),
     )
     finalised_at = models.DateTimeField(_("fastställd"), null=True, blank=True)
+    # Set by the judging committee's signed decision (through `services.consensus_lock`):
+    # from then on no score may change, not even after a site visit.
+    locked_at = models.DateTimeField(_("låst av kommitténs beslut"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("konsensus")
@@ -121,6 +124,11 @@ class Consensus(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status == self.Status.FINAL
+
+    @property
+    def is_locked(self) -> bool:
+        """Locked by the judging committee's signed decision (`services.consensus_lock`)."""
+        return self.locked_at is not None
 
 
 class ConsensusItem(models.Model):
@@ -177,14 +185,6 @@ class SiteVisit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("utvald av")
     )
     selected_at = models.DateTimeField(_("utvald"), auto_now_add=True)
-    meeting = models.ForeignKey(
-        "Meeting",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="site_visits",
-        verbose_name=_("utvald vid domarmöte"),
-    )
     visit_date = models.DateField(_("datum för besöket"), null=True, blank=True)
     participants = models.TextField(_("deltagare"), blank=True)
     questions = models.TextField(_("frågor att verifiera"), blank=True)
@@ -259,243 +259,3 @@ class FeedbackItem(models.Model):
 
     def __str__(self):
         return f"{self.report} – {self.criterion.number}"
-
-
-# --- The judging committee ---------------------------------------------------------------
-
-
-class CommitteeConflict(ConflictTargetMixin, models.Model):
-    """A committee member's declared conflict with a unit or a whole organisation. A member
-    with a conflict sees the application marked and cannot decide on it."""
-
-    cycle = models.ForeignKey(
-        "award.AwardCycle",
-        on_delete=models.PROTECT,
-        related_name="committee_conflicts",
-        verbose_name=_("omgång"),
-    )
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="committee_conflicts",
-        verbose_name=_("ledamot"),
-    )
-    unit = models.ForeignKey(
-        "award.Unit",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("enhet"),
-    )
-    organisation = models.ForeignKey(
-        "award.Organisation",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("förvaltning"),
-    )
-    reason = models.TextField(_("skäl"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerad av")
-    )
-    recorded_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("jäv i domarkommittén")
-        verbose_name_plural = _("jäv i domarkommittén")
-        ordering = ["recorded_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(unit__isnull=False, organisation__isnull=True)
-                | models.Q(unit__isnull=True, organisation__isnull=False),
-                name="committee_conflict_names_unit_or_organisation",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.member}: {self.target}"
-
-
-class Meeting(models.Model):
-    """A meeting of the judging committee: the first chooses site visits, the final decides."""
-
-    class Kind(models.TextChoices):
-        SHORTLISTING = "shortlisting", _("Första domarmötet (urval till platsbesök)")
-        FINAL = "final", _("Slutligt domarmöte")
-
-    cycle = models.ForeignKey(
-        "award.AwardCycle", on_delete=models.PROTECT, related_name="meetings", verbose_name=_("omgång")
-    )
-    kind = models.CharField(_("möte"), max_length=15, choices=Kind.choices)
-    date = models.DateField(_("datum"))
-    present = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("närvarande"))
-    notes = models.TextField(_("anteckningar"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerat av")
-    )
-
-    class Meta:
-        verbose_name = _("domarmöte")
-        verbose_name_plural = _("domarmöten")
-        ordering = ["cycle", "date", "pk"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"
-
-
-class Decision(models.Model):
-    """The committee's decision for one competition class (or the Förnyelsepriset track):
-    the winner or winners, or no award, and honourable mentions. Locked once the chair
-    signs; a correction is a new decision that supersedes it."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Utkast")
-        SIGNED = "signed", _("Signerat")
-        SUPERSEDED = "superseded", _("Ersatt")
-
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("möte")
-    )
-    track = models.ForeignKey(
-        "award.Track", on_delete=models.PROTECT, related_name="decisions", verbose_name=_("spår")
-    )
-    competition_class = models.ForeignKey(
-        "award.CompetitionClass",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="decisions",
-        verbose_name=_("tävlingsklass"),
-    )
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    no_award = models.BooleanField(_("ingen utmärkelse i år"), default=False)
-    rationale = models.TextField(_("motivering till beslutet"), blank=True)
-    stepped_out = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        related_name="+",
-        blank=True,
-        verbose_name=_("ledamöter som deltog inte (jäv)"),
-    )
-    supersedes = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="superseded_by",
-        verbose_name=_("ersätter"),
-    )
-    correction_reason = models.TextField(_("skäl till rättelsen"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("signerat av"),
-    )
-    signed_at = models.DateTimeField(_("signerat"), null=True, blank=True)
-    notified_at = models.DateTimeField(_("enheter och examinatorer underrättade"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        verbose_name = _("beslut")
-        verbose_name_plural = _("beslut")
-        ordering = ["track", "competition_class__order", "pk"]
-
-    def __str__(self):
-        return f"{self.competition_class or self.track}: {self.get_status_display()}"
-
-    @property
-    def is_signed(self) -> bool:
-        return self.status != self.Status.DRAFT
-
-    @property
-    def scope_label(self) -> str:
-        return str(self.competition_class.name if self.competition_class else self.track.name)
-
-
-class DecisionOutcome(models.Model):
-    class Outcome(models.TextChoices):
-        WINNER = "winner", _("Vinnare")
-        HONOURABLE_MENTION = "honourable_mention", _("Hedersomnämnande")
-
-    decision = models.ForeignKey(
-        Decision, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("beslut")
-    )
-    application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="outcomes", verbose_name=_("bidrag")
-    )
-    outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices)
-    citation = models.TextField(_("motivering (citat)"))
-    # Good examples: what the city may publish, with the unit's consent.
-    public_summary = models.TextField(_("sammanfattning för goda exempel"), blank=True)
-    unit_consented = models.BooleanField(_("enheten har samtyckt till publicering"), default=False)
-
-    class Meta:
-        verbose_name = _("utfall")
-        verbose_name_plural = _("utfall")
-        ordering = ["outcome", "application__code"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["decision", "application"], name="one_outcome_per_application_and_decision"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.application.code}: {self.get_outcome_display()}"
-
-
-# --- Evaluating the cycle -----------------------------------------------------------------
-
-
-class Questionnaire(models.Model):
-    """The short questionnaire SLK sends after feedback release, to applicants or to
-    examiners. Its questions are defined in code (scoring/questionnaire.py)."""
-
-    class Audience(models.TextChoices):
-        APPLICANTS = "applicants", _("Sökande enheter")
-        EXAMINERS = "examiners", _("Examinatorer")
-
-    cycle = models.ForeignKey(
-        "award.AwardCycle", on_delete=models.PROTECT, related_name="questionnaires", verbose_name=_("omgång")
-    )
-    audience = models.CharField(_("målgrupp"), max_length=12, choices=Audience.choices)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("skickad av")
-    )
-    sent_at = models.DateTimeField(_("skickad"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("enkät")
-        verbose_name_plural = _("enkäter")
-        constraints = [
-            models.UniqueConstraint(fields=["cycle", "audience"], name="one_questionnaire_per_audience")
-        ]
-
-    def __str__(self):
-        return f"{self.get_audience_display()} {self.cycle.year}"
-
-
-class QuestionnaireResponse(models.Model):
-    questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.CASCADE, related_name="responses", verbose_name=_("enkät")
-    )
-    respondent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("svarande")
-    )
-    answers = models.JSONField(_("svar"), default=dict)
-    submitted_at = models.DateTimeField(_("inskickat"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("enkätsvar")
-        verbose_name_plural = _("enkätsvar")
-        constraints = [
-            models.UniqueConstraint(fields=["questionnaire", "respondent"], name="one_response_per_person")
-        ]
-
-    def __str__(self):
-        return f"{self.questionnaire}: {self.respondent}"

@@ -6,10 +6,9 @@ from django.db.models import Exists, OuterRef, Prefetch
 
 from award.models import Criterion, today
 from examiners.models import TeamMember
+from scoring import totals
+from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, FeedbackReport
 from submissions.models import Application
-
-from . import totals
-from .models import Assessment, AssessmentItem, Consensus, ConsensusItem, FeedbackReport
 
 ASSESS = "submissions.assess_application"
 
@@ -27,8 +26,6 @@ def _submitted_items(application: Application):
 def _blocking_teams(user):
     """The confirmed team places of `user` (whatever their roles): independence binds
     everyone in a team, SLK staff and superusers included."""
-    from examiners.models import TeamMember
-
     return TeamMember.objects.filter(member__profile__user=user, team__status="confirmed")
 
 
@@ -180,23 +177,5 @@ def report_released(report: FeedbackReport | None, on=None) -> bool:
     return (on or today()) >= report.application.track.cycle.feedback_release
 
 
-def committee_conflicts_for(user, application) -> list:
-    from .models import CommitteeConflict
-
-    return [
-        c
-        for c in CommitteeConflict.objects.filter(cycle=application.track.cycle, member=user).select_related(
-            "unit", "organisation"
-        )
-        if c.covers(application)
-    ]
 
 
-def outcome_facts(pks) -> dict[int, Application]:
-    """The applications with these ids, freshly read with what `outcome_refusal` reads,
-    in a fixed number of queries."""
-    return (
-        Application.objects.select_related("consensus", "site_visit", "unit", "track__cycle")
-        .prefetch_related("unit__past_results")
-        .in_bulk(list(pks))
-    )

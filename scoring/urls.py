@@ -1,33 +1,19 @@
-"""Scoring and committee pages, mounted at /bedomning/. Each area keeps its own URL list."""
+"""The examination of an application, mounted at /bedomning/: the individual assessment,
+the consensus, the site visit, the feedback report, and SLK's score history and hours.
+Each area keeps its URL list in its own package."""
 
-from django.urls import path
-
-from . import (
-    urls_assessment,
-    urls_committee,
-    urls_consensus,
-    urls_decisions,
-    urls_evaluation,
-    urls_feedback,
-    urls_overview,
-    urls_reports,
-    views_current,
-)
+from scoring.assessment import urls as assessment
+from scoring.consensus import urls as consensus
+from scoring.feedback import urls as feedback
+from scoring.overview import urls as overview
+from scoring.site_visits import urls as site_visits
 
 app_name = "scoring"
 
 urlpatterns = (
-    [
-        path("kommitten/", views_current.current, {"page": "committee_home"}, name="committee_current"),
-        path("beslut/", views_current.current, {"page": "decisions"}, name="decisions_current"),
-        path("utvardering/", views_current.current, {"page": "evaluation"}, name="evaluation_current"),
-    ]
-    + urls_assessment.urlpatterns
-    + urls_consensus.urlpatterns
-    + urls_feedback.urlpatterns
-    + urls_overview.urlpatterns
-    + urls_committee.urlpatterns
-    + urls_decisions.urlpatterns
-    + urls_reports.urlpatterns
-    + urls_evaluation.urlpatterns
+    assessment.urlpatterns
+    + consensus.urlpatterns
+    + site_visits.urlpatterns
+    + feedback.urlpatterns
+    + overview.urlpatterns
 )

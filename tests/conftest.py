@@ -4,9 +4,12 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from award.models import AwardCycle, today
+from award.models import AwardCycle, Track, today
 from award.roles import Role
-from tests import demo, factories
+from tests import factories
+from tests.support import demo
+from tests.support.applications import register
+from tests.support.teams import confirmed_team
 
 
 @pytest.fixture(autouse=True)
@@ -140,3 +143,43 @@ def current(seeded):
 def previous(seeded):
     """The demo's previous, completed cycle."""
     return AwardCycle.objects.get(year=today().year - 1)
+
+
+# --- Applications and teams -----------------------------------------------------------
+
+
+@pytest.fixture
+def application(cycle, unit, unit_contact):
+    """A draft in the quality award, registered by the unit's contact."""
+    return register(cycle, unit, unit_contact)
+
+
+@pytest.fixture
+def media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    return settings.MEDIA_ROOT
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def quality(cycle):
+    return cycle.tracks.get(kind=Track.Kind.QUALITY_AWARD)
+
+
+@pytest.fixture
+def team_world(cycle, quality, slk):
+    team, members, (application,) = confirmed_team(cycle, quality, slk)
+    other_team, other_members, (elsewhere,) = confirmed_team(cycle, quality, slk, name="Lag B")
+    return {
+        "cycle": cycle,
+        "team": team,
+        "members": members,
+        "leader": members[0].profile.user,
+        "examiner": members[1].profile.user,
+        "application": application,
+        "other_team": other_team,
+        "other_examiner": other_members[1].profile.user,
+        "elsewhere": elsewhere,
+    }

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from award.models import AwardCycle, PastResult, Track
 from examiners.models import Team, TeamMember
-from scoring.models import Assessment, AssessmentItem, Consensus, Decision, SiteVisit
+from judging.models import Decision
+from scoring.models import Assessment, AssessmentItem, Consensus, SiteVisit
 from submissions.models import Answer, Application, ApplicationUserObjectPermission
 
 N = 20
@@ -67,7 +68,7 @@ def test_consolidated_view_renders(load, client):
 
     track = load.tracks.get(kind=Track.Kind.QUALITY_AWARD)
     client.force_login(get_user_model().objects.get(username="load-domare2"))
-    response = client.get(reverse("scoring:consolidated", args=[load.year, track.pk]))
+    response = client.get(reverse("judging:consolidated", args=[load.year, track.pk]))
     assert response.status_code == 200
     first = Application.objects.filter(track=track).order_by("code").first()
     assert first.code in response.content.decode()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from award.roles import Role
 from config.middleware import LOGIN_TIME_KEY, SEEN_TIME_KEY, SVG_POLICY, CSPMiddleware
 from tests import factories
-from tests.submissions.conftest import register
+from tests.support.applications import register
 
 pytestmark = pytest.mark.django_db
 
@@ -304,7 +304,7 @@ def test_a_password_change_logs_out_every_other_session(person):
 def test_charts_inlined_in_pages_have_no_inline_styles():
     """The evaluation results page puts its questionnaire charts into the HTML; the
     policy's style-src would drop style attributes and <style> blocks there."""
-    from scoring.cycle_report import ScaleResult, scale_chart_svg
+    from evaluation.report import ScaleResult, scale_chart_svg
 
     result = ScaleResult(
         question=None,

@@ -23,7 +23,7 @@ import pytest
 from django.db import connection
 
 from tests import factories
-from tests.submissions.conftest import pdf_bytes, register
+from tests.support.applications import pdf_bytes, register
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -174,9 +174,9 @@ ROUTES: dict[str, Route] = {
     "examiners:enrolment_cancel": get(ONLY_SLK, pk="enrolment", writes=True),
     # --- links without a year: a redirect to the current cycle's page ---------------------
     # The committee is sent on to the evaluation page too, which then refuses it.
-    "scoring:committee_current": get(COMMITTEE_AND_SLK),
-    "scoring:decisions_current": get(COMMITTEE_AND_SLK),
-    "scoring:evaluation_current": get(COMMITTEE_AND_SLK),
+    "judging:committee_current": get(COMMITTEE_AND_SLK),
+    "judging:decisions_current": get(COMMITTEE_AND_SLK),
+    "evaluation:evaluation_current": get(COMMITTEE_AND_SLK),
     # --- the examiner's assessment ---------------------------------------------------------
     "scoring:assessment": get(TEAM, **APP),
     # A criterion of the poster's own assessment: nobody reaches anyone else's.
@@ -189,9 +189,9 @@ ROUTES: dict[str, Route] = {
     "scoring:consensus_start": post({LEADER, SLK}, **APP),
     "scoring:consensus_item_save": post({LEADER, SLK}, pk="application", item_id="consensus_item"),
     "scoring:consensus_finalise": get({LEADER, SLK}, **APP, writes=True),
-    "scoring:site_visit_list": get(COMMITTEE_AND_SLK, **YEAR),
+    "judging:site_visit_list": get(COMMITTEE_AND_SLK, **YEAR),
     "scoring:site_visit": get(TEAM | COMMITTEE_AND_SLK, **APP),
-    "scoring:site_visit_select": post(COMMITTEE_AND_SLK, **APP),
+    "judging:site_visit_select": post(COMMITTEE_AND_SLK, **APP),
     "scoring:site_visit_save": post(TEAM | ONLY_SLK, **APP),
     "scoring:visit_score_revise": post({LEADER, SLK}, pk="application", item_id="consensus_item"),
     # --- the feedback report ----------------------------------------------------------------
@@ -205,31 +205,31 @@ ROUTES: dict[str, Route] = {
     "scoring:history": get(ONLY_SLK, **APP),
     "scoring:hours": get(ONLY_SLK, **YEAR),
     # --- the committee --------------------------------------------------------------------------
-    "scoring:committee_home": get(COMMITTEE_AND_SLK, **YEAR, writes=True),
-    "scoring:consolidated": get(COMMITTEE_AND_SLK, year="year", track_pk="track"),
-    "scoring:consolidated_anonymous": get(COMMITTEE_AND_SLK, year="year", track_pk="track"),
+    "judging:committee_home": get(COMMITTEE_AND_SLK, **YEAR, writes=True),
+    "judging:consolidated": get(COMMITTEE_AND_SLK, year="year", track_pk="track"),
+    "judging:consolidated_anonymous": get(COMMITTEE_AND_SLK, year="year", track_pk="track"),
     # The conflicted member reads the application's numbers with their conflict shown first.
-    "scoring:drilldown": get(COMMITTEE_AND_SLK, **APP),
-    "scoring:decisions": get(COMMITTEE_AND_SLK, **YEAR, writes=True),
-    "scoring:decisions_notify": post(ONLY_SLK, **YEAR),
-    "scoring:site_visit_choice": get(COMMITTEE_AND_SLK, pk="shortlisting_meeting", writes=True),
-    "scoring:decision_edit": get(COMMITTEE_AND_SLK, pk="final_meeting", track_pk="track", writes=True),
-    "scoring:decision_detail": get(COMMITTEE_AND_SLK, pk="decision"),
+    "judging:drilldown": get(COMMITTEE_AND_SLK, **APP),
+    "judging:decisions": get(COMMITTEE_AND_SLK, **YEAR, writes=True),
+    "judging:decisions_notify": post(ONLY_SLK, **YEAR),
+    "judging:site_visit_choice": get(COMMITTEE_AND_SLK, pk="shortlisting_meeting", writes=True),
+    "judging:decision_edit": get(COMMITTEE_AND_SLK, pk="final_meeting", track_pk="track", writes=True),
+    "judging:decision_detail": get(COMMITTEE_AND_SLK, pk="decision"),
     # Only the chair signs (and the decision is signed already): none of the walk's roles.
-    "scoring:decision_sign": get(NOBODY, pk="decision", writes=True),
-    "scoring:decision_correct": get(COMMITTEE_AND_SLK, pk="decision", writes=True),
-    "scoring:good_example_edit": get(ONLY_SLK, pk="outcome", writes=True),
+    "judging:decision_sign": get(NOBODY, pk="decision", writes=True),
+    "judging:decision_correct": get(COMMITTEE_AND_SLK, pk="decision", writes=True),
+    "judging:good_example_edit": get(ONLY_SLK, pk="outcome", writes=True),
     # --- charts and exports ---------------------------------------------------------------------
-    "scoring:charts": get(COMMITTEE_AND_SLK, year="year", track_pk="track"),
-    "scoring:chart_svg": get(COMMITTEE_AND_SLK, year="year", track_pk="track", chart="chart"),
-    "scoring:calibration_chart": get(ONLY_SLK, **YEAR),
-    "scoring:calibration_chart_svg": get(ONLY_SLK, **YEAR),
-    "scoring:profile_chart": get(COMMITTEE_AND_SLK, **APP),
-    "scoring:profile_chart_svg": get(COMMITTEE_AND_SLK, **APP),
-    "scoring:cycle_export": get(COMMITTEE_AND_SLK, **YEAR),
+    "judging:charts": get(COMMITTEE_AND_SLK, year="year", track_pk="track"),
+    "judging:chart_svg": get(COMMITTEE_AND_SLK, year="year", track_pk="track", chart="chart"),
+    "judging:calibration_chart": get(ONLY_SLK, **YEAR),
+    "judging:calibration_chart_svg": get(ONLY_SLK, **YEAR),
+    "judging:profile_chart": get(COMMITTEE_AND_SLK, **APP),
+    "judging:profile_chart_svg": get(COMMITTEE_AND_SLK, **APP),
+    "judging:cycle_export": get(COMMITTEE_AND_SLK, **YEAR),
     # --- evaluation -------------------------------------------------------------------------------
-    "scoring:evaluation": get(ONLY_SLK, **YEAR, writes=True),
-    "scoring:cycle_report": get(ONLY_SLK, **YEAR),
+    "evaluation:evaluation": get(ONLY_SLK, **YEAR, writes=True),
+    "evaluation:cycle_report": get(ONLY_SLK, **YEAR),
     # The questionnaire was sent to the applicant units' contacts.
-    "scoring:questionnaire_answer": get(UNIT_CONTACTS, pk="questionnaire", writes=True),
+    "evaluation:questionnaire_answer": get(UNIT_CONTACTS, pk="questionnaire", writes=True),
 }

@@ -54,6 +54,7 @@ from award.models import (
     today,
 )
 from award.roles import Role
+from evaluation.models import Questionnaire, QuestionnaireResponse
 from examiners import services as examiner_services
 from examiners.models import (
     ApplicationOpening,
@@ -66,24 +67,13 @@ from examiners.models import (
     TrainingDay,
     TrainingSession,
 )
+from judging import services as judging_services
+from judging.models import CommitteeConflict, Decision, DecisionOutcome, Meeting
 from scoring import services
-from scoring.models import (
-    Assessment,
-    AssessmentItem,
-    CommitteeConflict,
-    Consensus,
-    ConsensusItem,
-    Decision,
-    DecisionOutcome,
-    FeedbackReport,
-    Meeting,
-    Questionnaire,
-    QuestionnaireResponse,
-    SiteVisit,
-)
+from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, FeedbackReport, SiteVisit
 from submissions import services as submission_services
 from submissions.models import Answer, Application, Attachment
-from tests import demo, factories
+from tests import factories
 from tests.access.declarations import (
     ANONYMOUS,
     COMMITTEE,
@@ -97,7 +87,8 @@ from tests.access.declarations import (
     UNIT_CONTACT,
 )
 from tests.access.test_walk import build_world
-from tests.scoring.conftest import fill
+from tests.support import demo
+from tests.support.teams import fill
 
 VIEW, ASSESS = "submissions.view_application", "submissions.assess_application"
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -275,7 +266,7 @@ def _advance(application, team, stage: str, *, slk) -> None:
     if "final" in reached:
         services.consensus_finalise(consensus=consensus, by=leader)
     if "visit" in reached:
-        services.site_visit_select(application=Application.objects.get(pk=application.pk), by=slk)
+        judging_services.site_visit_select(application=Application.objects.get(pk=application.pk), by=slk)
 
 
 def _visit_done(visit, *, by) -> None:
@@ -1070,7 +1061,9 @@ def site_visit_choice(w):
     meeting = w.objects["shortlisting_meeting"]
     return Post(
         "the application is chosen for a visit at the meeting",
-        lambda response: SiteVisit.objects.filter(application=application, meeting_id=meeting).exists(),
+        lambda response: SiteVisit.objects.filter(
+            application=application, choice__meeting_id=meeting
+        ).exists(),
         data={"applications": [application.pk]},
     )
 
@@ -1100,13 +1093,15 @@ def decision_sign(w):
     care = w.competition_class("Äldreomsorg")
     application = w.staged("final", competition_class=care)
     chair = w.users["chair"]
-    decision = services.decision_save(
+    decision = judging_services.decision_save(
         meeting=Meeting.objects.get(pk=w.objects["final_meeting"]),
         track=w.quality,
         competition_class=care,
         no_award=False,
         rationale="Bäst i klassen.",
-        outcomes=[services.OutcomeData(application=application, outcome="winner", citation="Föredömligt.")],
+        outcomes=[
+            judging_services.OutcomeData(application=application, outcome="winner", citation="Föredömligt.")
+        ],
         by=chair,
     )
     return Post(
@@ -1229,22 +1224,22 @@ WRITES: dict[str, Write] = {
     "scoring:consensus_start": Write(LEADER, consensus_start, "scoring.consensus_start"),
     "scoring:consensus_item_save": Write(LEADER, consensus_item_save, "scoring.consensus"),
     "scoring:consensus_finalise": Write(LEADER, consensus_finalise, "scoring.consensus_final"),
-    "scoring:site_visit_select": Write(COMMITTEE, site_visit_select, "scoring.site_visit_select"),
+    "judging:site_visit_select": Write(COMMITTEE, site_visit_select, "scoring.site_visit_select"),
     "scoring:site_visit_save": Write(EXAMINER, site_visit_save, "scoring.site_visit"),
     "scoring:visit_score_revise": Write(LEADER, visit_score_revise, "scoring.visit_score"),
     "scoring:report_edit": Write(LEADER, report_edit, "scoring.report"),
     "scoring:report_redraft": Write(LEADER, report_redraft, "scoring.report_redraft"),
     "scoring:report_approve": Write(SLK, report_approve, "scoring.report_approve"),
-    "scoring:committee_home": Write(COMMITTEE, committee_home, "committee.conflict"),
-    "scoring:decisions": Write(COMMITTEE, decisions, "committee.meeting"),
-    "scoring:site_visit_choice": Write(COMMITTEE, site_visit_choice, "scoring.site_visit_select"),
-    "scoring:decision_edit": Write(COMMITTEE, decision_edit, "committee.decision_draft"),
-    "scoring:decision_sign": Write("chair", decision_sign, "committee.decision_sign"),
-    "scoring:decision_correct": Write(COMMITTEE, decision_correct, "committee.decision_correct"),
-    "scoring:good_example_edit": Write(SLK, good_example_edit, "committee.good_example"),
-    "scoring:decisions_notify": Write(SLK, decisions_notify, "committee.notify"),
-    "scoring:evaluation": Write(SLK, evaluation, "evaluation.questionnaire_send"),
-    "scoring:questionnaire_answer": Write(
+    "judging:committee_home": Write(COMMITTEE, committee_home, "committee.conflict"),
+    "judging:decisions": Write(COMMITTEE, decisions, "committee.meeting"),
+    "judging:site_visit_choice": Write(COMMITTEE, site_visit_choice, "scoring.site_visit_select"),
+    "judging:decision_edit": Write(COMMITTEE, decision_edit, "committee.decision_draft"),
+    "judging:decision_sign": Write("chair", decision_sign, "committee.decision_sign"),
+    "judging:decision_correct": Write(COMMITTEE, decision_correct, "committee.decision_correct"),
+    "judging:good_example_edit": Write(SLK, good_example_edit, "committee.good_example"),
+    "judging:decisions_notify": Write(SLK, decisions_notify, "committee.notify"),
+    "evaluation:evaluation": Write(SLK, evaluation, "evaluation.questionnaire_send"),
+    "evaluation:questionnaire_answer": Write(
         UNIT_CONTACT, questionnaire_answer, "evaluation.questionnaire_answer"
     ),
     "examiners:teams_propose": Write(SLK, teams_propose, "team.propose"),

@@ -16,15 +16,19 @@ from django.urls import get_resolver, resolve, reverse
 
 from award.models import TIMELINE_FIELDS, AwardCycle, CommitteeMembership, Track, today
 from award.roles import Role
+from evaluation import services as evaluation_services
+from evaluation.models import Questionnaire
 from examiners.models import Enrolment
+from judging import services as judging_services
+from judging.models import DecisionOutcome, Meeting
 from scoring import services
-from scoring.models import ConsensusItem, DecisionOutcome, Meeting, Questionnaire
+from scoring.models import ConsensusItem
 from submissions import services as submission_services
 from submissions.models import Answer, Attachment
-from tests import demo, factories
+from tests import factories
 from tests.access.declarations import ANONYMOUS, GET, POST, ROLES, ROUTES, Route
-from tests.scoring.conftest import confirmed_team
-from tests.scoring.test_committee import _finalise
+from tests.support import demo
+from tests.support.teams import confirmed_team, finalise
 from tests.urlwalk import _walk
 
 EXCLUDED_PREFIXES = ("admin/",)
@@ -92,25 +96,25 @@ def build_world(media_root) -> dict:
     )
     for user in (chair, member, conflicted):
         CommitteeMembership.objects.create(cycle=cycle, user=user, is_chair=user == chair)
-    services.committee_conflict_declare(
+    judging_services.committee_conflict_declare(
         cycle=cycle, member=conflicted, target=application.unit, reason="Min bror arbetar där", by=slk
     )
 
     # Every member assesses, the leader finalises the consensus (which drafts the report).
-    _finalise(application, members, [40, 50, 50, 60], 50)
-    _finalise(elsewhere, other_members, [60, 60, 70, 70], 65)
+    finalise(application, members, [40, 50, 50, 60], 50)
+    finalise(elsewhere, other_members, [60, 60, 70, 70], 65)
     leader = members[0].profile.user
 
     # Site visits: shortlisting meeting, the visit chosen and recorded.
     committee = [chair, member, conflicted]
-    shortlisting = services.meeting_record(
+    shortlisting = judging_services.meeting_record(
         cycle=cycle,
         kind=Meeting.Kind.SHORTLISTING,
         date=cycle.first_committee_meeting,
         present=committee,
         by=slk,
     )
-    visit = services.site_visit_select(application=application, by=slk)
+    visit = judging_services.site_visit_select(application=application, by=slk)
     services.site_visit_save(
         visit=visit,
         data=services.VisitData(
@@ -121,19 +125,21 @@ def build_world(media_root) -> dict:
     )
 
     # The final meeting and a signed decision: the application wins its class.
-    final = services.meeting_record(
+    final = judging_services.meeting_record(
         cycle=cycle, kind=Meeting.Kind.FINAL, date=cycle.final_committee_meeting, present=committee, by=slk
     )
-    decision = services.decision_save(
+    decision = judging_services.decision_save(
         meeting=final,
         track=quality,
         competition_class=application.competition_class,
         no_award=False,
         rationale="Bäst i klassen",
-        outcomes=[services.OutcomeData(application=application, outcome="winner", citation="Föredömligt")],
+        outcomes=[
+            judging_services.OutcomeData(application=application, outcome="winner", citation="Föredömligt")
+        ],
         by=chair,
     )
-    services.decision_sign(decision=decision, by=chair)
+    judging_services.decision_sign(decision=decision, by=chair)
     outcome = DecisionOutcome.objects.get(decision=decision, application=application)
 
     # The feedback report, approved and released.
@@ -151,7 +157,7 @@ def build_world(media_root) -> dict:
     session = enrolment.session
     day = session.days.get()
 
-    questionnaire = services.questionnaire_send(
+    questionnaire = evaluation_services.questionnaire_send(
         cycle=cycle, audience=Questionnaire.Audience.APPLICANTS, by=slk, notify=False
     )
 

@@ -31,7 +31,7 @@ def delete_url(membership):
 
 
 def committee_page(cycle):
-    return reverse("scoring:committee_home", args=[cycle.year])
+    return reverse("judging:committee_home", args=[cycle.year])
 
 
 @pytest.fixture

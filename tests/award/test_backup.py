@@ -21,7 +21,7 @@ from scoring.models import Assessment, AssessmentItem
 from submissions import services as submission_services
 from submissions.models import Application, Attachment
 from tests import factories
-from tests.submissions.conftest import answer_all, pdf_bytes, register
+from tests.support.applications import answer_all, pdf_bytes, register
 
 PROJECT_APPS = ["award", "submissions", "examiners", "scoring"]
 

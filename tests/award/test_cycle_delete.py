@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from award import queries, services
 from award.models import AuditEntry, AwardCycle, CommitteeMembership, Criterion, ScoringScale, Track
+from evaluation.models import Questionnaire
 from examiners.models import Team, TrainingSession
-from scoring.models import CommitteeConflict, Meeting, Questionnaire
+from judging.models import CommitteeConflict, Meeting
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -76,12 +76,14 @@ def test_the_examiner_pages_lead_to_the_latest_draft_before_any_cycle_opens(clie
     assert response["Location"] == reverse(f"examiners:{page[name.split(':')[1]]}", args=[draft.year])
 
 
-@pytest.mark.parametrize("name", ["committee_current", "decisions_current", "evaluation_current"])
+@pytest.mark.parametrize(
+    "name", ["judging:committee_current", "judging:decisions_current", "evaluation:evaluation_current"]
+)
 def test_the_committee_pages_lead_to_the_latest_draft_before_any_cycle_opens(client, slk, name):
     draft = factories.complete_cycle(year=2041)
     client.force_login(slk)
 
-    response = client.get(reverse(f"scoring:{name}"))
+    response = client.get(reverse(name))
 
     assert response["Location"].endswith(f"/{draft.year}/")
     assert client.get(response["Location"]).status_code == 200
@@ -93,9 +95,9 @@ def test_the_committee_pages_lead_to_the_latest_draft_before_any_cycle_opens(cli
         "examiners:pool_current",
         "examiners:training_current",
         "examiners:teams_current",
-        "scoring:committee_current",
-        "scoring:decisions_current",
-        "scoring:evaluation_current",
+        "judging:committee_current",
+        "judging:decisions_current",
+        "evaluation:evaluation_current",
     ],
 )
 def test_with_no_cycle_at_all_the_menu_leads_to_how_to_create_one(client, slk, name):

@@ -15,21 +15,14 @@ from django.urls import clear_url_caches, include, path, reverse
 
 import award.urls
 import config.urls
-from award import personal_data, views_personal
 from award.models import AuditEntry, AwardCycle, CommitteeMembership
+from award.personal import data as personal_data
+from award.personal import views as views_personal
 from award.roles import Role
+from evaluation.models import Questionnaire, QuestionnaireResponse
 from examiners.models import Conflict, ExaminerProfile, TeamMember
-from scoring.models import (
-    Assessment,
-    AssessmentItem,
-    CommitteeConflict,
-    Consensus,
-    ConsensusItem,
-    Decision,
-    Meeting,
-    Questionnaire,
-    QuestionnaireResponse,
-)
+from judging.models import CommitteeConflict, Decision, Meeting
+from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem
 from submissions.models import Answer, AnswerRevision, Application
 from tests import factories
 from tests.award.test_backup import build_world

@@ -140,24 +140,24 @@ def test_every_link_on_each_roles_start_page_answers(client, two_cycles, who):
 def test_committee_start_page_links_only_to_the_cycles_it_sits_on(client, two_cycles):
     client.force_login(two_cycles["judge_previous"])
     content = client.get(reverse("home")).content.decode()
-    assert reverse("scoring:committee_home", args=[2040]) in content
-    assert reverse("scoring:committee_home", args=[2041]) not in content
-    navigation = client.get(reverse("scoring:committee_current"))
-    assert navigation["Location"] == reverse("scoring:committee_home", args=[2040])
+    assert reverse("judging:committee_home", args=[2040]) in content
+    assert reverse("judging:committee_home", args=[2041]) not in content
+    navigation = client.get(reverse("judging:committee_current"))
+    assert navigation["Location"] == reverse("judging:committee_home", args=[2040])
 
     client.force_login(two_cycles["judge_current"])
     content = client.get(reverse("home")).content.decode()
-    assert reverse("scoring:committee_home", args=[2041]) in content
-    assert reverse("scoring:committee_home", args=[2040]) not in content
+    assert reverse("judging:committee_home", args=[2041]) in content
+    assert reverse("judging:committee_home", args=[2040]) not in content
 
 
 def test_committee_member_of_no_cycle_in_progress_is_told_so(client, two_cycles, committee_member):
     client.force_login(committee_member)
 
     content = client.get(reverse("home")).content.decode()
-    response = client.get(reverse("scoring:committee_current"), follow=True)
+    response = client.get(reverse("judging:committee_current"), follow=True)
 
-    assert reverse("scoring:committee_home", args=[2041]) not in content
+    assert reverse("judging:committee_home", args=[2041]) not in content
     assert "Du ingår inte i domarkommittén för omgång 2041." in content
     assert response.status_code == 200
     assert "Du ingår inte i domarkommittén för någon omgång som pågår." in response.content.decode()
@@ -181,9 +181,9 @@ def test_slk_start_page_links_both_cycles(client, two_cycles):
 
     for year in (2040, 2041):
         assert reverse("award:cycle_detail", args=[year]) in content
-        assert reverse("scoring:evaluation", args=[year]) in content
-    assert client.get(reverse("scoring:evaluation_current"))["Location"] == reverse(
-        "scoring:evaluation", args=[2040]
+        assert reverse("evaluation:evaluation", args=[year]) in content
+    assert client.get(reverse("evaluation:evaluation_current"))["Location"] == reverse(
+        "evaluation:evaluation", args=[2040]
     )
 
 

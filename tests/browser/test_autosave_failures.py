@@ -8,7 +8,7 @@ from django.contrib.sessions.models import Session as StoredSession
 
 from award.roles import Role
 from tests import factories
-from tests.submissions.conftest import register
+from tests.support.applications import register
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,7 +19,8 @@ from award import services as award_services
 from award.models import AwardCycle, CommitteeMembership, Phase
 from award.roles import Role
 from examiners import services as examiner_services
-from scoring.models import Consensus, Decision, FeedbackReport
+from judging.models import Decision
+from scoring.models import Consensus, FeedbackReport
 from submissions.models import Application
 from tests import factories
 

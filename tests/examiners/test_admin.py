@@ -31,7 +31,7 @@ from examiners.models import (
 )
 from examiners.resources import PoolMemberResource
 from tests import factories
-from tests.scoring.conftest import confirmed_team
+from tests.support.teams import confirmed_team
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ from examiners.models import (
     TrainingSession,
 )
 from tests import factories
-from tests.scoring.conftest import confirmed_team
+from tests.support.teams import confirmed_team
 
 pytestmark = pytest.mark.django_db
 

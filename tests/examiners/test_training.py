@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from examiners import queries_training, services
-from examiners.forms_training import SessionForm, parse_days
+from examiners import services
 from examiners.models import Attendance, Enrolment, PoolMember, TrainingDay, TrainingSession
+from examiners.training import queries as queries_training
+from examiners.training.forms import SessionForm, parse_days
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from award.roles import Role
-from examiners import services, urls_training
+from examiners import services
 from examiners.models import Attendance, Enrolment, TrainingDay, TrainingSession
+from examiners.training import urls as urls_training
 from tests import factories
 
 pytestmark = pytest.mark.django_db

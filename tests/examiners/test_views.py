@@ -117,7 +117,7 @@ SLK_PAGES = set(NAMES) - EXAMINER_PAGES - ANY_USER_PAGES
 
 
 def test_every_url_has_a_row():
-    from examiners import urls_training
+    from examiners.training import urls as urls_training
 
     training = {p.name for p in urls_training.urlpatterns}
     assert {p.name for p in urls.urlpatterns} - training == set(NAMES)

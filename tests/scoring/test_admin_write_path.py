@@ -11,22 +11,19 @@ from django.urls import reverse
 
 from award import services as award_services
 from award.models import Unit
-from scoring import services
+from judging import services as judging_services
+from judging.models import CommitteeConflict, Decision, DecisionOutcome, Meeting
 from scoring.models import (
     Assessment,
     AssessmentItem,
-    CommitteeConflict,
     Consensus,
     ConsensusItem,
-    Decision,
-    DecisionOutcome,
     FeedbackItem,
     FeedbackReport,
-    Meeting,
     SiteVisit,
 )
 from tests import factories
-from tests.scoring.conftest import judged, submit_all
+from tests.support.teams import judged, submit_all
 
 pytestmark = pytest.mark.django_db
 
@@ -46,10 +43,10 @@ def world(team_world, quality, cycle, slk, judge):
     decided = judged(factories.submitted_application(quality))
     SiteVisit.objects.create(application=decided, selected_by=slk)
     FeedbackReport.objects.create(application=decided, summary="Sammanfattning")
-    services.committee_conflict_declare(
+    judging_services.committee_conflict_declare(
         cycle=cycle, member=judge, target=application.unit, reason="Min bror är chef där.", by=judge
     )
-    meeting = services.meeting_record(
+    meeting = judging_services.meeting_record(
         cycle=cycle, kind=Meeting.Kind.FINAL, date=cycle.final_committee_meeting, present=[judge], by=slk
     )
     decision = Decision.objects.create(
@@ -66,9 +63,9 @@ PAGES = {
     Consensus: lambda row: reverse("scoring:consensus", args=[row.application_id]),
     SiteVisit: lambda row: reverse("scoring:site_visit", args=[row.application_id]),
     FeedbackReport: lambda row: reverse("scoring:report_edit", args=[row.application_id]),
-    CommitteeConflict: lambda row: reverse("scoring:committee_home", args=[row.cycle.year]),
-    Meeting: lambda row: reverse("scoring:decisions", args=[row.cycle.year]),
-    Decision: lambda row: reverse("scoring:decision_detail", args=[row.pk]),
+    CommitteeConflict: lambda row: reverse("judging:committee_home", args=[row.cycle.year]),
+    Meeting: lambda row: reverse("judging:decisions", args=[row.cycle.year]),
+    Decision: lambda row: reverse("judging:decision_detail", args=[row.pk]),
 }
 CHILDREN = [AssessmentItem, ConsensusItem, FeedbackItem, DecisionOutcome]
 
@@ -76,7 +73,7 @@ CHILDREN = [AssessmentItem, ConsensusItem, FeedbackItem, DecisionOutcome]
 def test_every_scoring_admin_is_read_only_even_for_a_superuser(admin_user):
     request = RequestFactory().get("/admin/")
     request.user = admin_user
-    registered = [m for m in admin.site._registry if m._meta.app_label == "scoring"]
+    registered = [m for m in admin.site._registry if m._meta.app_label in ("scoring", "judging")]
 
     assert set(PAGES) <= set(registered)
     for model in registered:
@@ -93,15 +90,15 @@ def test_every_scoring_admin_is_read_only_even_for_a_superuser(admin_user):
 def test_read_only_here_with_a_link_to_their_page(client, request, world, who, model):
     client.force_login(request.getfixturevalue(who))
     row = model.objects.first()
-    name = model._meta.model_name
-    change = reverse(f"admin:scoring_{name}_change", args=[row.pk])
+    name = f"{model._meta.app_label}_{model._meta.model_name}"
+    change = reverse(f"admin:{name}_change", args=[row.pk])
     counts = {m: m.objects.count() for m in [*PAGES, *CHILDREN]}
 
     page = client.get(change)
-    add = client.get(reverse(f"admin:scoring_{name}_add"))
+    add = client.get(reverse(f"admin:{name}_add"))
     post = client.post(change, {"status": "draft", "reason": "Ändrat", "notes": "Ändrat", "no_award": "on"})
-    delete = client.post(reverse(f"admin:scoring_{name}_delete", args=[row.pk]), {"post": "yes"})
-    listing = client.get(reverse(f"admin:scoring_{name}_changelist"))
+    delete = client.post(reverse(f"admin:{name}_delete", args=[row.pk]), {"post": "yes"})
+    listing = client.get(reverse(f"admin:{name}_changelist"))
 
     assert (page.status_code, add.status_code, post.status_code, delete.status_code) == (200, 403, 403, 403)
     assert PAGES[model](row) in page.content.decode()
@@ -112,7 +109,7 @@ def test_read_only_here_with_a_link_to_their_page(client, request, world, who, m
 
 def test_a_unit_with_a_committee_conflict_is_not_deleted_with_it(client, slk, cycle, judge):
     unit = factories.UnitFactory()
-    services.committee_conflict_declare(
+    judging_services.committee_conflict_declare(
         cycle=cycle, member=judge, target=unit, reason="Jag arbetar där.", by=judge
     )
     client.force_login(slk)

@@ -9,11 +9,12 @@ from django.urls import reverse
 from guardian.shortcuts import remove_perm
 
 from award.models import AuditEntry, Track
-from scoring import queries, services, urls_assessment
+from scoring import queries, services
+from scoring.assessment import urls as urls_assessment
 from scoring.models import Assessment
 from submissions.models import Answer, Attachment
 from tests import factories
-from tests.scoring.conftest import confirmed_team, fill, submit_all
+from tests.support.teams import confirmed_team, fill, submit_all
 
 pytestmark = pytest.mark.django_db
 

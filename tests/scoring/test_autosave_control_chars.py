@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from scoring import services
-from tests.scoring.conftest import submit_all
+from tests.support.teams import submit_all
 
 pytestmark = pytest.mark.django_db
 

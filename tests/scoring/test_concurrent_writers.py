@@ -12,8 +12,8 @@ from django.db import connection, connections
 from scoring import services as scoring_services
 from submissions import services as submission_services
 from submissions.models import AnswerRevision
-from tests.scoring.conftest import submit_all
-from tests.submissions.conftest import register
+from tests.support.applications import register
+from tests.support.teams import submit_all
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

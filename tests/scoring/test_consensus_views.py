@@ -2,7 +2,8 @@
 rule and conflicting edits as the user sees them, scores before and after a site visit,
 and a page whose query count does not grow with the team or the criteria.
 
-Adding a URL to scoring/urls_consensus.py without a row in MATRIX fails
+Adding a URL to scoring/consensus/urls.py, scoring/site_visits/urls.py or
+judging/site_visits/urls.py without a row in MATRIX fails
 test_every_consensus_url_has_a_row, so no page goes unchecked."""
 
 import datetime as dt
@@ -12,12 +13,15 @@ from django.urls import reverse
 
 from award.models import CommitteeMembership, Track
 from award.roles import Role
+from judging import services as judging_services
+from judging.site_visits.urls import urlpatterns as committee_visit_urls
 from scoring import services
+from scoring.consensus.urls import urlpatterns as consensus_urls
 from scoring.models import Consensus, ConsensusItem, SiteVisit
-from scoring.urls_consensus import urlpatterns
+from scoring.site_visits.urls import urlpatterns as visit_urls
 from submissions import services as submission_services
 from tests import factories
-from tests.scoring.conftest import confirmed_team, fill, submit_all
+from tests.support.teams import confirmed_team, fill, submit_all
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +52,16 @@ CASES = [
 ]
 
 
+#: url name -> (its pattern, its namespace): the consensus's and the team's site-visit
+#: pages (scoring) and the committee's choice of site visits (judging).
+URLS = {
+    **{p.name: (p, "scoring") for p in consensus_urls + visit_urls},
+    **{p.name: (p, "judging") for p in committee_visit_urls},
+}
+
+
 def test_every_consensus_url_has_a_row():
-    assert [row[0] for row in MATRIX] == [pattern.name for pattern in urlpatterns]
+    assert sorted(row[0] for row in MATRIX) == sorted(URLS)
 
 
 # --- Helpers -----------------------------------------------------------------------------
@@ -97,7 +109,7 @@ def _bring_to(world, state):
     services.consensus_finalise(consensus=consensus, by=leader)
     if state == "final":
         return consensus
-    visit = services.site_visit_select(application=application, by=world["slk"])
+    visit = judging_services.site_visit_select(application=application, by=world["slk"])
     if state == "selected":
         return consensus
     services.site_visit_save(
@@ -135,9 +147,9 @@ def _visit_post(visit, **overrides):
 
 
 def _url(name, world, item=None):
-    pattern = next(p for p in urlpatterns if p.name == name)
+    pattern, namespace = URLS[name]
     values = {"pk": world["application"].pk, "year": world["cycle"].year, "item_id": item.pk if item else 0}
-    return reverse(f"scoring:{name}", kwargs={key: values[key] for key in pattern.pattern.converters})
+    return reverse(f"{namespace}:{name}", kwargs={key: values[key] for key in pattern.pattern.converters})
 
 
 def _user(world, role):
@@ -436,9 +448,9 @@ def test_site_visit_list_queries_do_not_grow_with_applications(
         consensus = services.consensus_start(application=application, by=leader)
         _agree_all(consensus, leader)
         services.consensus_finalise(consensus=consensus, by=leader)
-    services.site_visit_select(application=applications[0], by=slk)
+    judging_services.site_visit_select(application=applications[0], by=slk)
     client.force_login(slk)
-    url = reverse("scoring:site_visit_list", args=[cycle.year])
+    url = reverse("judging:site_visit_list", args=[cycle.year])
 
     with django_assert_max_num_queries(SITE_VISIT_LIST_MAX_QUERIES):
         response = client.get(url)
@@ -448,9 +460,9 @@ def test_site_visit_list_queries_do_not_grow_with_applications(
     assert html.count("Inte utvalt") == count - 1
 
 
-@pytest.mark.parametrize("name", ["site_visit_list", "site_visit"])
+@pytest.mark.parametrize("name", ["judging:site_visit_list", "scoring:site_visit"])
 def test_committee_role_without_membership_of_the_cycle_gets_nothing(client, team_world, name):
     outsider = factories.user_with_role(Role.COMMITTEE, username="annan-kommitte")
     client.force_login(outsider)
-    args = [team_world["cycle"].year] if name == "site_visit_list" else [team_world["application"].pk]
-    assert client.get(reverse(f"scoring:{name}", args=args)).status_code == 404
+    args = [team_world["cycle"].year] if name == "judging:site_visit_list" else [team_world["application"].pk]
+    assert client.get(reverse(name, args=args)).status_code == 404

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from award import services
-from scoring.cycle_report import timeline_kept
+from evaluation.report import timeline_kept
 from tests import factories
 
 pytestmark = pytest.mark.django_db

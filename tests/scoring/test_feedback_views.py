@@ -10,11 +10,11 @@ from django.urls import reverse
 from award.models import TIMELINE_FIELDS, AwardCycle, today
 from award.roles import Role
 from scoring import exports, services
+from scoring.feedback.urls import urlpatterns
 from scoring.models import FeedbackReport
-from scoring.urls_feedback import urlpatterns
 from submissions import services as submission_services
 from tests import factories
-from tests.scoring.conftest import submit_all
+from tests.support.teams import submit_all
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from scoring import services
-from tests.scoring.conftest import fill
+from tests.support.teams import fill
 
 SECRET = "Hemlig styrka från lagkamraten"
 
@@ -29,9 +29,9 @@ def _pages(client, world):
     return {
         "assessment": client.get(reverse("scoring:assessment", args=[application.pk])),
         "history": client.get(reverse("scoring:history", args=[application.pk])),
-        "drilldown": client.get(reverse("scoring:drilldown", args=[application.pk])),
+        "drilldown": client.get(reverse("judging:drilldown", args=[application.pk])),
         "export": client.get(
-            reverse("scoring:cycle_export", args=[world["cycle"].year]),
+            reverse("judging:cycle_export", args=[world["cycle"].year]),
             {"format": "csv", "sheet": "examinatorer"},
         ),
     }
@@ -78,7 +78,7 @@ def test_the_consolidated_view_withholds_the_spread_of_the_viewers_own_team(
     client, team_world, superuser_in_team
 ):
     application = team_world["application"]
-    url = reverse("scoring:consolidated", args=[team_world["cycle"].year, application.track_id])
+    url = reverse("judging:consolidated", args=[team_world["cycle"].year, application.track_id])
     client.force_login(superuser_in_team)
     response = client.get(url)
     assert response.status_code == 200

@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from award.roles import Role
 from scoring import services
-from scoring.urls_overview import urlpatterns
+from scoring.overview.urls import urlpatterns
 from submissions import services as submission_services
 from tests import factories
-from tests.scoring.conftest import confirmed_team
 from tests.scoring.test_feedback_views import finalise
+from tests.support.teams import confirmed_team
 
 pytestmark = pytest.mark.django_db
 

@@ -14,11 +14,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from award.models import CommitteeMembership, Criterion, PastResult
-from scoring import consolidation, queries, rules, services, totals
-from scoring.models import Consensus, ConsensusItem, Decision, Meeting, SiteVisit
-from scoring.views_decisions import decision_edit_url
+from judging import consolidation
+from judging import rules as judging_rules
+from judging import services as judging_services
+from judging.decisions.views import decision_edit_url
+from judging.models import Decision, Meeting
+from scoring import queries, rules, services, totals
+from scoring.models import Consensus, ConsensusItem, SiteVisit
 from tests import factories
-from tests.scoring.conftest import judged, submit_all
+from tests.support.teams import judged, submit_all
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +42,7 @@ def committee(cycle):
 
 @pytest.fixture
 def final(cycle, committee, slk):
-    return services.meeting_record(
+    return judging_services.meeting_record(
         cycle=cycle,
         kind=Meeting.Kind.FINAL,
         date=cycle.final_committee_meeting,
@@ -59,13 +63,13 @@ def klass(quality):
 
 
 def _save(final, klass, outcomes, *, by, no_award=False, decision=None):
-    return services.decision_save(
+    return judging_services.decision_save(
         meeting=final,
         track=klass["track"],
         competition_class=klass["b1"].competition_class,
         no_award=no_award,
         rationale="Kommitténs skäl",
-        outcomes=[services.OutcomeData(a, outcome, "Motivering") for a, outcome in outcomes],
+        outcomes=[judging_services.OutcomeData(a, outcome, "Motivering") for a, outcome in outcomes],
         by=by,
         decision=decision,
         base_version=decision.version if decision is not None else None,
@@ -73,7 +77,7 @@ def _save(final, klass, outcomes, *, by, no_award=False, decision=None):
 
 
 def _visit(application, *, by, done):
-    visit = services.site_visit_select(application=application, by=by)
+    visit = judging_services.site_visit_select(application=application, by=by)
     if done:
         services.site_visit_save(
             visit=visit,
@@ -119,7 +123,7 @@ def test_a_chosen_site_visit_must_be_done_first(final, klass, committee, slk):
         by=slk,
     )
     decision = _save(final, klass, [(klass["b1"], "winner")], by=committee["member"])
-    services.decision_sign(decision=decision, by=committee["chair"])
+    judging_services.decision_sign(decision=decision, by=committee["chair"])
 
 
 def test_the_rule_holds_for_a_superuser(final, klass, cycle):
@@ -134,7 +138,7 @@ def test_the_chair_cannot_sign_when_a_visit_was_chosen_after_the_draft(final, kl
     decision = _save(final, klass, [(klass["b1"], "winner")], by=committee["member"])
     _visit(klass["b1"], by=slk, done=False)
     with pytest.raises(ValidationError) as error:
-        services.decision_sign(decision=decision, by=committee["chair"])
+        judging_services.decision_sign(decision=decision, by=committee["chair"])
     assert "besöket är inte genomfört" in _msg(error)
     decision.refresh_from_db()
     assert decision.status == Decision.Status.DRAFT
@@ -146,7 +150,7 @@ def test_the_chair_cannot_sign_a_mention_whose_consensus_is_gone(final, klass, c
     decision = _save(final, klass, [(klass["a2"], "honourable_mention")], by=committee["member"])
     Consensus.objects.filter(application=klass["a2"]).update(status=Consensus.Status.OPEN)
     with pytest.raises(ValidationError) as error:
-        services.decision_sign(decision=decision, by=committee["chair"])
+        judging_services.decision_sign(decision=decision, by=committee["chair"])
     assert f"{klass['a2'].code} kan inte bli vinnare eller få hedersomnämnande" in _msg(error)
 
 
@@ -168,7 +172,7 @@ def test_the_chair_cannot_sign_a_winner_found_ineligible_after_the_draft(final, 
     klass["b1"].eligibility_note = "Underskott i årets prognos."
     klass["b1"].save(update_fields=["award_eligible", "eligibility_note"])
     with pytest.raises(ValidationError) as error:
-        services.decision_sign(decision=decision, by=committee["chair"])
+        judging_services.decision_sign(decision=decision, by=committee["chair"])
     assert "kan inte tilldelas utmärkelsen: Underskott i årets prognos." in _msg(error)
     assert not PastResult.objects.exists()
 
@@ -179,7 +183,7 @@ def test_the_chair_cannot_sign_a_winner_that_won_recently(final, klass, committe
         unit=klass["b1"].unit, year=cycle.year - 2, track_kind="quality_award", outcome="winner"
     )
     with pytest.raises(ValidationError) as error:
-        services.decision_sign(decision=decision, by=committee["chair"])
+        judging_services.decision_sign(decision=decision, by=committee["chair"])
     assert f"tidigast {cycle.year + 1}" in _msg(error)
 
 
@@ -187,7 +191,7 @@ def test_an_ineligible_application_may_still_be_mentioned_and_signed(final, klas
     klass["b1"].award_eligible = False
     klass["b1"].save(update_fields=["award_eligible"])
     decision = _save(final, klass, [(klass["b1"], "honourable_mention")], by=committee["member"])
-    services.decision_sign(decision=decision, by=committee["chair"])
+    judging_services.decision_sign(decision=decision, by=committee["chair"])
 
 
 # --- R13: a conflicted member neither records nor signs -------------------------------------
@@ -195,7 +199,7 @@ def test_an_ineligible_application_may_still_be_mentioned_and_signed(final, klas
 
 def test_a_conflicted_member_cannot_change_a_draft_naming_that_application(final, klass, committee, cycle):
     decision = _save(final, klass, [(klass["b1"], "winner")], by=committee["member"])
-    services.committee_conflict_declare(
+    judging_services.committee_conflict_declare(
         cycle=cycle,
         member=committee["conflicted"],
         target=klass["b1"].unit,
@@ -219,11 +223,11 @@ def test_a_conflicted_member_cannot_change_a_draft_naming_that_application(final
 
 def test_a_conflicted_chair_cannot_sign(final, klass, committee, cycle):
     decision = _save(final, klass, [(klass["b1"], "winner")], by=committee["member"])
-    services.committee_conflict_declare(
+    judging_services.committee_conflict_declare(
         cycle=cycle, member=committee["chair"], target=klass["b1"].unit, reason="Jäv", by=committee["chair"]
     )
     with pytest.raises(ValidationError) as error:
-        services.decision_sign(decision=decision, by=committee["chair"])
+        judging_services.decision_sign(decision=decision, by=committee["chair"])
     assert "Ordföranden har jäv" in _msg(error)
     decision.refresh_from_db()
     assert decision.status == Decision.Status.DRAFT
@@ -237,12 +241,12 @@ def test_no_award_this_year_is_a_valid_decision(
 ):
     klass["b1"].unit.contacts.add(factories.UserFactory(email="b1@example.se"))
     decision = _save(final, klass, [], by=committee["member"], no_award=True)
-    services.decision_sign(decision=decision, by=committee["chair"])
+    judging_services.decision_sign(decision=decision, by=committee["chair"])
     decision.refresh_from_db()
     assert decision.status == Decision.Status.SIGNED and decision.no_award
     assert not decision.outcomes.exists() and not PastResult.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.decisions_notify(cycle=cycle, on=cycle.feedback_release) == 3
+        assert judging_services.decisions_notify(cycle=cycle, on=cycle.feedback_release) == 3
     body = next(m for m in mail.outbox if "b1@example.se" in m.to).body
     assert "Kommittén delar inte ut någon utmärkelse i klassen i år." in body
 
@@ -251,7 +255,7 @@ def test_no_award_may_still_mention(final, klass, committee):
     decision = _save(
         final, klass, [(klass["a2"], "honourable_mention")], by=committee["member"], no_award=True
     )
-    services.decision_sign(decision=decision, by=committee["chair"])
+    judging_services.decision_sign(decision=decision, by=committee["chair"])
     assert PastResult.objects.get(unit=klass["a2"].unit).outcome == "honourable_mention"
 
 
@@ -277,14 +281,14 @@ def test_only_units_with_a_finalised_consensus_are_promised_a_report(
     for key in ("b1", "a1"):
         klass[key].unit.contacts.add(factories.UserFactory(email=f"{key}@example.se"))
     decision = _save(final, klass, [(klass["b1"], "winner")], by=committee["member"])
-    services.decision_sign(decision=decision, by=committee["chair"])
+    judging_services.decision_sign(decision=decision, by=committee["chair"])
     with django_capture_on_commit_callbacks(execute=True):
-        services.decisions_notify(cycle=cycle, on=cycle.feedback_release)
+        judging_services.decisions_notify(cycle=cycle, on=cycle.feedback_release)
     bodies = {key: next(m for m in mail.outbox if f"{key}@example.se" in m.to).body for key in ("b1", "a1")}
     assert "Återföringsrapporten finns att läsa" in bodies["b1"]
     assert "Återföringsrapporten" not in bodies["a1"]
     assert "ingen återföringsrapport" in bodies["a1"]
-    assert rules.report_coming(klass["b1"]) and not rules.report_coming(klass["a1"])
+    assert judging_rules.report_coming(klass["b1"]) and not judging_rules.report_coming(klass["a1"])
 
 
 # --- R11: a spread exactly at the threshold ---------------------------------------------------
@@ -490,7 +494,7 @@ def test_the_signature_page_says_why_it_cannot_be_signed(client, final, klass, c
     decision = _save(final, klass, [(klass["b1"], "winner")], by=committee["member"])
     _visit(klass["b1"], by=slk, done=False)
     client.force_login(committee["chair"])
-    page = client.get(reverse("scoring:decision_sign", args=[decision.pk])).content.decode()
+    page = client.get(reverse("judging:decision_sign", args=[decision.pk])).content.decode()
     assert "besöket är inte genomfört" in page
     assert "Ja, signera beslutet" not in page
 
@@ -499,8 +503,10 @@ def test_a_correction_may_name_the_same_winner_again(final, klass, committee, cy
     """Signing wrote this year's result for the winner; that result is not a recent win
     in the way of a correction that keeps the winner (R6 looks at earlier cycles only)."""
     decision = _save(final, klass, [(klass["b1"], "winner")], by=committee["member"])
-    services.decision_sign(decision=decision, by=committee["chair"])
-    correction = services.decision_correct(decision=decision, reason="Citatet rättas", by=committee["chair"])
+    judging_services.decision_sign(decision=decision, by=committee["chair"])
+    correction = judging_services.decision_correct(
+        decision=decision, reason="Citatet rättas", by=committee["chair"]
+    )
     correction = _save(final, klass, [(klass["b1"], "winner")], by=committee["chair"], decision=correction)
-    services.decision_sign(decision=correction, by=committee["chair"])
+    judging_services.decision_sign(decision=correction, by=committee["chair"])
     assert PastResult.objects.get(unit=klass["b1"].unit, year=cycle.year).outcome == "winner"

@@ -9,9 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from award.models import Criterion
+from judging import services as judging_services
 from scoring import queries, services, totals
 from scoring.models import Assessment, FeedbackReport
-from tests.scoring.conftest import fill, submit_all
+from tests.support.teams import fill, submit_all
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +178,7 @@ def _finalised(world, score=50):
 
 def test_site_visit_keeps_scores_before_and_after(team_world, slk):
     consensus = _finalised(team_world)
-    visit = services.site_visit_select(application=team_world["application"], by=slk)
+    visit = judging_services.site_visit_select(application=team_world["application"], by=slk)
     assert "Kriterium 1" in visit.questions
     item = consensus.items.order_by("criterion__number").first()
     with pytest.raises(ValidationError):

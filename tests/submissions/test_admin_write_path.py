@@ -16,7 +16,7 @@ from award.models import AuditEntry, Unit
 from award.roles import Role, has_role
 from submissions.models import Application
 from tests import factories
-from tests.submissions.conftest import register
+from tests.support.applications import register
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from config.middleware import SEEN_TIME_KEY
 from submissions import services
-from tests.submissions.conftest import close_writing
+from tests.support.applications import close_writing
 
 pytestmark = pytest.mark.django_db
 

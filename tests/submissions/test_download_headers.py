@@ -13,7 +13,7 @@ from PIL import Image
 
 from submissions import services
 from submissions.models import Attachment
-from tests.submissions.conftest import docx_bytes, pdf_bytes, png_bytes, upload
+from tests.support.applications import docx_bytes, pdf_bytes, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

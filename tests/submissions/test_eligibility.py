@@ -6,7 +6,7 @@ from award.models import PastResult, Track
 from submissions import eligibility
 from submissions.models import Application
 from tests import factories
-from tests.submissions.conftest import register
+from tests.support.applications import register
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from submissions import services
 from submissions.models import Application
 from submissions.urls import urlpatterns
 from tests import factories
-from tests.submissions.conftest import answer_all, pdf_bytes, register, upload
+from tests.support.applications import answer_all, pdf_bytes, register, upload
 
 pytestmark = pytest.mark.django_db
 

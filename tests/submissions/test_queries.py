@@ -11,7 +11,7 @@ from submissions import views as submission_views
 from submissions.exports import OVERVIEW_HEADER
 from submissions.models import Application
 from tests import factories
-from tests.submissions.conftest import answer_all, pdf_bytes, register, upload
+from tests.support.applications import answer_all, pdf_bytes, register, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from award.roles import Role
 from submissions import services
 from submissions.models import Answer, AnswerRevision, Application, Attachment
 from tests import factories
-from tests.submissions.conftest import answer_all, close_writing, pdf_bytes, register, upload
+from tests.support.applications import answer_all, close_writing, pdf_bytes, register, upload
 
 pytestmark = pytest.mark.django_db
 

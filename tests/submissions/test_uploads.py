@@ -11,7 +11,7 @@ from award import audit
 from submissions import services
 from submissions.models import Attachment
 from tests import factories
-from tests.submissions.conftest import EXE_BYTES, docx_bytes, pdf_bytes, png_bytes, register, upload
+from tests.support.applications import EXE_BYTES, docx_bytes, pdf_bytes, png_bytes, register, upload
 
 pytestmark = pytest.mark.django_db
 

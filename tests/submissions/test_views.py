@@ -10,7 +10,7 @@ from award.roles import Role
 from submissions import services
 from submissions.models import Answer, AnswerRevision, Application
 from tests import factories
-from tests.submissions.conftest import answer_all, close_writing, register
+from tests.support.applications import answer_all, close_writing, register
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,98 @@
+"""SLK's pages for one person's personal data: find the person, read and download
+everything the platform holds about them, and anonymise someone who has left.
+
+Two routes (added to award/urls.py):
+    path("personer/", views_personal.person_search, name="person_search"),
+    path("personer/<int:pk>/", views_personal.person_detail, name="person_detail"),
+The detail page answers `?format=json` with the export as a download, and a POST with
+`confirm` checked anonymises the person.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from award.personal import data as personal_data
+from award.roles import Role, role_required
+from award.web import flash_errors
+
+
+def _display(row):
+    """A row of the export for the page: its (key, value) pairs, or a plain text."""
+    if isinstance(row, dict):
+        return {"pairs": list(row.items())}
+    return {"text": str(row)}
+
+
+@role_required(Role.SLK)
+def person_search(request):
+    query = request.GET.get("q", "").strip()
+    people = personal_data.search(query) if query else []
+    return render(request, "award/personal/search.html", {"query": query, "people": people})
+
+
+@role_required(Role.SLK)
+def person_detail(request, pk):
+    person = get_object_or_404(get_user_model(), pk=pk)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Bekräfta att personen ska anonymiseras."))
+            return redirect("award:person_detail", pk=person.pk)
+        try:
+            personal_data.anonymise(user=person, by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            flash_errors(request, error)
+        else:
+            messages.success(
+                request,
+                _("Personen är anonymiserad som ”%(name)s”.") % {"name": personal_data.pseudonym(person)},
+            )
+        return redirect("award:person_detail", pk=person.pk)
+    if request.GET.get("format") == "json":
+        response = HttpResponse(
+            personal_data.export_json(person), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="personuppgifter-{person.pk}.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+    data = personal_data.export(person)
+    sections = [
+        (_("Roller"), data["roles"]),
+        (_("Kontaktperson för enheter"), data["units_as_contact"]),
+        (_("Tävlingsbidrag"), data["applications"]),
+        (_("Sparade svar (versioner)"), data["answer_revisions"]),
+        (_("Uppladdade bilagor"), data["attachments_uploaded"]),
+        (_("Examinatorsprofil"), [data["examiner_profile"]] if data["examiner_profile"] else []),
+        (_("Examinatorspool"), data["pool_memberships"]),
+        (_("Utbildning och närvaro"), data["training"]),
+        (_("Jäv"), data["conflicts"]),
+        (_("Examinatorslag"), data["teams"]),
+        (_("Individuella bedömningar"), data["assessments"]),
+        (_("Ändrad konsensus"), data["consensus_items_changed"]),
+        (_("Domarkommittén"), data["committee_memberships"]),
+        (_("Jäv i domarkommittén"), data["committee_conflicts"]),
+        (_("Närvaro vid domarmöten"), data["meetings_present"]),
+        (_("Signerade beslut"), data["decisions_signed"]),
+        (_("Skapade beslut"), data["decisions_created"]),
+        (_("Beslut där personen inte deltog (jäv)"), data["decisions_stepped_out"]),
+        (_("Enkätsvar"), data["questionnaire_responses"]),
+        (_("Logghändelser utförda av personen"), data["audit_entries_as_actor"]),
+        (_("Logghändelser om kontot"), data["audit_entries_about_account"]),
+        (_("Behörigheter till enskilda objekt"), data["object_permissions"]),
+    ]
+    sections = [(title, [_display(row) for row in rows]) for title, rows in sections]
+    response = render(
+        request,
+        "award/personal/detail.html",
+        {
+            "person": person,
+            "data": data,
+            "sections": sections,
+            "refusals": personal_data.anonymise_refusals(person, by=request.user),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response

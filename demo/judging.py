@@ -1,0 +1,597 @@
+"""Demo data for the judging committee and the evaluation, on top of demo.scoring.
+
+Last year's cycle is complete: the committee met twice (choosing the two site visits
+demo.scoring made at the first meeting, deciding at the final one), every class of the
+quality award and the Förnyelsepriset track has a signed decision, SLK has recorded the
+units' consent to publish good examples, the decisions were announced on the feedback
+release date, and the questionnaires to the units and the examiners have been answered
+by most of their recipients.
+
+This year's cycle is in individual assessment: one committee member has declared a
+conflict, and the teams whose members have all submitted have finalised the consensus of
+the applications they had not started on, so the committee's consolidated view already
+has totals. The two consensus discussions demo.scoring started stay open.
+
+Winners and honourable mentions follow the consolidated view's ranking within each class:
+the highest-ranked application that may win (judging_rules.winner_refusal) wins if it reaches
+WINNER_LEVEL; the next eligible ones at MENTION_LEVEL or above get an honourable mention.
+With demo.scoring's levels this reproduces the past results demo.award records for last
+year, so the award seed and the signed decisions agree.
+
+Every change goes through scoring.services, and the timestamps are moved afterwards to
+plausible moments of each cycle's timeline. The mail the services send after commit (the
+decisions, the questionnaire links) is not sent: those messages belong to last year, and
+a demo seed mails nobody. Each part is only seeded while it does not exist, so a second
+run writes nothing. Random choices come from fixed seeds.
+"""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db.models import Max
+
+from award.models import STOCKHOLM, AwardCycle, CommitteeMembership, Phase, Track, Unit
+from demo import award as award_demo
+from demo import scoring as scoring_demo
+from demo import submissions as submissions_demo
+from evaluation import services as evaluation_services
+from evaluation.models import Questionnaire, QuestionnaireResponse
+from evaluation.report import questionnaire_recipients
+from examiners.models import Team
+from judging import rules as judging_rules
+from judging import services as judging_services
+from judging.consolidation import consolidated
+from judging.models import CommitteeConflict, Decision, DecisionOutcome, Meeting, SiteVisitChoice
+from scoring import services
+from scoring.models import Assessment, AssessmentItem, Consensus, FeedbackReport, SiteVisit
+from submissions.models import Application
+
+SEED = award_demo.SEED
+WINNER = DecisionOutcome.Outcome.WINNER
+HONOURABLE_MENTION = DecisionOutcome.Outcome.HONOURABLE_MENTION
+
+# Points of 1000 (after any site visit) the committee asks of a winner and of an
+# honourable mention.
+WINNER_LEVEL = Decimal(650)
+MENTION_LEVEL = Decimal(575)
+MENTIONS_PER_CLASS = 2
+
+# Share of each questionnaire's recipients who answer.
+ANSWER_SHARE = 0.7
+
+# (judge's username, unit, reason): conflicts the committee declared, per cycle.
+PREVIOUS_CONFLICTS = [
+    (
+        "domare3",
+        "Gruppbostaden Ängsgården",
+        "Min syster arbetar som stödassistent på Gruppbostaden Ängsgården.",
+    ),
+]
+CURRENT_CONFLICTS = [
+    (
+        "domare2",
+        "Förskolan Fyrklövern",
+        "Mitt barnbarn går på Förskolan Fyrklövern, och jag har suttit i förskolans föräldraråd.",
+    ),
+]
+
+# --- Texts ---------------------------------------------------------------------------------
+
+# The committee's citations for last year's winners and honourable mentions, by unit.
+CITATIONS = {
+    "Förskolan Solrosen": (
+        "Förskolan Solrosen har byggt ett språkutvecklande arbete där högläsning i små grupper och "
+        "pedagogisk dokumentation följs upp systematiskt för varje barn. Barnen är delaktiga i "
+        "temaarbetet och i hur lekmiljöerna utformas, och vårdnadshavarnas nöjdhet har ökat tre år i "
+        "rad. Platsbesöket visade att arbetssättet bärs av hela arbetslaget."
+    ),
+    "Gruppbostaden Ängsgården": (
+        "Gruppbostaden Ängsgården ger de boende en förutsägbar vardag genom individuella scheman som "
+        "tas fram tillsammans med dem i brukarrådet. Genomförandeplanerna följs upp i tid, och "
+        "arbetet med lågaffektivt bemötande har gjort vardagen lugnare för både boende och medarbetare."
+    ),
+    "Kista bibliotek": (
+        "Kista bibliotek har utvecklat bemötandet och öppettiderna utifrån vad besökarna själva har "
+        "sagt i användarråd och öppna idéträffar. Samverkan med skolorna och föreningslivet når nya "
+        "grupper av besökare, och biblioteket mäter hur många som hittar det de söker."
+    ),
+    "Socialjouren": (
+        "Med Chatta med socialjouren har barn och unga i kris fått ett sätt att ta den första kontakten "
+        "skriftligt och anonymt, utan att behöva ringa en myndighet. Chattgruppen har på kort tid nått "
+        "många som aldrig tidigare haft kontakt med socialtjänsten. Arbetssättet är dokumenterat och "
+        "kan spridas till andra jourverksamheter."
+    ),
+    "Vård- och omsorgsboendet Kristinehov": (
+        "Måltidsgruppen på Kristinehov har gjort veckans restaurangkväll till en social höjdpunkt där "
+        "de boende själva väljer vad de vill äta. Andelen boende med ofrivillig viktnedgång har "
+        "minskat, och matsvinnet har minskat samtidigt."
+    ),
+}
+# For a unit without a citation of its own: in its own words (demo.scoring._words).
+CITATION_TEMPLATES = {
+    Track.Kind.QUALITY_AWARD: (
+        "{Enheten} visar ett systematiskt kvalitetsarbete där {brukarnas} behov styr prioriteringarna. "
+        "Kommittén vill särskilt lyfta fram arbetet med {exempel}, som är väl belagt med resultat."
+    ),
+    Track.Kind.RENEWAL_PRIZE: (
+        "{Namn} är ett nytt sätt att möta {malgrupp}, prövat i liten skala innan det infördes. "
+        "Förnyelsen har gett mätbar nytta och är dokumenterad så att andra kan ta efter den."
+    ),
+}
+
+# What the unit agreed to publish among the good examples, by unit; a unit listed in
+# WITHOUT_CONSENT has a summary drafted but has not (yet) agreed.
+GOOD_EXAMPLES = {
+    "Förskolan Solrosen": (
+        "Vi läser högt i små grupper varje dag och dokumenterar hur varje barns språk utvecklas. "
+        "Barnen är med och bestämmer hur lekmiljöerna ska se ut, och vi följer upp arbetet på varje "
+        "arbetslagsmöte. Hör gärna av er om ni vill besöka oss."
+    ),
+    "Gruppbostaden Ängsgården": (
+        "Varje boende har ett eget schema med bilder som vi gör tillsammans, och brukarrådet träffas "
+        "varje månad. Vi har utbildat alla medarbetare i lågaffektivt bemötande."
+    ),
+    "Kista bibliotek": (
+        "Vi frågar besökarna vad de saknar, i användarrådet och på öppna idéträffar, och ändrar "
+        "öppettider och program efter svaren. Skolorna i Kista bokar klassbesök direkt hos oss."
+    ),
+    "Socialjouren": (
+        "Chatten är öppen kvällar och nätter, och den som skriver behöver inte uppge sitt namn. "
+        "Två socialsekreterare bemannar chatten, och rutinerna finns att låna för andra jourer."
+    ),
+    "Vård- och omsorgsboendet Kristinehov": (
+        "En kväll i veckan dukar vi som på restaurang, med meny och flera rätter att välja mellan. "
+        "De boende är med och planerar menyn."
+    ),
+}
+WITHOUT_CONSENT = {"Vård- och omsorgsboendet Kristinehov"}
+GOOD_EXAMPLE_TEMPLATE = (
+    "Vi har utvecklat {exempel} tillsammans med {brukarna}. Arbetssättet följs upp regelbundet och "
+    "är beskrivet så att andra kan ta efter det."
+)
+
+SHORTLISTING_NOTES = (
+    "Kommittén gick igenom sammanställningen för båda spåren, med poängen efter konsensus och "
+    "spridningen mellan examinatorerna. Platsbesök görs hos {visits}, där lagen ska verifiera de "
+    "frågor som konsensus lämnade öppna."
+)
+FINAL_NOTES = (
+    "Kommittén gick igenom platsbesöken och sammanställningen efter besöken och fattade beslut för "
+    "alla klasser i båda spåren."
+)
+CONFLICT_NOTE = " {member} anmälde jäv mot {unit} och deltog inte i beslutet om {scope}."
+
+RATIONALE_WINNER = (
+    "{unit} har den högsta poängen i {scope}, {total} av 1000{visit}, och uppfyller villkoren för att "
+    "tilldelas utmärkelsen. Kommittén är enig om beslutet."
+)
+RATIONALE_BELOW_LEVEL = (
+    "{entries} håller god kvalitet, men inget av dem når den nivå kommittén kräver av en vinnare "
+    "({level} av 1000 poäng). Ingen utmärkelse delas ut i {scope} i år."
+)
+RATIONALE_NONE_ELIGIBLE = "{reasons} Kommittén delar därför inte ut någon utmärkelse i {scope} i år."
+RATIONALE_EMPTY = "Inga tävlingsbidrag lämnades in i {scope} i år."
+RATIONALE_MENTIONS = " Kommittén ger hedersomnämnande till {units} för ett arbete som andra kan lära av."
+
+# --- Questionnaire answers -------------------------------------------------------------------
+
+APPLICANT_CHANGES = [
+    "Visa gärna ett exempel på ett bra tävlingsbidrag redan på informationsmötet.",
+    "Teckenbegränsningen i resultatkriterierna var snäv; vi fick stryka resultat vi gärna hade visat.",
+    "Ett uppföljningsmöte med examinatorerna efter rapporten skulle göra den ännu mer användbar.",
+    "Tydligare besked om när återföringsrapporten kommer, så att vi kan planera in den på en "
+    "arbetsplatsträff.",
+    "Mallen för bilagan med resultat kunde vara enklare att fylla i.",
+]
+APPLICANT_OTHER = [
+    "Tack! Arbetet med bidraget gav hela arbetsplatsen en gemensam bild av vårt kvalitetsarbete.",
+    "Vi har redan gått igenom återföringsrapporten på en arbetsplatsträff.",
+    "Det tog mycket tid från verksamheten under hösten, men det var värt det.",
+]
+EXAMINER_CHANGES = [
+    "Mer tid till konsensusmötet; två timmar räckte inte för två bidrag.",
+    "Kalibreringsövningen på utbildningen kunde vara längre.",
+    "Tydligare riktlinjer för hur förbättringsområden ska formuleras i rapporten.",
+    "Ett gemensamt avstämningsmöte mellan lagen innan konsensus vore bra.",
+    "Platsbesöken borde planeras in i kalendern redan vid utbildningen.",
+]
+
+
+# --- Helpers -------------------------------------------------------------------------------
+
+
+def _users(data) -> dict:
+    return {u.username: u for u in [data["users"]["slk"], *data["users"]["judges"]]}
+
+
+def _chair(cycle):
+    return CommitteeMembership.objects.select_related("user").get(cycle=cycle, is_chair=True).user
+
+
+def _entries(cycle, today):
+    return submissions_demo.CURRENT_ENTRIES if cycle.year == today.year else submissions_demo.PREVIOUS_ENTRIES
+
+
+def _declare_conflicts(cycle, conflicts, *, data, at, clock) -> None:
+    judges = _users(data)
+    for n, (username, unit_name, reason) in enumerate(conflicts):
+        member, unit = judges[username], Unit.objects.get(name=unit_name)
+        if CommitteeConflict.objects.filter(cycle=cycle, member=member, unit=unit).exists():
+            continue
+        when = at + dt.timedelta(minutes=10 * n)
+        conflict = clock.run(
+            when,
+            judging_services.committee_conflict_declare,
+            cycle=cycle,
+            member=member,
+            target=unit,
+            reason=reason,
+            by=member,
+        )
+        CommitteeConflict.objects.filter(pk=conflict.pk).update(recorded_at=when)
+
+
+# --- Last year: meetings and decisions -----------------------------------------------------
+
+
+def _candidates(track):
+    """Per competition class (None for Förnyelsepriset), the consolidated rows ranked."""
+    rows = [row for group in consolidated(track)["classes"] for row in group["rows"]]
+    if not track.has_classes:
+        return [(None, rows)]
+    return [
+        (c, [r for r in rows if r.application.competition_class_id == c.pk])
+        for c in track.classes.order_by("order", "name")
+    ]
+
+
+def _citation(application, today) -> str:
+    if application.unit.name in CITATIONS:
+        return CITATIONS[application.unit.name]
+    words = scoring_demo._words(application, _entries(application.track.cycle, today))
+    return scoring_demo._text(CITATION_TEMPLATES[application.track.kind], words)
+
+
+def _choose(rows):
+    """(winner row or None, honourable mention rows, refusals) by rank."""
+    scored = [r for r in rows if r.final_total is not None]
+    refusals = {r.application.pk: judging_rules.winner_refusal(r.application) for r in scored}
+    may_win = [r for r in scored if not refusals[r.application.pk]]
+    winner = may_win[0] if may_win and may_win[0].final_total >= WINNER_LEVEL else None
+    mentions = [r for r in may_win if r is not winner and r.final_total >= MENTION_LEVEL][:MENTIONS_PER_CLASS]
+    return winner, mentions, [refusals[r.application.pk] for r in scored if refusals[r.application.pk]]
+
+
+def _rationale(track, rows, winner, mentions, refusals) -> str:
+    scope = "klassen" if track.has_classes else track.name
+    if winner is not None:
+        visit = " efter platsbesöket" if winner.visit_total is not None else ""
+        text = RATIONALE_WINNER.format(
+            unit=winner.application.unit.name,
+            scope=scope,
+            total=f"{winner.final_total.normalize():f}".replace(".", ","),
+            visit=visit,
+        )
+    elif not rows:
+        text = RATIONALE_EMPTY.format(scope=scope)
+    elif len(refusals) == len([r for r in rows if r.final_total is not None]):
+        reasons = " ".join(f"{r.application.unit.name}: {' '.join(r.marks)}" for r in rows if r.marks)
+        text = RATIONALE_NONE_ELIGIBLE.format(reasons=reasons, scope=scope)
+    else:
+        entries = "Klassens bidrag" if track.has_classes else "Årets bidrag"
+        text = RATIONALE_BELOW_LEVEL.format(entries=entries, level=WINNER_LEVEL, scope=scope)
+    if mentions:
+        text += RATIONALE_MENTIONS.format(units=" och ".join(r.application.unit.name for r in mentions))
+    return text
+
+
+def _conflict_notes(cycle, decisions) -> str:
+    notes = []
+    for conflict in CommitteeConflict.objects.filter(cycle=cycle).select_related("member", "unit"):
+        for decision in decisions:
+            if decision.stepped_out.filter(pk=conflict.member_id).exists():
+                notes.append(
+                    CONFLICT_NOTE.format(
+                        member=conflict.member.get_full_name() or conflict.member.username,
+                        unit=conflict.unit or conflict.organisation,
+                        scope=f"klassen {decision.scope_label}"
+                        if decision.competition_class_id
+                        else decision.scope_label,
+                    )
+                )
+    return "".join(notes)
+
+
+def seed_previous_committee(cycle, *, data, today, clock) -> None:
+    """The two meetings, the signed decisions, the good examples and the announcement."""
+    slk = data["users"]["slk"]
+    chair = _chair(cycle)
+    present = [m.user for m in CommitteeMembership.objects.filter(cycle=cycle).select_related("user")]
+    _declare_conflicts(
+        cycle, PREVIOUS_CONFLICTS, data=data, at=scoring_demo._at(cycle.consensus_deadline, 10), clock=clock
+    )
+
+    # The first meeting chose the site visits demo.scoring made that day.
+    visits = list(
+        SiteVisit.objects.filter(application__track__cycle=cycle).select_related("application__unit")
+    )
+    shortlisting = clock.run(
+        scoring_demo._at(cycle.first_committee_meeting, 16),
+        judging_services.meeting_record,
+        cycle=cycle,
+        kind=Meeting.Kind.SHORTLISTING,
+        date=cycle.first_committee_meeting,
+        present=present,
+        notes=SHORTLISTING_NOTES.format(
+            visits=" och ".join(sorted(v.application.unit.name for v in visits)) or "inga bidrag"
+        ),
+        by=slk,
+    )
+    SiteVisitChoice.objects.bulk_create(
+        SiteVisitChoice(site_visit=visit, meeting=shortlisting)
+        for visit in SiteVisit.objects.filter(pk__in=[v.pk for v in visits], choice__isnull=True)
+    )
+
+    day = cycle.final_committee_meeting
+    final = clock.run(
+        scoring_demo._at(day, 16, 30),
+        judging_services.meeting_record,
+        cycle=cycle,
+        kind=Meeting.Kind.FINAL,
+        date=day,
+        present=present,
+        notes=FINAL_NOTES,
+        by=slk,
+    )
+    decisions = []
+    for track in cycle.tracks.order_by("kind"):
+        for competition_class, rows in _candidates(track):
+            winner, mentions, refusals = _choose(rows)
+            outcomes = [judging_services.OutcomeData(winner.application, WINNER, "")] if winner else []
+            outcomes += [
+                judging_services.OutcomeData(r.application, HONOURABLE_MENTION, "") for r in mentions
+            ]
+            for outcome in outcomes:
+                outcome.citation = _citation(outcome.application, today)
+            n = len(decisions)
+            saved_at = scoring_demo._at(day, 13, 10 * n)
+            decision = clock.run(
+                saved_at,
+                judging_services.decision_save,
+                meeting=final,
+                track=track,
+                competition_class=competition_class,
+                no_award=winner is None,
+                rationale=_rationale(track, rows, winner, mentions, refusals),
+                outcomes=outcomes,
+                by=chair,
+            )
+            signed_at = scoring_demo._at(day, 15, 5 * n)
+            decision = clock.run(signed_at, judging_services.decision_sign, decision=decision, by=chair)
+            Decision.objects.filter(pk=decision.pk).update(created_at=saved_at, signed_at=signed_at)
+            decisions.append(decision)
+    notes = FINAL_NOTES + _conflict_notes(cycle, decisions)
+    if notes != final.notes:
+        Meeting.objects.filter(pk=final.pk).update(notes=notes)
+
+    # After the ceremony SLK asks the units for their consent to publish a summary.
+    consent_day = cycle.ceremony_date + dt.timedelta(days=3)
+    outcomes = DecisionOutcome.objects.filter(decision__in=decisions).select_related(
+        "application__unit", "application__track__cycle", "decision"
+    )
+    for n, outcome in enumerate(outcomes.order_by("outcome", "application__code")):
+        application = outcome.application
+        summary = GOOD_EXAMPLES.get(application.unit.name) or scoring_demo._text(
+            GOOD_EXAMPLE_TEMPLATE, scoring_demo._words(application, _entries(cycle, today))
+        )
+        clock.run(
+            scoring_demo._at(consent_day + dt.timedelta(days=n % 3), 10, 15 * n % 60),
+            judging_services.good_example_save,
+            outcome=outcome,
+            summary=summary,
+            consented=application.unit.name not in WITHOUT_CONSENT,
+            by=slk,
+        )
+
+    notified_at = scoring_demo._at(cycle.feedback_release, 8)
+    # Last year's announcements are history: the demo seed mails nobody.
+    clock.run(notified_at, judging_services.decisions_notify, cycle=cycle, by=slk, notify=False)
+    Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(notified_at=notified_at)
+
+
+# --- Last year: the questionnaires ---------------------------------------------------------
+
+
+def _applicant_answers(user, cycle, rng) -> dict:
+    outcome = DecisionOutcome.objects.filter(
+        application__unit__contacts=user, application__track__cycle=cycle, decision__status="signed"
+    ).exists()
+    answers = {
+        "criteria_clarity": rng.choice([3, 4, 4, 5]),
+        "feedback_usefulness": rng.choice([4, 5, 5]) if outcome else rng.choice([2, 3, 4, 4, 5]),
+        "workload": rng.choice([2, 3, 3, 4]),
+    }
+    if rng.random() < 0.6:
+        answers["change"] = rng.choice(APPLICANT_CHANGES)
+    if rng.random() < 0.4:
+        answers["other"] = rng.choice(APPLICANT_OTHER)
+    return answers
+
+
+def _examiner_answers(user, cycle, rng) -> dict:
+    answers = {
+        "criteria_clarity": rng.choice([3, 4, 4, 5]),
+        "training_usefulness": rng.choice([3, 4, 5, 5]),
+        "workload_hours": rng.choice([2, 3, 3, 4]),
+        "team_work": rng.choice([2, 4, 4, 5, 5]),
+    }
+    if rng.random() < 0.7:
+        answers["change"] = rng.choice(EXAMINER_CHANGES)
+    return answers
+
+
+ANSWERS = {
+    Questionnaire.Audience.APPLICANTS: _applicant_answers,
+    Questionnaire.Audience.EXAMINERS: _examiner_answers,
+}
+
+
+def seed_previous_questionnaires(cycle, *, data, clock) -> None:
+    """A week after the feedback release SLK sent both questionnaires; most answered within
+    three weeks."""
+    slk = data["users"]["slk"]
+    sent_day = cycle.feedback_release + dt.timedelta(days=7)
+    for n, audience in enumerate(Questionnaire.Audience.values):
+        if Questionnaire.objects.filter(cycle=cycle, audience=audience).exists():
+            continue
+        rng = random.Random(f"{SEED}-questionnaire-{cycle.year}-{audience}")  # noqa: S311  (demo data)
+        sent_at = scoring_demo._at(sent_day, 9, 30 * n)
+        questionnaire = clock.run(
+            sent_at,
+            evaluation_services.questionnaire_send,
+            cycle=cycle,
+            audience=audience,
+            by=slk,
+            notify=False,
+        )
+        Questionnaire.objects.filter(pk=questionnaire.pk).update(sent_at=sent_at)
+        recipients = list(questionnaire_recipients(cycle=cycle, audience=audience))
+        answering = rng.sample(recipients, round(len(recipients) * ANSWER_SHARE))
+        for user in sorted(answering, key=lambda u: u.pk):
+            answers = ANSWERS[audience](user, cycle, rng)
+            at = scoring_demo._moment(sent_day + dt.timedelta(days=rng.randint(0, 20)), rng, latest=21)
+            response = clock.run(
+                at,
+                evaluation_services.questionnaire_answer,
+                questionnaire=questionnaire,
+                respondent=user,
+                answers=answers,
+                by=user,
+            )
+            QuestionnaireResponse.objects.filter(pk=response.pk).update(submitted_at=at)
+
+
+# --- This year: consensus for the consolidated view ------------------------------------------
+
+
+def _everyone_submitted(application, members) -> bool:
+    submitted = Assessment.objects.filter(application=application, status=Assessment.Status.SUBMITTED)
+    return submitted.filter(member__in=members).count() == len(members)
+
+
+def seed_current_consensus(cycle, *, today, clock) -> None:
+    """The teams whose members have all submitted agree on the applications whose consensus
+    has not started, and finalise it the day after; the consolidated view gets its totals."""
+    teams = Team.objects.filter(cycle=cycle, status=Team.Status.CONFIRMED).order_by("name")
+    for team in teams:
+        members = scoring_demo._team_members(team)
+        leader = members[0].profile.user
+        for assignment in team.assignments.select_related("application__unit", "application__track").order_by(
+            "application__code"
+        ):
+            application = assignment.application
+            if Consensus.objects.filter(application=application).exists() or not _everyone_submitted(
+                application, members
+            ):
+                continue
+            rng = random.Random(f"{SEED}-committee-{cycle.year}-{application.code}")  # noqa: S311  (demo data)
+            given = {}
+            for item in AssessmentItem.objects.filter(
+                assessment__application=application, assessment__status=Assessment.Status.SUBMITTED
+            ).order_by("assessment__member_id", "criterion__number"):
+                given.setdefault(item.criterion_id, []).append((item.strengths, item.improvements))
+            # The team met two days after the last submission (demo.scoring's submissions end
+            # at least three days before today).
+            last = Assessment.objects.filter(application=application).aggregate(last=Max("submitted_at"))[
+                "last"
+            ]
+            day = min(last.astimezone(STOCKHOLM).date() + dt.timedelta(days=2), today - dt.timedelta(days=1))
+            started = scoring_demo._moment(day, rng, earliest=9, latest=9)
+            consensus = clock.run(started, services.consensus_start, application=application, by=leader)
+            scoring_demo._consensus_items(
+                application,
+                consensus,
+                given=given,
+                words=scoring_demo._words(application, _entries(cycle, today)),
+                clock=clock,
+                by=leader,
+                start=started + dt.timedelta(minutes=15),
+                rng=rng,
+            )
+            final_at = scoring_demo._moment(day, rng, earliest=15, latest=16)
+            clock.run(final_at, services.consensus_finalise, consensus=consensus, by=leader)
+            Consensus.objects.filter(pk=consensus.pk).update(started_at=started, finalised_at=final_at)
+            FeedbackReport.objects.filter(application=application).update(updated_at=final_at)
+
+
+# --- Summary ---------------------------------------------------------------------------------
+
+
+def _counted(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def _cycle_parts(cycle) -> list[str]:
+    parts = []
+    conflicts = CommitteeConflict.objects.filter(cycle=cycle).count()
+    if conflicts:
+        parts.append(_counted(conflicts, "anmält jäv", "anmälda jäv"))
+    meetings = Meeting.objects.filter(cycle=cycle).count()
+    if meetings:
+        parts.append(_counted(meetings, "domarmöte", "domarmöten"))
+    signed = Decision.objects.filter(meeting__cycle=cycle, status=Decision.Status.SIGNED)
+    if signed.exists():
+        outcomes = DecisionOutcome.objects.filter(decision__in=signed)
+        parts.append(
+            f"{_counted(signed.count(), 'signerat beslut', 'signerade beslut')} "
+            f"({_counted(outcomes.filter(outcome=WINNER).count(), 'vinnare', 'vinnare')}, "
+            f"{_counted(outcomes.filter(outcome=HONOURABLE_MENTION).count(), 'hedersomnämnande', 'hedersomnämnanden')}, "
+            f"{signed.filter(no_award=True).count()} utan utmärkelse)"
+        )
+        consented = outcomes.filter(unit_consented=True).count()
+        parts.append(_counted(consented, "gott exempel publicerat", "goda exempel publicerade"))
+    for questionnaire in Questionnaire.objects.filter(cycle=cycle).order_by("audience"):
+        recipients = questionnaire_recipients(cycle=cycle, audience=questionnaire.audience).count()
+        parts.append(
+            f"enkäten till {str(questionnaire.get_audience_display()).lower()} besvarad av "
+            f"{questionnaire.responses.count()} av {recipients}"
+        )
+    return parts or ["inget ännu"]
+
+
+def summary_line(cycles) -> str:
+    return "Domarkommittén " + "; ".join(f"{c.year}: {', '.join(_cycle_parts(c))}" for c in cycles) + "."
+
+
+# --- Entry point -----------------------------------------------------------------------------
+
+
+def _scored(cycle) -> bool:
+    """Every submitted application of the cycle has a final consensus (demo.scoring's history)."""
+    submitted = Application.objects.filter(track__cycle=cycle, status=Application.Status.SUBMITTED)
+    return submitted.exists() and not submitted.exclude(consensus__status=Consensus.Status.FINAL).exists()
+
+
+def seed(data, *, today) -> list[str]:
+    """Add the committee's work and the evaluation to the demo city (after demo.scoring);
+    returns the summary lines."""
+    cycles: dict[int, AwardCycle] = data["cycles"]
+    current = cycles[today.year]
+    previous = cycles.get(today.year - 1)
+    clock = scoring_demo._Clock()
+    if previous is not None and previous.phase_on(today) == Phase.FEEDBACK and _scored(previous):
+        if not Meeting.objects.filter(cycle=previous).exists():
+            seed_previous_committee(previous, data=data, today=today, clock=clock)
+        seed_previous_questionnaires(previous, data=data, clock=clock)
+    if current.phase_on(today) == Phase.ASSESSMENT:
+        if not CommitteeConflict.objects.filter(cycle=current).exists():
+            _declare_conflicts(
+                current,
+                CURRENT_CONFLICTS,
+                data=data,
+                at=scoring_demo._at(current.application_deadline + dt.timedelta(days=2), 11),
+                clock=clock,
+            )
+        seed_current_consensus(current, today=today, clock=clock)
+    return [summary_line([c for c in (current, previous) if c is not None])]

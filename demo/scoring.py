@@ -1,0 +1,959 @@
+"""Demo scoring for the demo city of demo.award: individual assessments, consensus, site
+visits and feedback reports for the applications of demo.submissions, assessed by the
+teams of demo.examiners.
+
+This year's cycle is in individual assessment: some teams have all submitted, some are
+writing drafts, a few have not started, and two consensus discussions have begun (one
+with flagged spreads and the team's notes, one started by SLK before everyone had
+submitted). Last year's cycle is complete history: every assessment submitted, every
+consensus finalised, two site visits with revised scores, and the feedback reports
+written, approved by SLK and released to the units.
+
+Last year's cycle has no teams from demo.examiners, so this module confirms them through
+the examiners services (proposal, confirmation, opening). Its one new examiner needs the
+basic training to be qualified, so last year gets a basic training with attendance, also
+through the services.
+
+Every state change goes through scoring.services (and the examiners services), so
+permissions, versions and audit entries are what production gives; afterwards the
+timestamps are moved to plausible moments of each cycle's timeline. A cycle's scoring is
+only seeded while it has no assessments, so a second run writes nothing. Random choices
+come from fixed seeds.
+"""
+
+import datetime as dt
+import functools
+import random
+import statistics
+from collections import Counter
+from decimal import Decimal
+
+from django.db.models import Max
+
+from award.models import STOCKHOLM, AuditEntry, Phase
+from demo import award as award_demo
+from demo import examiners as examiners_demo
+from demo import submissions as submissions_demo
+from examiners import services as examiner_services
+from examiners.models import ApplicationOpening, PoolMember, Team, TrainingSession
+from judging import services as judging_services
+from scoring import queries, services
+from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, FeedbackReport, SiteVisit
+from submissions.models import Application
+
+SEED = award_demo.SEED
+
+# --- Sentence banks ----------------------------------------------------------------------
+
+# Strengths and areas for improvement per criterion, in the unit's own words
+# (demo.submissions.WORDS for its kind of work; Förnyelsepriset adds its innovation).
+COMMENTS = {
+    "Ledarskap och styrning": (
+        [
+            "Ledningen bryter ned nämndens mål till egna mål för {verksamheten} som alla känner till.",
+            "Uppdraget och värderingarna är väl kända bland {personalen}.",
+            "Ledningen följer upp verksamheten månadsvis och fattar beslut utifrån fakta.",
+            "Tydlig koppling mellan {styrdokument} och enhetens egen verksamhetsplan.",
+            "Ledningen skapar utrymme för {personalen} att ta ansvar och fatta egna beslut.",
+            "Ledningsgruppen utvärderar sitt eget arbetssätt en gång om året och har förbättrat det.",
+        ],
+        [
+            "Det framgår inte hur ledningen följer upp att målen nås i hela {verksamheten}.",
+            "Uppföljningen beskrivs, men inte hur den har lett till förbättringar av styrningen.",
+            "Ledarskapet verkar bero på enskilda personer snarare än på ett gemensamt arbetssätt.",
+            "Hur {brukarnas} behov påverkar prioriteringarna i verksamhetsplanen kan bli tydligare.",
+            "Exempel saknas på hur ledningen har ändrat arbetssätt efter en utvärdering.",
+        ],
+    ),
+    "Medborgarens och brukarens fokus": (
+        [
+            "{Enheten} tar reda på {brukarnas} behov på flera sätt, bland annat genom {mote}.",
+            "Synpunkter och klagomål tas om hand i en fungerande rutin med återkoppling.",
+            "Resultaten från {enkaten} analyseras och leder till åtgärder.",
+            "{Brukarna} är delaktiga i {delaktighet}.",
+            "Dialogen med {anhöriga} är systematisk och regelbunden.",
+            "Bidraget visar konkret hur {exempel} har utvecklats utifrån {brukarnas} synpunkter.",
+        ],
+        [
+            "Det framgår inte hur {enheten} återkopplar till {brukarna} vad synpunkterna har lett till.",
+            "Synpunkter samlas in, men analysen av dem beskrivs knapphändigt.",
+            "{Brukarnas} delaktighet beskrivs mest med enstaka exempel.",
+            "Hur {enheten} når de {brukare} som sällan hör av sig framgår inte.",
+            "Arbetet med {forbattringsomrade} bör följas upp systematiskt.",
+        ],
+    ),
+    "Medarbetarnas engagemang och delaktighet": (
+        [
+            "{Personalen} är delaktiga i planering och uppföljning på arbetsplatsträffarna.",
+            "Kompetensutvecklingen i {kompetens} är kopplad till verksamhetens mål.",
+            "Resultaten från medarbetarenkäten diskuteras i arbetslagen och leder till handlingsplaner.",
+            "Idéer från {personalen} tas tillvara genom en enkel förbättringstavla.",
+            "Medarbetarsamtalen följer en gemensam mall med individuella utvecklingsmål.",
+        ],
+        [
+            "Det framgår inte hur {enheten} vet att delaktigheten fungerar i alla arbetslag.",
+            "Kompetensutvecklingen beskrivs men inte hur den följs upp.",
+            "Hur nyanställda introduceras i enhetens arbetssätt kan beskrivas tydligare.",
+            "Arbetsmiljöarbetet beskrivs övergripande, utan exempel på förbättringar.",
+            "Delaktigheten verkar bero på engagerade enskilda medarbetare.",
+        ],
+    ),
+    "Processer och ständiga förbättringar": (
+        [
+            "De viktigaste processerna är kartlagda: {processer}.",
+            "{Enheten} mäter {processmatt} och följer måttet över tid.",
+            "Avvikelser hanteras systematiskt och leder till förbättringar.",
+            "Egenkontroller av {egenkontroll} görs enligt plan.",
+            "Förbättringsarbetet följer en tydlig cykel av planering, genomförande och uppföljning.",
+            "Arbetet med {overgang} är väl beskrivet och har förbättrats över flera år.",
+        ],
+        [
+            "Processerna saknar utsedda ägare och mått.",
+            "Förbättringarna beskrivs som enstaka projekt utan gemensam metod.",
+            "Det framgår inte hur {enheten} lär av avvikelserna över tid.",
+            "Hur {karnprocess} följs upp och förbättras kan bli tydligare.",
+            "Kopplingen mellan processerna och {brukarnas} behov kan stärkas.",
+        ],
+    ),
+    "Samverkan och spridning av goda exempel": (
+        [
+            "{Enheten} samverkar regelbundet med {samverkan}.",
+            "Goda exempel har spridits till andra enheter i förvaltningen.",
+            "{Enheten} söker aktivt kunskap från andra och har tagit efter flera arbetssätt.",
+            "Samverkan kring {overgang} är planerad och följs upp.",
+            "Arbetet med {exempel} har presenterats på stadens kvalitetskonferens.",
+        ],
+        [
+            "Samverkan beskrivs men inte hur den följs upp.",
+            "Det framgår inte vad samverkan har gett för {brukarna}.",
+            "Spridningen av goda exempel sker mest informellt.",
+            "Hur {enheten} lär av andra verksamheter kan beskrivas tydligare.",
+        ],
+    ),
+    "Resultat för medborgarna": (
+        [
+            "{Nojdmatt} har förbättrats tre år i rad.",
+            "Resultaten redovisas med trender över flera år och jämförs med målen.",
+            "{Kvalitetsmatt} ligger över stadens genomsnitt.",
+            "Resultaten från {enkaten} är kopplade till enhetens mål och analyseras.",
+            "Jämförelser med liknande verksamheter visar en hög nivå.",
+        ],
+        [
+            "Jämförelser med andra verksamheter saknas för flera resultat.",
+            "Resultaten är inte alltid kopplade till enhetens mål.",
+            "Analysen av varför resultaten har förändrats är kortfattad.",
+            "Trender redovisas bara för de två senaste åren.",
+            "Resultat för {forbattringsomrade} saknas.",
+        ],
+    ),
+    "Verksamhetsresultat och analys": (
+        [
+            "Budgeten är i balans och analysen av utfallet är tydlig.",
+            "Sjukfrånvaron har minskat och {enheten} analyserar orsakerna.",
+            "Medarbetarindex redovisas med trend och jämförelse med staden.",
+            "Analysen av resultaten leder till konkreta prioriteringar.",
+            "{Processmatt} följs upp och har förbättrats.",
+        ],
+        [
+            "Mått saknas för några av de viktigaste processerna.",
+            "Analysen beskriver resultaten men förklarar dem sällan.",
+            "Miljöresultat redovisas inte.",
+            "Det framgår inte hur analysen har lett till åtgärder.",
+            "Jämförelser med liknande verksamheter saknas.",
+        ],
+    ),
+    "Bakgrund och utmaning": (
+        [
+            "Utmaningen är tydligt beskriven och förankrad i behoven hos {malgrupp}.",
+            "Utgångsläget är belagt med mått från före förändringen.",
+            "Det framgår väl vem som har drivit arbetet och hur.",
+            "Bidraget beskriver varför det tidigare arbetssättet inte räckte.",
+        ],
+        [
+            "Utgångsläget beskrivs utan mått, vilket gör förändringen svår att bedöma.",
+            "Det framgår inte hur {malgrupp} själva har beskrivit problemet.",
+            "Bakgrunden kan kortas till förmån för beskrivningen av det nya.",
+        ],
+    ),
+    "Det nya": (
+        [
+            "{Namn} är ett nytt sätt att arbeta, också jämfört med andra verksamheter i staden.",
+            "Idén har prövats i liten skala innan den infördes.",
+            "Förnyelsen förenklar arbetet för både {personalen} och {brukarna}.",
+            "Det nyskapande ligger i hur arbetet är organiserat, inte i ny teknik.",
+            "Förnyelsen höjer kvaliteten för {malgrupp} på ett tydligt sätt.",
+        ],
+        [
+            "Det framgår inte hur förnyelsen skiljer sig från liknande arbetssätt i andra städer.",
+            "Hur idén prövades och justerades kan beskrivas tydligare.",
+            "Det nya beskrivs mest som en aktivitet, mindre som ett arbetssätt.",
+        ],
+    ),
+    "Resultat och nytta för medborgarna": (
+        [
+            "Resultaten är belagda med mått från före och efter förändringen.",
+            "{Brukarnas} egna omdömen styrker nyttan.",
+            "Förnyelsen har gett mätbara effekter på arbetstid eller kostnader.",
+            "Nyttan för {malgrupp} framgår tydligt.",
+        ],
+        [
+            "Resultaten bygger på en kort period och behöver följas upp.",
+            "Det är svårt att skilja förnyelsens effekt från andra förändringar.",
+            "Mått på kostnader eller arbetstid saknas.",
+        ],
+    ),
+    "Spridning och uppskalning": (
+        [
+            "Förnyelsen är enkel att föra över till andra verksamheter.",
+            "Arbetssättet har redan tagits efter av en annan enhet.",
+            "Bidraget beskriver konkret vad som krävs för spridning.",
+            "Materialet och rutinerna är dokumenterade så att andra kan använda dem.",
+        ],
+        [
+            "Det framgår inte vem som ska driva spridningen vidare.",
+            "Förnyelsen verkar kräva förutsättningar som få andra verksamheter har.",
+            "Spridningen är planerad men inte påbörjad.",
+        ],
+    ),
+    "Hållbarhet": (
+        [
+            "Förnyelsen ingår i den ordinarie verksamheten och budgeten.",
+            "Arbetssättet bärs av hela arbetslaget, inte av enskilda eldsjälar.",
+            "Förnyelsen bidrar till social hållbarhet för {malgrupp}.",
+            "Ansvaret för att utveckla förnyelsen vidare är tydligt.",
+        ],
+        [
+            "Finansieringen efter projekttiden är inte säkrad.",
+            "Det ekologiska perspektivet beskrivs knapphändigt.",
+            "Förnyelsen verkar hänga på ett fåtal personer.",
+        ],
+    ),
+}
+GENERIC_COMMENTS = (
+    ["Kriteriet besvaras med konkreta exempel.", "Arbetssättet är väl beskrivet."],
+    ["Exempel på förbättringar saknas.", "Uppföljningen kan beskrivas tydligare."],
+)
+
+# The team's conclusion on a criterion whose individual scores differed a lot.
+DISCUSSION_NOTES = [
+    "Spridningen ({low}–{high}) berodde på att en av oss hade missat resultaten i bilagan. Efter "
+    "genomgången enades laget om {score}.",
+    "Den som gav {high} hade värderat ambitionen, den som gav {low} bristen på uppföljning. Laget enades om "
+    "{score}: arbetssättet finns men följs bara upp sedan förra året.",
+    "Vi läste kriteriets krav på jämförelser olika. Trender finns men jämförelser med andra saknas, och "
+    "laget landade i {score}.",
+    "Laget gick igenom beläggen i bidraget stycke för stycke. Styrkorna är tydliga, men arbetssättet är "
+    "ännu inte infört i hela {verksamheten}; {score} speglar det.",
+    "Poängen gick isär ({low} och {high}) i hur långt arbetssättet har spridits. Laget enades om {score} "
+    "och att frågan ska verifieras vid ett eventuellt platsbesök.",
+    "En av oss hade bedömt kriteriet utifrån texten om {karnprocess}, som hör till ett annat kriterium. "
+    "Laget enades om {score}.",
+]
+# Notes the leader sometimes writes although the spread was small.
+PLAIN_NOTES = [
+    "Samstämmiga bedömningar; ingen längre diskussion behövdes.",
+    "Laget var överens om nivån men formulerade om förbättringsområdena tillsammans.",
+]
+OVERRIDE_REASON = (
+    "{name} har varit sjukskriven sedan bedömningsperioden började och hinner inte lämna in. Laget går "
+    "vidare med de inlämnade bedömningarna för att hinna till konsensusmötet."
+)
+
+VISIT_FINDINGS = [
+    "Vi träffade ledningen, flera av {personalen} och några av {brukarna}. Arbetssätten som bidraget "
+    "beskriver känns igen i hela {verksamheten}, och uppföljningen visades med aktuella underlag.",
+    "Medarbetarna beskrev samma arbetssätt som bidraget, med egna exempel. {Brukarna} vi mötte bekräftade "
+    "att de är delaktiga.",
+    "Resultaten för det senaste året fanns redovisade, med analys och åtgärder. En del av förbättringsarbetet "
+    "är yngre än bidraget ger intryck av.",
+]
+VISIT_REASONS = {
+    "up": [
+        "Platsbesöket visade att arbetssättet är infört i hela {verksamheten}, inte bara i delar som "
+        "bidraget antydde.",
+        "Under besöket redovisades uppföljningar och jämförelser som inte fanns med i bidraget.",
+    ],
+    "down": [
+        "Vid besöket framkom att arbetssättet bara har använts sedan i våras och ännu inte följts upp.",
+    ],
+}
+
+REPORT_SUMMARY = [
+    "{Enheten} har lämnat ett genomarbetat bidrag till {track} {year}. Laget vill särskilt lyfta fram "
+    "arbetet inom {best}, där bidraget visar både tydliga arbetssätt och resultat.",
+    "De största möjligheterna till utveckling finns inom {worst}. Där saknas ännu den systematiska "
+    "uppföljning som finns inom andra delar av verksamheten.",
+    "Vi hoppas att rapporten kan vara ett stöd i det fortsatta förbättringsarbetet och tackar för ett "
+    "lärorikt arbete med bidraget{visit}.",
+]
+
+
+# --- Plans -------------------------------------------------------------------------------
+
+# Last year's level per unit, consistent with demo.award's past results: the winners and
+# honourable mentions lead their tracks. Others get a level from the seeded generator.
+PREVIOUS_LEVELS = {
+    "Förskolan Solrosen": 70,
+    "Kista bibliotek": 60,
+    "Gruppbostaden Ängsgården": 60,
+    "Socialjouren": 70,
+    "Vård- och omsorgsboendet Kristinehov": 60,
+}
+# Last year's two site visits, the winner and an honourable mention of the quality award,
+# and how the visit changed their scores: (criterion number, change, reason kind).
+PREVIOUS_VISITS = {
+    "Förskolan Solrosen": [(3, 10, "up"), (6, 5, "up")],
+    "Kista bibliotek": [(4, -10, "down")],
+}
+
+# This year's teams, by their order: how far each has come with its applications.
+CONSENSUS_NOTES = "consensus_notes"  # everyone submitted, consensus started with flagged notes
+CONSENSUS_OVERRIDE = "consensus_override"  # SLK started consensus before the last had submitted
+SUBMITTED = "submitted"  # everyone (even the last member, who opens it now) submitted
+MIXED = "mixed"  # some submitted, the others writing
+DRAFTS = "drafts"  # everyone who opened it is writing
+NOT_STARTED = "not_started"  # opened, nothing written yet
+CURRENT_STAGES = [
+    CONSENSUS_NOTES,
+    SUBMITTED,
+    MIXED,
+    DRAFTS,
+    MIXED,
+    DRAFTS,
+    NOT_STARTED,
+    CONSENSUS_OVERRIDE,
+    MIXED,
+    NOT_STARTED,
+]
+
+
+def _round(value: float, step: int) -> int:
+    return int(min(100, max(0, step * round(value / step))))
+
+
+def _work_of(unit) -> int:
+    return next(spec.work for spec in award_demo.UNITS if spec.name == unit.name)
+
+
+def _words(application, entries) -> dict:
+    """The unit's words for the comments: its kind of work, and for Förnyelsepriset what
+    it renewed."""
+    words = {k: v for k, v in submissions_demo.WORDS[_work_of(application.unit)].items() if k != "antal"}
+    words["enheten"] = application.unit.name
+    spec = next(
+        (e for e in entries if e.unit == application.unit.name and e.track == application.track.kind), None
+    )
+    if spec is not None and spec.innovation:
+        innovation = submissions_demo.INNOVATIONS[spec.innovation]
+        words["namn"] = innovation["namn"]
+        words["malgrupp"] = innovation["malgrupp"]
+    else:
+        words.setdefault("namn", "förnyelsen")
+        words.setdefault("malgrupp", words["brukarna"])
+    return words
+
+
+class _Words(dict):
+    """Capitalised placeholders ({Enheten}) give the word with a capital first letter."""
+
+    def __missing__(self, key):
+        lower = key[:1].lower() + key[1:]
+        if lower in self:
+            value = self[lower]
+            return value[:1].upper() + value[1:]
+        raise KeyError(key)
+
+
+def _text(template: str, words: dict) -> str:
+    text = template.format_map(_Words(words))
+    return text[:1].upper() + text[1:]
+
+
+def _counts(score: int, rng: random.Random) -> tuple[int, int]:
+    """How many strengths and areas for improvement, 3–5 sentences in all."""
+    if score >= 60:
+        return rng.choice([(3, 1), (3, 2), (2, 1)])
+    if score >= 40:
+        return rng.choice([(2, 1), (2, 2), (3, 2)])
+    return rng.choice([(1, 2), (1, 3), (2, 2)])
+
+
+def _comments(criterion, score, words, rng) -> tuple[list[str], list[str]]:
+    strengths, improvements = COMMENTS.get(criterion.title, GENERIC_COMMENTS)
+    n_strengths, n_improvements = _counts(score, rng)
+    return (
+        [_text(t, words) for t in rng.sample(strengths, min(n_strengths, len(strengths)))],
+        [_text(t, words) for t in rng.sample(improvements, min(n_improvements, len(improvements)))],
+    )
+
+
+def _plan_scores(criteria, members, *, level: int, step: int, threshold: int, flagged: set, rng) -> dict:
+    """(member pk, criterion pk) -> score: close together, except one examiner far off on
+    the `flagged` criterion numbers."""
+    leniency = {m.pk: rng.choice([[-5, -5, 0], [-5, 0, 5], [0, 5, 5]]) for m in members}
+    scores = {}
+    for criterion in criteria:
+        centre = min(90, max(15, level + rng.choice([-10, -5, 0, 0, 5, 10])))
+        for member in members:
+            scores[member.pk, criterion.pk] = _round(centre + rng.choice(leniency[member.pk]), step)
+        if criterion.number in flagged and len(members) > 1:
+            outlier = rng.choice(members)
+            others = [scores[m.pk, criterion.pk] for m in members if m.pk != outlier.pk]
+            gap = threshold + rng.choice([0, step])
+            high, low = max(others) + gap, min(others) - gap
+            value = high if (rng.random() < 0.5 and high <= 95) or low < 5 else low
+            scores[outlier.pk, criterion.pk] = _round(value, step) if 0 <= value <= 100 else max(others)
+    return scores
+
+
+# --- Time ----------------------------------------------------------------------------------
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=STOCKHOLM)
+
+
+def _moment(day: dt.date, rng: random.Random, *, earliest: int = 8, latest: int = 17) -> dt.datetime:
+    return _at(day, rng.randint(earliest, latest), rng.choice(range(0, 60, 5)))
+
+
+class _Clock:
+    """Runs service calls and dates the audit entries each wrote to when it happened."""
+
+    def __init__(self):
+        self.last = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+
+    def run(self, at: dt.datetime, call, **kwargs):
+        result = call(**kwargs)
+        last = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+        if last > self.last:
+            AuditEntry.objects.filter(pk__gt=self.last, pk__lte=last).update(at=at)
+            self.last = last
+        return result
+
+
+# --- Individual assessments -----------------------------------------------------------------
+
+
+def _team_members(team) -> list[PoolMember]:
+    """Leader first, then the others as demo.examiners orders them."""
+    return [
+        tm.member
+        for tm in team.members.select_related("member__profile__user", "member__cycle").order_by(
+            "-is_leader", "pk"
+        )
+    ]
+
+
+def _assess(application, member, *, scores, words, criteria, upto, submit, start, end, clock, rng):
+    """One examiner fills `upto` criteria between `start` and `end`, records the hours and
+    submits when `submit`. Returns, per criterion, the comments given."""
+    user = member.profile.user
+    assessment = clock.run(start, services.assessment_for, application=application, by=user)
+    items = {i.criterion_id: i for i in assessment.items.all()}
+    given = {}
+    span = max(int((end - start).total_seconds() // 60), len(criteria))
+    for n, criterion in enumerate(criteria[:upto]):
+        item = items[criterion.pk]
+        score = scores[member.pk, criterion.pk]
+        strengths, improvements = _comments(criterion, score, words, rng)
+        given[criterion.pk] = (strengths, improvements)
+        at = start + dt.timedelta(minutes=span * n // max(len(criteria), 1))
+        clock.run(
+            at,
+            services.assessment_item_save,
+            item=item,
+            data=services.ItemData(score=score, strengths=strengths, improvements=improvements),
+            base_version=item.version,
+            by=user,
+        )
+    if submit:  # the time spent is recorded with the finished assessment
+        hours = Decimal(rng.randrange(16, 41)) / 2  # 8–20 hours, in half hours
+        clock.run(end, services.hours_record, assessment=assessment, hours=hours, by=user)
+        clock.run(end, services.assessment_submit, assessment=assessment, by=user)
+        Assessment.objects.filter(pk=assessment.pk).update(submitted_at=end, updated_at=end)
+    else:
+        Assessment.objects.filter(pk=assessment.pk).update(updated_at=end)
+    AssessmentItem.objects.filter(assessment=assessment).update(updated_at=end)
+    return given
+
+
+def _open(team_member: PoolMember, application, at: dt.datetime) -> None:
+    """The examiner opens the application, saying they have no conflict."""
+    opening = ApplicationOpening.objects.filter(member=team_member, application=application).first()
+    if opening is None:
+        examiner_services.application_open(
+            member=team_member, application=application, by=team_member.profile.user
+        )
+    ApplicationOpening.objects.filter(member=team_member, application=application).update(at=at)
+
+
+# --- Consensus ---------------------------------------------------------------------------
+
+
+def _consensus_texts(criterion, score, given: list, words, rng) -> tuple[list[str], list[str]]:
+    """The team's agreed comments: those most examiners wrote, as many as the score calls for."""
+    n_strengths, n_improvements = _counts(score, rng)
+    strengths = Counter(text for s, _i in given for text in s)
+    improvements = Counter(text for _s, i in given for text in i)
+    pick = lambda counter, n: [t for t, _c in sorted(counter.items(), key=lambda x: (-x[1], x[0]))[:n]]  # noqa: E731
+    chosen = pick(strengths, n_strengths), pick(improvements, n_improvements)
+    if not chosen[0] and not chosen[1]:
+        return _comments(criterion, score, words, rng)
+    return chosen
+
+
+def _consensus_items(application, consensus, *, given, words, clock, by, start, rng, only=None):
+    """The leader saves the agreed score and comments per criterion, with the discussion's
+    conclusion on every flagged criterion. Returns the number of flagged criteria."""
+    rows = {row["criterion"].pk: row for row in queries.criterion_rows(application)}
+    step = application.track.cycle.scale.step
+    notes = rng.sample(DISCUSSION_NOTES, len(DISCUSSION_NOTES))  # a different note per criterion
+    flagged = 0
+    for n, item in enumerate(consensus.items.select_related("criterion").order_by("criterion__number")):
+        if only is not None and n >= only:
+            break
+        row = rows[item.criterion_id]
+        scores = [i.score for i in row["items"] if i.score is not None]
+        score = _round(statistics.median(scores), step)
+        strengths, improvements = _consensus_texts(
+            item.criterion, score, given.get(item.criterion_id, []), words, rng
+        )
+        note = ""
+        if row["flagged"]:
+            flagged += 1
+            template = notes[(flagged - 1) % len(notes)]
+            note = _text(template, {**words, "low": min(scores), "high": max(scores), "score": score})
+        elif rng.random() < 0.15:
+            note = rng.choice(PLAIN_NOTES)
+        clock.run(
+            start + dt.timedelta(minutes=20 * n),
+            services.consensus_item_save,
+            item=item,
+            data=services.ItemData(score=score, strengths=strengths, improvements=improvements),
+            discussion_note=note,
+            base_version=item.version,
+            by=by,
+        )
+        ConsensusItem.objects.filter(pk=item.pk).update(updated_at=start + dt.timedelta(minutes=20 * n))
+    return flagged
+
+
+# --- This year ---------------------------------------------------------------------------
+
+
+def _flagged_numbers(criteria, rng, *, share: float) -> set:
+    if rng.random() >= share:
+        return set()
+    return set(rng.sample([c.number for c in criteria], rng.choice([1, 1, 2])))
+
+
+def seed_current(cycle, *, data, today: dt.date) -> None:
+    slk = data["users"]["slk"]
+    step, threshold = cycle.scale.step, cycle.discussion_threshold
+    deadline = cycle.application_deadline
+    last_day = max(today - dt.timedelta(days=1), deadline + dt.timedelta(days=4))
+    clock = _Clock()
+    teams = list(Team.objects.filter(cycle=cycle, status=Team.Status.CONFIRMED).order_by("name"))
+    for index, team in enumerate(teams):
+        stage = CURRENT_STAGES[index % len(CURRENT_STAGES)]
+        members = _team_members(team)
+        applications = [
+            a.application for a in team.assignments.select_related("application__unit", "application__track")
+        ]
+        for number, application in enumerate(applications):
+            rng = random.Random(f"{SEED}-scoring-{cycle.year}-{application.code}")  # noqa: S311  (demo data)
+            criteria = list(application.track.criteria.order_by("number"))
+            words = _words(application, submissions_demo.CURRENT_ENTRIES)
+            consensus_here = stage in (CONSENSUS_NOTES, CONSENSUS_OVERRIDE) and number == 0
+            flagged = (
+                {criteria[1].number, criteria[3].number}
+                if stage == CONSENSUS_NOTES and number == 0
+                else _flagged_numbers(criteria, rng, share=0.5)
+            )
+            scores = _plan_scores(
+                criteria,
+                members,
+                level=rng.randint(35, 65),
+                step=step,
+                threshold=threshold,
+                flagged=flagged,
+                rng=rng,
+            )
+            opened = set(
+                ApplicationOpening.objects.filter(application=application).values_list("member_id", flat=True)
+            )
+            # Who opened the application did so in the first days after the deadline; in the
+            # teams that have all submitted, the last member opened it a few days later.
+            for member in members:
+                if member.pk in opened:
+                    _open(member, application, _moment(deadline + dt.timedelta(days=rng.randint(1, 3)), rng))
+            everyone = stage in (CONSENSUS_NOTES, SUBMITTED)
+            if everyone:
+                for member in members:
+                    if member.pk not in opened:
+                        _open(
+                            member, application, _moment(deadline + dt.timedelta(days=rng.randint(4, 7)), rng)
+                        )
+                        opened.add(member.pk)
+            given = {}
+            for position, member in enumerate(members):
+                if member.pk not in opened or stage == NOT_STARTED:
+                    continue
+                if stage in (CONSENSUS_NOTES, SUBMITTED, CONSENSUS_OVERRIDE):
+                    submit, upto = True, len(criteria)
+                elif stage == MIXED:
+                    submit = position % 2 == 0
+                    upto = len(criteria) if submit else rng.randint(2, len(criteria) - 1)
+                else:  # drafts
+                    submit, upto = False, rng.randint(1, len(criteria) - 1)
+                start_day = deadline + dt.timedelta(days=rng.randint(3, 7))
+                end_day = min(
+                    start_day + dt.timedelta(days=rng.randint(2, 9)), last_day - dt.timedelta(days=3)
+                )
+                start, end = (
+                    _moment(start_day, rng, latest=12),
+                    _moment(max(end_day, start_day), rng, earliest=13, latest=21),
+                )
+                texts = _assess(
+                    application,
+                    member,
+                    scores=scores,
+                    words=words,
+                    criteria=criteria,
+                    upto=upto,
+                    submit=submit,
+                    start=start,
+                    end=end,
+                    clock=clock,
+                    rng=rng,
+                )
+                if submit:
+                    for criterion_pk, pair in texts.items():
+                        given.setdefault(criterion_pk, []).append(pair)
+            if not consensus_here:
+                continue
+            started = _moment(last_day - dt.timedelta(days=rng.randint(0, 1)), rng, earliest=9, latest=10)
+            if stage == CONSENSUS_NOTES:
+                leader = members[0].profile.user
+                consensus = clock.run(started, services.consensus_start, application=application, by=leader)
+                only = None if len(criteria) <= 5 else len(criteria) - 2
+                _consensus_items(
+                    application,
+                    consensus,
+                    given=given,
+                    words=words,
+                    clock=clock,
+                    by=leader,
+                    start=started + dt.timedelta(minutes=30),
+                    rng=rng,
+                    only=only,
+                )
+            else:
+                waiting = [m for m in members if m.pk not in opened]
+                name = str(waiting[0].profile) if waiting else "En examinator"
+                consensus = clock.run(
+                    started,
+                    services.consensus_start,
+                    application=application,
+                    by=slk,
+                    override_reason=OVERRIDE_REASON.format(name=name),
+                )
+                leader = members[0].profile.user
+                _consensus_items(
+                    application,
+                    consensus,
+                    given=given,
+                    words=words,
+                    clock=clock,
+                    by=leader,
+                    start=started + dt.timedelta(hours=2),
+                    rng=rng,
+                    only=2,
+                )
+            Consensus.objects.filter(pk=consensus.pk).update(started_at=started)
+
+
+# --- Last year -----------------------------------------------------------------------------
+
+
+def seed_previous_training(cycle, *, slk, clock) -> None:
+    """Last year's new examiners went through the basic training (both days), as the
+    training rule requires of anyone who examined for the first time."""
+    new = [
+        m
+        for m in PoolMember.objects.filter(cycle=cycle, status=PoolMember.Status.ACCEPTED).select_related(
+            "profile", "cycle"
+        )
+        if not m.is_experienced
+    ]
+    if not new or TrainingSession.objects.filter(cycle=cycle, kind=TrainingSession.Kind.BASIC).exists():
+        return
+    created = _at(cycle.registration_closes, 13)
+    days = [cycle.application_deadline + dt.timedelta(days=n) for n in examiners_demo.BASIC_DAYS]
+    session = clock.run(
+        created,
+        examiner_services.session_save,
+        session=TrainingSession(
+            cycle=cycle, kind=TrainingSession.Kind.BASIC, **examiners_demo.BASIC_TRAINING
+        ),
+        days=days,
+        by=slk,
+        notify=False,
+    )
+    enrolled_at = _at(cycle.registration_closes + dt.timedelta(days=3), 9)
+    for n, member in enumerate(new):
+        at = enrolled_at + dt.timedelta(minutes=5 * n)
+        enrolment = clock.run(at, examiner_services.enrol, session=session, member=member, by=slk)
+        type(enrolment).objects.filter(pk=enrolment.pk).update(requested_at=at, changed_at=at)
+    for day in session.days.order_by("date"):
+        at = _at(day.date, 16, 30)
+        clock.run(
+            at, examiner_services.attendance_mark, day=day, present_member_ids=[m.pk for m in new], by=slk
+        )
+        day.attendance.update(marked_at=at)
+
+
+def seed_previous_teams(cycle, *, slk, clock) -> list[Team]:
+    """Propose and confirm last year's teams; every member opened their applications."""
+    if not Team.objects.filter(cycle=cycle, status=Team.Status.CONFIRMED).exists():
+        proposed_at = _at(cycle.application_deadline + dt.timedelta(days=1), 9)
+        confirmed_at = _at(cycle.application_deadline + dt.timedelta(days=1), 10)
+        for team in clock.run(proposed_at, examiner_services.proposal_apply, cycle=cycle, by=slk):
+            clock.run(confirmed_at, examiner_services.team_confirm, team=team, by=slk)
+            Team.objects.filter(pk=team.pk).update(confirmed_at=confirmed_at)
+    teams = list(Team.objects.filter(cycle=cycle, status=Team.Status.CONFIRMED).order_by("name"))
+    for team in teams:
+        for n, member in enumerate(_team_members(team)):
+            for assignment in team.assignments.select_related("application"):
+                day = cycle.application_deadline + dt.timedelta(days=1 + (n + assignment.pk) % 3)
+                _open(member, assignment.application, _at(day, 13 + n % 4, 15))
+    return teams
+
+
+def seed_previous(cycle, *, data) -> None:
+    slk = data["users"]["slk"]
+    step, threshold = cycle.scale.step, cycle.discussion_threshold
+    deadline = cycle.application_deadline
+    clock = _Clock()
+    seed_previous_training(cycle, slk=slk, clock=clock)
+    teams = seed_previous_teams(cycle, slk=slk, clock=clock)
+    finalised = []
+    for team in teams:
+        members = _team_members(team)
+        leader = members[0].profile.user
+        for assignment in team.assignments.select_related("application__unit", "application__track"):
+            application = assignment.application
+            rng = random.Random(f"{SEED}-scoring-{cycle.year}-{application.code}")  # noqa: S311  (demo data)
+            criteria = list(application.track.criteria.order_by("number"))
+            words = _words(application, submissions_demo.PREVIOUS_ENTRIES)
+            level = PREVIOUS_LEVELS.get(application.unit.name) or rng.randint(35, 55)
+            flagged = _flagged_numbers(criteria, rng, share=0.7)
+            scores = _plan_scores(
+                criteria, members, level=level, step=step, threshold=threshold, flagged=flagged, rng=rng
+            )
+            given = {}
+            for member in members:
+                start_day = deadline + dt.timedelta(days=rng.randint(4, 14))
+                end_day = min(start_day + dt.timedelta(days=rng.randint(3, 14)), cycle.assessment_deadline)
+                texts = _assess(
+                    application,
+                    member,
+                    scores=scores,
+                    words=words,
+                    criteria=criteria,
+                    upto=len(criteria),
+                    submit=True,
+                    start=_moment(start_day, rng, latest=12),
+                    end=_moment(end_day, rng, earliest=13, latest=21),
+                    clock=clock,
+                    rng=rng,
+                )
+                for criterion_pk, pair in texts.items():
+                    given.setdefault(criterion_pk, []).append(pair)
+            day = cycle.assessment_deadline + dt.timedelta(days=rng.randint(1, 8))
+            started = _moment(day, rng, earliest=9, latest=9)
+            consensus = clock.run(started, services.consensus_start, application=application, by=leader)
+            _consensus_items(
+                application,
+                consensus,
+                given=given,
+                words=words,
+                clock=clock,
+                by=leader,
+                start=started + dt.timedelta(minutes=15),
+                rng=rng,
+            )
+            final_at = _moment(
+                min(day + dt.timedelta(days=rng.randint(0, 4)), cycle.consensus_deadline),
+                rng,
+                earliest=15,
+                latest=16,
+            )
+            clock.run(final_at, services.consensus_finalise, consensus=consensus, by=leader)
+            Consensus.objects.filter(pk=consensus.pk).update(started_at=started, finalised_at=final_at)
+            FeedbackReport.objects.filter(application=application).update(updated_at=final_at)
+            finalised.append((application, members, words, rng))
+
+    for application, members, words, rng in finalised:
+        if application.unit.name in PREVIOUS_VISITS:
+            _visit(application, members, words=words, slk=slk, clock=clock, rng=rng)
+    for application, members, words, rng in finalised:
+        _report(application, members, words=words, slk=slk, clock=clock, rng=rng)
+
+
+def _visit(application, members, *, words, slk, clock, rng) -> None:
+    cycle = application.track.cycle
+    leader = members[0].profile.user
+    selected_at = _at(cycle.first_committee_meeting, 15)
+    visit = clock.run(selected_at, judging_services.site_visit_select, application=application, by=slk)
+    visit_day = cycle.site_visits_start + dt.timedelta(
+        days=rng.randint(1, (cycle.site_visits_end - cycle.site_visits_start).days - 2)
+    )
+    participants = (
+        ", ".join(str(m.profile) for m in members)
+        + f"; från enheten {application.unit.head_name} och medarbetare"
+    )
+    findings = " ".join(_text(t, words) for t in VISIT_FINDINGS)
+    planned_at = _at(visit_day - dt.timedelta(days=5), 10)
+    visit = clock.run(
+        planned_at,
+        services.site_visit_save,
+        visit=visit,
+        data=services.VisitData(visit_day, participants, visit.questions, "", done=False),
+        base_version=visit.version,
+        by=leader,
+    )
+    done_at = _at(visit_day, 16, 30)
+    visit = clock.run(
+        done_at,
+        services.site_visit_save,
+        visit=visit,
+        data=services.VisitData(visit_day, participants, visit.questions, findings, done=True),
+        base_version=visit.version,
+        by=leader,
+    )
+    SiteVisit.objects.filter(pk=visit.pk).update(selected_at=selected_at, updated_at=done_at)
+    step = cycle.scale.step
+    items = {i.criterion.number: i for i in application.consensus.items.select_related("criterion")}
+    for n, (number, change, kind) in enumerate(PREVIOUS_VISITS[application.unit.name]):
+        item = items[number]
+        at = _at(visit_day + dt.timedelta(days=1), 10, 5 * n)
+        clock.run(
+            at,
+            services.visit_score_revise,
+            item=item,
+            score=_round(item.score + change, step),
+            reason=_text(rng.choice(VISIT_REASONS[kind]), words),
+            base_version=item.version,
+            by=leader,
+        )
+        ConsensusItem.objects.filter(pk=item.pk).update(updated_at=at)
+
+
+def _report(application, members, *, words, slk, clock, rng) -> None:
+    cycle = application.track.cycle
+    leader = members[0].profile.user
+    report = FeedbackReport.objects.get(application=application)
+    items = list(report.items.select_related("criterion").order_by("criterion__number"))
+    ranked = sorted(items, key=lambda i: (-(i.score or 0), i.criterion.number))
+    visited = SiteVisit.objects.filter(application=application).exists()
+    summary = " ".join(
+        _text(
+            t,
+            {
+                **words,
+                "track": application.track.name,
+                "year": cycle.year,
+                "best": ranked[0].criterion.title.lower(),
+                "worst": ranked[-1].criterion.title.lower(),
+                "visit": " och för ett givande platsbesök" if visited else "",
+            },
+        )
+        for t in REPORT_SUMMARY
+    )
+    # The leader tidies the drafted texts: the strengths first as written, at most three
+    # areas for improvement, the most important first.
+    data = [
+        services.ReportItemData(i.criterion_id, list(i.strengths), list(reversed(i.improvements))[:3])
+        for i in items
+    ]
+    written_at = _moment(cycle.final_committee_meeting + dt.timedelta(days=rng.randint(1, 4)), rng)
+    report = clock.run(
+        written_at,
+        services.report_save,
+        report=report,
+        summary=summary,
+        items=data,
+        base_version=report.version,
+        by=leader,
+    )
+    approved_at = _moment(cycle.feedback_release - dt.timedelta(days=rng.randint(2, 6)), rng)
+    report = clock.run(approved_at, services.report_approve, report=report, by=slk)
+    FeedbackReport.objects.filter(pk=report.pk).update(approved_at=approved_at, updated_at=approved_at)
+
+
+# --- Summary ----------------------------------------------------------------------------
+
+
+def _counted(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def _cycle_parts(cycle) -> list[str]:
+    assessments = Assessment.objects.filter(application__track__cycle=cycle)
+    consensus = Consensus.objects.filter(application__track__cycle=cycle)
+    open_, final = (
+        consensus.filter(status=Consensus.Status.OPEN).count(),
+        consensus.filter(status=Consensus.Status.FINAL).count(),
+    )
+    visits = SiteVisit.objects.filter(application__track__cycle=cycle).count()
+    approved = FeedbackReport.objects.filter(
+        application__track__cycle=cycle, status=FeedbackReport.Status.APPROVED
+    ).count()
+    parts = []
+    if assessments.exists():
+        submitted = assessments.filter(status=Assessment.Status.SUBMITTED).count()
+        parts.append(f"{assessments.count()} individuella ({submitted} inlämnade)")
+    if open_:
+        parts.append(f"{open_} konsensus påbörjade")
+    if final:
+        parts.append(f"{final} konsensus fastställda")
+    if visits:
+        parts.append(_counted(visits, "platsbesök", "platsbesök"))
+    if approved:
+        parts.append(_counted(approved, "återföringsrapport godkänd", "återföringsrapporter godkända"))
+    return parts or ["inga ännu"]
+
+
+def summary_line(cycles) -> str:
+    return "Bedömningar " + "; ".join(f"{c.year}: {', '.join(_cycle_parts(c))}" for c in cycles) + "."
+
+
+def _submitted(cycle):
+    return Application.objects.filter(track__cycle=cycle, status=Application.Status.SUBMITTED)
+
+
+def seed(data, *, today):
+    """Add the scoring of both cycles to the demo city built by demo.award, its
+    applications from demo.submissions and its teams from demo.examiners; returns the
+    summary lines."""
+    cycles = data["cycles"]
+    current = cycles[today.year]
+    previous = cycles.get(today.year - 1)
+    done = list(Phase)[list(Phase).index(Phase.FEEDBACK) :]
+    if (
+        previous is not None
+        and previous.phase_on(today) in done
+        and _submitted(previous).exists()
+        and not Assessment.objects.filter(application__track__cycle=previous).exists()
+    ):
+        seed_previous(previous, data=data)
+    if (
+        current.phase_on(today) == Phase.ASSESSMENT
+        and Team.objects.filter(cycle=current, status=Team.Status.CONFIRMED).exists()
+        and not Assessment.objects.filter(application__track__cycle=current).exists()
+    ):
+        seed_current(current, data=data, today=today)
+    # Counted after the later stages (demo.judging finalises more consensus).
+    return [functools.partial(summary_line, [c for c in (current, previous) if c is not None])]

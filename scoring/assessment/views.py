@@ -1,0 +1,237 @@
+"""The examiner's own assessment of an application: criterion by criterion, the unit's
+answer beside the examiner's score and comments, saved as they work (htmx) or with the
+save button, then submitted, reopened, and the hours recorded.
+
+Only an examiner of the application's confirmed team who has opened it (answered the
+conflict question) reaches these pages; everyone else gets 404. Teammates' scores and
+comments are read from the database only once `queries.withholds_team_assessments` lets
+them, so nothing of them can reach the page before the examiner's own submission.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from award.models import Criterion
+from award.web import attempt, flash_form_errors
+from scoring import queries, rules, services
+from scoring.assessment.forms import AssessmentItemForm, HoursForm
+from scoring.models import AssessmentItem
+from submissions.models import Application
+
+VIEW = "submissions.view_application"
+
+
+def _page_url(application, anchor: str = "") -> str:
+    url = reverse("scoring:assessment", args=[application.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def examiner_of_application(view):
+    """Pass the application and the user's place in its team to the view; 404 for anyone
+    outside the confirmed team, and the conflict question first for a member who has
+    not opened the application yet."""
+
+    @wraps(view)
+    def wrapper(request, pk, **kwargs):
+        application = get_object_or_404(
+            Application.objects.select_related(
+                "track__cycle__scale", "unit", "competition_class", "consensus"
+            ),
+            pk=pk,
+        )
+        team_member = queries.team_member_for(request.user, application)
+        if team_member is None:
+            raise Http404
+        if not request.user.has_perm(VIEW, application):
+            url = reverse("examiners:application_open", args=[application.pk])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        return view(request, application, team_member, **kwargs)
+
+    return wrapper
+
+
+def _consensus_started(application) -> bool:
+    return getattr(application, "consensus", None) is not None
+
+
+@examiner_of_application
+def assessment(request, application, team_member):
+    own, items = queries.own_assessment(application, team_member.member)
+    return _render_page(request, application, own, items)
+
+
+def _render_page(request, application, own, items=None, *, bound=None, conflicts=None, status=200):
+    """The whole page; `bound` holds a criterion's form as the examiner sent it (refused
+    or in conflict) and `conflicts` the item as saved by the other edit, both by
+    criterion id."""
+    bound, conflicts = bound or {}, conflicts or {}
+    scale = application.track.cycle.scale
+    prefetch_related_objects([scale], "bands")
+    if items is None:
+        items = list(own.items.select_related("criterion").order_by("criterion__number"))
+    answers = {answer.criterion_id: answer for answer in application.answers.all()}
+    consensus_started = _consensus_started(application)
+    editable = not own.is_submitted and not consensus_started
+
+    team_rows = {}
+    may_see_team = not queries.withholds_team_assessments(request.user, application)
+    if may_see_team:
+        team_rows = {row["criterion"].pk: row for row in queries.criterion_rows(application)}
+
+    criteria = []
+    for item in items:
+        criterion = item.criterion
+        form = bound.get(criterion.pk) or AssessmentItemForm(item=item)
+        row = team_rows.get(criterion.pk)
+        criteria.append(
+            {
+                "item": item,
+                "criterion": criterion,
+                "answer": answers.get(criterion.pk),
+                "form": form,
+                "score_groups": form.score_groups(scale, criterion.kind) if editable else [],
+                "band": scale.band_for(criterion.kind, item.score) if item.score is not None else None,
+                "conflict": conflicts.get(criterion.pk),
+                "many_strengths": len(item.strengths) > 5,
+                "many_improvements": len(item.improvements) > 5,
+                "team": row,
+                "teammates": [i for i in row["items"] if i.assessment.member_id != own.member_id]
+                if row
+                else [],
+            }
+        )
+    context = {
+        "application": application,
+        "assessment": own,
+        "criteria": criteria,
+        "attachments": list(application.attachments.all()),
+        "missing": rules.assessment_missing(own, items),
+        "editable": editable,
+        "consensus_started": consensus_started,
+        "can_reopen": own.is_submitted and not consensus_started,
+        "may_see_team": may_see_team,
+        "hours_form": HoursForm(initial={"hours": own.hours}),
+    }
+    return render(request, "scoring/assessment/assessment.html", context, status=status)
+
+
+def _autosave_status(request, item, *, error: str = ""):
+    return render(
+        request,
+        "scoring/assessment/autosave_status.html",
+        {"item": item, "error": error, "form": AssessmentItemForm(item=item)},
+    )
+
+
+@require_POST
+@examiner_of_application
+def item_save(request, application, team_member, criterion_id):
+    """One criterion: htmx autosave answers with a status fragment (and the new version),
+    the save button with the page. The first save starts the examiner's assessment."""
+    criterion = get_object_or_404(Criterion, pk=criterion_id, track_id=application.track_id)
+    own = services.assessment_for(application=application, by=request.user)
+    item = AssessmentItem.objects.select_related("criterion", "assessment").get(
+        assessment=own, criterion=criterion
+    )
+    form = AssessmentItemForm(request.POST, item=item)
+    if not form.is_valid():
+        if request.htmx:
+            # Said as refused, naming the box; only a missing version means a stale page.
+            return _autosave_status(
+                request,
+                item,
+                error=form.error_summary(leave_out=["version"]) or _("Sidan behöver laddas om."),
+            )
+        return _render_page(request, application, item.assessment, bound={criterion.pk: form})
+    try:
+        saved = form.save(item=item, by=request.user)
+    except services.StaleEdit as error:
+        if request.htmx:
+            # The page keeps the old version, so the save button then shows both texts.
+            return _autosave_status(
+                request,
+                item,
+                error=_(
+                    "Inte sparat: kriteriet har sparats från ett annat fönster sedan du öppnade sidan. "
+                    "Tryck på Spara för att jämföra med den sparade versionen."
+                ),
+            )
+        # Keep what the examiner wrote, on top of the version now saved.
+        data = request.POST.copy()
+        data[form.add_prefix("version")] = str(error.current.version)
+        return _render_page(
+            request,
+            application,
+            item.assessment,
+            bound={criterion.pk: AssessmentItemForm(data, item=item)},
+            conflicts={criterion.pk: error.current},
+        )
+    except ValidationError as error:
+        if request.htmx:
+            return _autosave_status(request, item, error=" ".join(error.messages))
+        form.add_error(None, error)
+        return _render_page(request, application, item.assessment, bound={criterion.pk: form})
+    if request.htmx:
+        return _autosave_status(request, saved)
+    messages.success(request, _("Kriterium %(n)s är sparat.") % {"n": item.criterion.number})
+    return redirect(_page_url(application, f"kriterium-{item.criterion.number}"))
+
+
+@examiner_of_application
+def submit(request, application, team_member):
+    """A confirmation page, then the submission."""
+    if request.method == "POST":
+        attempt(
+            request,
+            lambda: services.assessment_submit(
+                assessment=services.assessment_for(application=application, by=request.user), by=request.user
+            ),
+            _("Din bedömning är inlämnad. Nu ser du lagkamraternas inlämnade bedömningar."),
+        )
+        return redirect(_page_url(application))
+    own, items = queries.own_assessment(application, team_member.member)
+    if own.is_submitted or _consensus_started(application):
+        messages.info(request, _("Bedömningen kan inte lämnas in nu: den är redan inlämnad eller låst."))
+        return redirect(_page_url(application))
+    return render(
+        request,
+        "scoring/assessment/submit_confirm.html",
+        {"application": application, "assessment": own, "missing": rules.assessment_missing(own, items)},
+    )
+
+
+@require_POST
+@examiner_of_application
+def reopen(request, application, team_member):
+    own = services.assessment_for(application=application, by=request.user)
+    attempt(
+        request,
+        lambda: services.assessment_reopen(assessment=own, by=request.user),
+        _("Bedömningen är öppnad igen. Lämna in den på nytt när du är klar."),
+    )
+    return redirect(_page_url(application))
+
+
+@require_POST
+@examiner_of_application
+def hours(request, application, team_member):
+    own = services.assessment_for(application=application, by=request.user)
+    form = HoursForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+    else:
+        attempt(
+            request,
+            lambda: services.hours_record(assessment=own, hours=form.cleaned_data["hours"], by=request.user),
+            _("Tiden är sparad."),
+        )
+    return redirect(_page_url(application, "tid"))

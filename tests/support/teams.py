@@ -1,0 +1,92 @@
+"""Teams and assessments: a confirmed team whose members have opened their applications,
+and helpers to fill and submit assessments and to finalise a consensus."""
+
+from examiners import services as examiner_services
+from scoring import services
+from tests import factories
+
+
+def confirmed_team(cycle, track, slk, *, name="Lag A", size=4, applications=1):
+    team = examiner_services.team_create(cycle=cycle, track=track, name=name, by=slk)
+    members = [factories.pool_member(cycle, led=i == 0) for i in range(size)]
+    for i, member in enumerate(members):
+        examiner_services.team_member_add(team=team, member=member, leader=i == 0, by=slk)
+    apps = [factories.submitted_application(track) for _ in range(applications)]
+    for application in apps:
+        examiner_services.team_assign(team=team, application=application, by=slk)
+    examiner_services.team_confirm(team=team, by=slk)
+    for member in members:
+        for application in apps:
+            examiner_services.application_open(member=member, application=application, by=member.profile.user)
+    return team, members, apps
+
+
+def fill(application, user, scores, *, strengths=("En styrka",), improvements=("Ett förbättringsområde",)):
+    """Fill every criterion of the user's assessment; `scores` is one score for all or a list."""
+    assessment = services.assessment_for(application=application, by=user)
+    items = list(assessment.items.select_related("criterion").order_by("criterion__number"))
+    if isinstance(scores, int):
+        scores = [scores] * len(items)
+    for item, score in zip(items, scores, strict=True):
+        services.assessment_item_save(
+            item=item,
+            data=services.ItemData(score=score, strengths=list(strengths), improvements=list(improvements)),
+            base_version=item.version,
+            by=user,
+        )
+    return assessment
+
+
+def submit_all(world, scores=50):
+    """Every member of the team fills and submits; returns the assessments."""
+    done = []
+    for i, member in enumerate(world["members"]):
+        user = member.profile.user
+        value = scores[i] if isinstance(scores, list) else scores
+        assessment = fill(world["application"], user, value)
+        done.append(services.assessment_submit(assessment=assessment, by=user))
+    return done
+
+
+def judged(application, score=50):
+    """A finalised consensus for the application, written straight to the database: for
+    tests of the committee's decisions, which may only name what was judged (R15) and do
+    not care how the team got there."""
+    from django.utils import timezone
+
+    from examiners.models import Team
+    from scoring.models import Consensus, ConsensusItem
+
+    track = application.track
+    team = Team.objects.create(cycle=track.cycle, track=track, name=f"Lag för {application.code}")
+    consensus = Consensus.objects.create(
+        application=application,
+        team=team,
+        started_by=factories.UserFactory(),
+        status=Consensus.Status.FINAL,
+        finalised_at=timezone.now(),
+    )
+    ConsensusItem.objects.bulk_create(
+        ConsensusItem(consensus=consensus, criterion=c, score=score, strengths=["Styrka"])
+        for c in track.criteria.all()
+    )
+    return application
+
+
+def finalise(application, members, scores_by_member, consensus_score):
+    """Every member submits `scores_by_member[i]` on all criteria; the leader agrees on
+    `consensus_score` everywhere (with a note, for flagged spreads)."""
+    for member, score in zip(members, scores_by_member, strict=True):
+        user = member.profile.user
+        services.assessment_submit(assessment=fill(application, user, score), by=user)
+    leader = members[0].profile.user
+    consensus = services.consensus_start(application=application, by=leader)
+    for item in consensus.items.all():
+        services.consensus_item_save(
+            item=item,
+            data=services.ItemData(consensus_score, ["Styrka"], ["Område"]),
+            discussion_note="Diskuterat",
+            base_version=item.version,
+            by=leader,
+        )
+    return services.consensus_finalise(consensus=consensus, by=leader)
