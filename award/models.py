@@ -180,6 +180,11 @@ class AwardCycleQuerySet(models.QuerySet):
             status=AwardCycle.Status.OPEN, feedback_release__gt=day - QUESTIONNAIRE_PERIOD
         ).order_by("-year")
 
+    def feedback_released(self, on: dt.date | None = None):
+        """Cycles whose feedback release date has come on `on` (default today): the same
+        rule as AwardCycle.feedback_released."""
+        return self.filter(feedback_release__lte=on or today())
+
 
 class AwardCycle(models.Model):
     class Status(models.TextChoices):
@@ -278,6 +283,12 @@ class AwardCycle(models.Model):
             name: dt.date.fromisoformat(planned[name]) if name in planned else day
             for name, day in dates.items()
         }
+
+    def feedback_released(self, on: dt.date | None = None) -> bool:
+        """Whether the cycle's feedback release date has come on `on` (default today), the
+        day from which approved reports are the units' and decisions are announced. The
+        one place that compares the date; AwardCycleQuerySet.feedback_released filters by it."""
+        return (on or today()) >= self.feedback_release
 
     def is_finished(self, on: dt.date | None = None) -> bool:
         """Whether the cycle's work is done on `on` (default today): its feedback has been

@@ -18,7 +18,6 @@ from award.models import (
     ScaleBand,
     ScoringScale,
     Track,
-    today,
 )
 from award.roles import Role, has_role, roles_of
 
@@ -288,7 +287,7 @@ def navigation_cycle(user, *, released: bool = False) -> AwardCycle | None:
     opened = AwardCycle.objects.filter(status=AwardCycle.Status.OPEN).order_by("-year")
     if has_role(user, Role.SLK):
         if released:
-            found = opened.filter(feedback_release__lte=today()).first()
+            found = opened.feedback_released().first()
             if found is not None:
                 return found
         return opened.first() or AwardCycle.objects.order_by("-year").first()

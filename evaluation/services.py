@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from award import audit
-from award.models import AwardCycle, today
+from award.models import AwardCycle
 from award.notify import mail_after_commit
 from award.roles import Role, require_role
 from evaluation.models import Questionnaire, QuestionnaireResponse
@@ -26,7 +26,7 @@ def questionnaire_send(*, cycle, audience: str, by, on=None, notify: bool = True
         raise ValidationError(_("Okänd målgrupp för enkäten."))
     # Locking the cycle makes two clicks on the send button queue instead of racing.
     cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
-    if (on or today()) < cycle.feedback_release:
+    if not cycle.feedback_released(on):
         raise ValidationError(
             _("Enkäten kan skickas först när återföringsrapporterna har släppts, %(date)s.")
             % {"date": cycle.feedback_release.isoformat()}

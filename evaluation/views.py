@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from award.models import AwardCycle, today
+from award.models import AwardCycle
 from award.roles import Role, role_required
 from award.spreadsheets import XLSX_CONTENT_TYPE
 from award.web import attempt
@@ -41,7 +41,9 @@ def evaluation(request, year):
             audience = form.cleaned_data["audience"]
             attempt(
                 request,
-                lambda: evaluation_services.questionnaire_send(cycle=cycle, audience=audience, by=request.user),
+                lambda: evaluation_services.questionnaire_send(
+                    cycle=cycle, audience=audience, by=request.user
+                ),
                 _("Enkäten till %(audience)s är skickad.")
                 % {"audience": str(Questionnaire.Audience(audience).label).lower()},
             )
@@ -52,7 +54,7 @@ def evaluation(request, year):
         {
             "cycle": cycle,
             "parts": cycle_report.with_charts(cycle_report.questionnaire_results(cycle)),
-            "released": today() >= cycle.feedback_release,
+            "released": cycle.feedback_released(),
         },
     )
 

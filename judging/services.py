@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from award import audit
-from award.models import CommitteeMembership, Organisation, PastResult, Unit, today
+from award.models import CommitteeMembership, Organisation, PastResult, Unit
 from award.notify import mail_after_commit
 from award.roles import Role, has_role, require_role
 from judging import queries, rules
@@ -105,7 +105,9 @@ def site_visits_choose(*, meeting, applications, by) -> list[SiteVisit]:
             _("Du har jäv mot %(codes)s och kan inte välja platsbesök för dem.")
             % {"codes": ", ".join(conflicted)}
         )
-    return [site_visit_select(application=application, meeting=meeting, by=by) for application in applications]
+    return [
+        site_visit_select(application=application, meeting=meeting, by=by) for application in applications
+    ]
 
 
 @transaction.atomic
@@ -355,7 +357,7 @@ def decisions_notify(*, cycle, by=None, on=None, notify: bool = True) -> int:
     """After signing, once the feedback release date has come, tell each unit and each
     examiner of the application's team. Each decision is announced once. Only a unit
     whose application has a finalised consensus is promised a feedback report."""
-    if (on or today()) < cycle.feedback_release:
+    if not cycle.feedback_released(on):
         return 0
     decisions = list(
         Decision.objects.select_for_update(of=("self",))

@@ -4,7 +4,7 @@ import statistics
 
 from django.db.models import Exists, OuterRef, Prefetch
 
-from award.models import Criterion, today
+from award.models import Criterion
 from examiners.models import TeamMember
 from scoring import totals
 from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, FeedbackReport
@@ -172,10 +172,4 @@ def team_member_for(user, application: Application) -> TeamMember | None:
 def report_released(report: FeedbackReport | None, on=None) -> bool:
     """The unit sees its report only when SLK has approved it and the cycle's feedback
     release date has come (after the committee's decision)."""
-    if report is None or not report.is_approved:
-        return False
-    return (on or today()) >= report.application.track.cycle.feedback_release
-
-
-
-
+    return report is not None and report.is_approved and report.application.track.cycle.feedback_released(on)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from award.models import AwardCycle, CommitteeMembership, Track, today
+from award.models import AwardCycle, CommitteeMembership, Track
 from award.roles import Role, has_role, role_required
 from award.web import add_refusal, attempt, flash_errors
 from judging import consolidation
@@ -135,7 +135,7 @@ def decisions(request, year):
         }
         for track, competition_class in _scopes(cycle)
     ]
-    released = today() >= cycle.feedback_release
+    released = cycle.feedback_released()
     return render(
         request,
         "judging/decisions/decisions.html",
@@ -160,7 +160,7 @@ def decisions(request, year):
 @require_POST
 def decisions_notify(request, year):
     cycle = get_object_or_404(AwardCycle, year=year)
-    if today() < cycle.feedback_release:
+    if not cycle.feedback_released():
         messages.error(
             request,
             _("Återföringsrapporterna släpps %(date)s. Beslutet meddelas enheter och examinatorer först då.")
@@ -391,7 +391,9 @@ def decision_sign(request, pk):
             "outcomes": outcomes,
             "is_renewal": decision.track.kind == Track.Kind.RENEWAL_PRIZE,
             # The service asks the same at the signature; the page says so before.
-            "refusals": [r for o in outcomes if (r := judging_rules.outcome_refusal(o.application, o.outcome))],
+            "refusals": [
+                r for o in outcomes if (r := judging_rules.outcome_refusal(o.application, o.outcome))
+            ],
         },
     )
 

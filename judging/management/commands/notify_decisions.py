@@ -3,7 +3,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from award.models import AwardCycle, today
+from award.models import AwardCycle
 from judging import services as judging_services
 from judging.models import Decision
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         found = AwardCycle.objects.filter(year=cycle).first()
         if found is None:
             raise CommandError(f"Det finns ingen omgång {cycle}.")
-        if today() < found.feedback_release:
+        if not found.feedback_released():
             self.stdout.write(
                 f"Återföringsrapporterna släpps {found.feedback_release:%Y-%m-%d}; inget har skickats."
             )
