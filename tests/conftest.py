@@ -6,8 +6,7 @@ from django.test import override_settings
 
 from award.models import AwardCycle, Track, today
 from award.roles import Role
-from tests import factories
-from tests.support import demo
+from tests.support import demo, factories
 from tests.support.applications import register
 from tests.support.teams import confirmed_team
 

@@ -30,7 +30,7 @@ from django.test import override_settings
 from django.urls import clear_url_caches
 
 from config import oidc
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from award.roles import Role
 from config.middleware import LOGIN_TIME_KEY, SEEN_TIME_KEY, SVG_POLICY, CSPMiddleware
-from tests import factories
+from tests.support import factories
 from tests.support.applications import register
 
 pytestmark = pytest.mark.django_db

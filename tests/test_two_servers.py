@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests import factories
+from tests.support import factories
 from tests.support.applications import pdf_bytes, register
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -73,7 +73,6 @@ from scoring import services
 from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, FeedbackReport, SiteVisit
 from submissions import services as submission_services
 from submissions.models import Answer, Application, Attachment
-from tests import factories
 from tests.access.declarations import (
     ANONYMOUS,
     COMMITTEE,
@@ -87,7 +86,7 @@ from tests.access.declarations import (
     UNIT_CONTACT,
 )
 from tests.access.test_walk import build_world
-from tests.support import demo
+from tests.support import demo, factories
 from tests.support.teams import fill
 
 VIEW, ASSESS = "submissions.view_application", "submissions.assess_application"

@@ -1,6 +1,6 @@
 """Every URL of the project against every role.
 
-The routes come from the URL configuration (tests/urlwalk.py), so a view added without a
+The routes come from the URL configuration (tests/support/urlwalk.py), so a view added without a
 declaration in tests/access/declarations.py fails `test_every_route_is_declared`. Each
 route is then opened by every role, addressing the objects of one world by id; a role
 that gets through (200, or a redirect anywhere but the login page) without being
@@ -25,11 +25,10 @@ from scoring import services
 from scoring.models import ConsensusItem
 from submissions import services as submission_services
 from submissions.models import Answer, Attachment
-from tests import factories
 from tests.access.declarations import ANONYMOUS, GET, POST, ROLES, ROUTES, Route
-from tests.support import demo
+from tests.support import demo, factories
 from tests.support.teams import confirmed_team, finalise
-from tests.urlwalk import _walk
+from tests.support.urlwalk import _walk
 
 EXCLUDED_PREFIXES = ("admin/",)
 

@@ -23,7 +23,7 @@ from award.models import (
     Unit,
 )
 from award.roles import Role
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from award import services
 from award.admin import ServiceAdminMixin
 from award.models import AuditEntry, CommitteeMembership
 from award.roles import Role, has_role
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

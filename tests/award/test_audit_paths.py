@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from award.models import AuditEntry, Organisation
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

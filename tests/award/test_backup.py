@@ -20,7 +20,7 @@ from scoring import services as scoring_services
 from scoring.models import Assessment, AssessmentItem
 from submissions import services as submission_services
 from submissions.models import Application, Attachment
-from tests import factories
+from tests.support import factories
 from tests.support.applications import answer_all, pdf_bytes, register
 
 PROJECT_APPS = ["award", "submissions", "examiners", "scoring"]

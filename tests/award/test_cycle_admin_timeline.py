@@ -13,7 +13,7 @@ from django.urls import reverse
 from award import admin as admin_module
 from award import services
 from award.models import AuditEntry, AwardCycle
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from award.models import AuditEntry, AwardCycle, CommitteeMembership, Criterion,
 from evaluation.models import Questionnaire
 from examiners.models import Team, TrainingSession
 from judging.models import CommitteeConflict, Meeting
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

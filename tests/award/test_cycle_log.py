@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from award import audit, services
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from award.resources import CriterionResource, OrganisationResource, PastResultR
 from award.upload_guards import GuardedCSV, GuardedXLSX
 from examiners.models import PoolMember
 from examiners.resources import PoolMemberResource
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from award.resources import (
     PastResultResource,
     UnitResource,
 )
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -37,7 +37,7 @@ from award.spreadsheets import FORMULA_STARTS, StreamingWorkbook, csv_bytes
 from award.upload_guards import GuardedCSV, GuardedImportAdminMixin, GuardedXLSX, ImportRefused
 from examiners.models import PoolMember
 from examiners.resources import PoolMemberResource
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

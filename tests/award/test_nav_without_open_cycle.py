@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from award.roles import Role, add_role
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from award import queries, services
 from award.models import AwardCycle, Phase
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from award import queries, services
 from award.models import AuditEntry, AwardCycle, Criterion, Phase, today
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from award.models import AwardCycle, CompetitionClass, Criterion, ScaleBand, ScoringScale, Track
 from award.resources import CriterionResource
-from tests import factories
 from tests.award.test_cycle_admin_timeline import _admin_post_data
 from tests.award.test_import_export import CRITERION_HEADERS, dataset, messages_of
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from award import text
 from award.models import Organisation, Track, Unit
 from award.spreadsheets import StreamingWorkbook, csv_bytes
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

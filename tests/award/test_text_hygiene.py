@@ -25,7 +25,7 @@ from award.resources import CriterionResource, UnitResource
 from award.upload_guards import GuardedCSV, GuardedXLSX
 from examiners.models import PoolMember
 from examiners.resources import PoolMemberResource
-from tests import factories
+from tests.support import factories
 
 PROJECT_APPS = ("award", "submissions", "examiners", "scoring")
 

@@ -13,7 +13,7 @@ from award.models import AwardCycle, CommitteeMembership, Phase, Track, today
 from award.roles import Role
 from examiners import services as examiner_services
 from submissions import services as submission_services
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from award.models import AuditEntry, Phase
 from award.roles import Role
-from tests import factories
-from tests.urlwalk import project_urls
+from tests.support import factories
+from tests.support.urlwalk import project_urls
 
 pytestmark = pytest.mark.django_db
 

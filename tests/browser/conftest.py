@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from tests import factories
+from tests.support import factories
 
 ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts"
 SCREENS = ARTIFACTS / "screens"

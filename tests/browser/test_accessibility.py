@@ -9,7 +9,7 @@ from award.roles import Role
 from examiners import services as examiner_services
 from scoring import services as scoring_services
 from submissions import services as submission_services
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.sessions.models import Session as StoredSession
 
 from award.roles import Role
-from tests import factories
+from tests.support import factories
 from tests.support.applications import register
 
 pytestmark = pytest.mark.django_db(transaction=True)

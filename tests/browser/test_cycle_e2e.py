@@ -22,7 +22,7 @@ from examiners import services as examiner_services
 from judging.models import Decision
 from scoring.models import Consensus, FeedbackReport
 from submissions.models import Application
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

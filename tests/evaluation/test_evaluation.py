@@ -21,7 +21,7 @@ from evaluation.urls import urlpatterns
 from examiners import services as examiner_services
 from submissions import services as submission_services
 from submissions.models import Application
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

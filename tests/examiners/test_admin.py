@@ -30,7 +30,7 @@ from examiners.models import (
     TrainingSession,
 )
 from examiners.resources import PoolMemberResource
-from tests import factories
+from tests.support import factories
 from tests.support.teams import confirmed_team
 
 pytestmark = pytest.mark.django_db

@@ -27,7 +27,7 @@ from examiners.models import (
     TeamMember,
     TrainingSession,
 )
-from tests import factories
+from tests.support import factories
 from tests.support.teams import confirmed_team
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from award.models import AwardCycle, Track
 from examiners import proposal, queries, rules, services
 from examiners.models import Attendance, Conflict, Team
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

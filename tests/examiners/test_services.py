@@ -9,7 +9,7 @@ from award.roles import Role, has_role
 from examiners import services
 from examiners.models import Conflict, PoolMember, Team
 from submissions.queries import applications_for_user
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from examiners import services
 from examiners.models import Attendance, Enrolment, PoolMember, TrainingDay, TrainingSession
 from examiners.training import queries as queries_training
 from examiners.training.forms import SessionForm, parse_days
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

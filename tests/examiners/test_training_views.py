@@ -14,7 +14,7 @@ from award.roles import Role
 from examiners import services
 from examiners.models import Attendance, Enrolment, TrainingDay, TrainingSession
 from examiners.training import urls as urls_training
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

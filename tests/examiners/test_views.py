@@ -6,7 +6,7 @@ from django.urls import reverse
 from award.models import Track
 from examiners import services, urls
 from examiners.models import Conflict, PoolMember, Team
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ declare a conflict) and three applications scored by a harsh and a lenient team.
 import pytest
 
 from award.models import CommitteeMembership
-from tests import factories
+from tests.support import factories
 from tests.support.teams import confirmed_team, finalise
 
 

@@ -14,7 +14,7 @@ from judging import charts
 from judging import services as judging_services
 from judging.models import Meeting
 from judging.reports import urls as urls_reports
-from tests import factories
+from tests.support import factories
 from tests.support.teams import confirmed_team, finalise
 
 pytestmark = pytest.mark.django_db

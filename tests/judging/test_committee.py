@@ -14,7 +14,7 @@ from judging import services as judging_services
 from judging.models import Decision
 from scoring import services
 from scoring.models import AssessmentItem
-from tests import factories
+from tests.support import factories
 from tests.support.decisions import final_meeting, winner
 from tests.support.teams import confirmed_team, finalise
 

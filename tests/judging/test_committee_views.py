@@ -17,7 +17,7 @@ from judging.committee.urls import urlpatterns
 from judging.models import CommitteeConflict
 from scoring import services
 from scoring.models import ConsensusItem
-from tests import factories
+from tests.support import factories
 from tests.support.decisions import final_meeting, winner
 from tests.support.teams import confirmed_team, finalise
 

@@ -11,8 +11,8 @@ from judging import services as judging_services
 from judging.models import CommitteeConflict
 from scoring import services
 from scoring.models import Consensus, SiteVisit
-from tests import factories
 from tests.scoring.test_rules_pinned import _consensus_scores
+from tests.support import factories
 from tests.support.teams import fill, judged
 
 pytestmark = pytest.mark.django_db

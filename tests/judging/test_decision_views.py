@@ -17,7 +17,7 @@ from judging.decisions import urls as urls_decisions
 from judging.decisions.views import decision_edit_url
 from judging.models import Decision, DecisionOutcome, Meeting
 from scoring.models import SiteVisit
-from tests import factories
+from tests.support import factories
 from tests.support.teams import finalise, judged
 
 pytestmark = pytest.mark.django_db

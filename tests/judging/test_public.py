@@ -10,7 +10,7 @@ from award.models import CommitteeMembership, Track, today
 from award.roles import Role
 from judging import services as judging_services
 from judging.models import DecisionOutcome, Meeting
-from tests import factories
+from tests.support import factories
 from tests.support.teams import judged
 
 pytestmark = pytest.mark.django_db

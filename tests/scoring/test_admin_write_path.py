@@ -22,7 +22,7 @@ from scoring.models import (
     FeedbackReport,
     SiteVisit,
 )
-from tests import factories
+from tests.support import factories
 from tests.support.teams import judged, submit_all
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from scoring import queries, services
 from scoring.assessment import urls as urls_assessment
 from scoring.models import Assessment
 from submissions.models import Answer, Attachment
-from tests import factories
+from tests.support import factories
 from tests.support.teams import confirmed_team, fill, submit_all
 
 pytestmark = pytest.mark.django_db

@@ -74,7 +74,7 @@ def test_leader_and_slk_saving_the_same_consensus_item(team_world, slk):
 
 
 def test_two_unit_contacts_saving_the_same_answer(cycle, unit, unit_contact):
-    from tests import factories
+    from tests.support import factories
 
     other_contact = factories.UserFactory()
     unit.contacts.add(other_contact)

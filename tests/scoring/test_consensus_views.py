@@ -20,7 +20,7 @@ from scoring.consensus.urls import urlpatterns as consensus_urls
 from scoring.models import Consensus, ConsensusItem, SiteVisit
 from scoring.site_visits.urls import urlpatterns as visit_urls
 from submissions import services as submission_services
-from tests import factories
+from tests.support import factories
 from tests.support.teams import confirmed_team, fill, submit_all
 
 pytestmark = pytest.mark.django_db

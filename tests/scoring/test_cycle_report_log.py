@@ -7,7 +7,7 @@ import pytest
 
 from award import services
 from evaluation.report import timeline_kept
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

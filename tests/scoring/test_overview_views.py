@@ -14,8 +14,8 @@ from award.roles import Role
 from scoring import services
 from scoring.overview.urls import urlpatterns
 from submissions import services as submission_services
-from tests import factories
 from tests.scoring.test_feedback_views import finalise
+from tests.support import factories
 from tests.support.teams import confirmed_team
 
 pytestmark = pytest.mark.django_db

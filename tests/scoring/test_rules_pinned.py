@@ -21,7 +21,7 @@ from judging.decisions.views import decision_edit_url
 from judging.models import Decision, Meeting
 from scoring import queries, rules, services, totals
 from scoring.models import Consensus, ConsensusItem, SiteVisit
-from tests import factories
+from tests.support import factories
 from tests.support.teams import judged, submit_all
 
 pytestmark = pytest.mark.django_db

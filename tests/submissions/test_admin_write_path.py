@@ -15,7 +15,7 @@ from award.admin import ServiceAdminMixin
 from award.models import AuditEntry, Unit
 from award.roles import Role, has_role
 from submissions.models import Application
-from tests import factories
+from tests.support import factories
 from tests.support.applications import register
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.urls import reverse
 from award.models import PastResult, Track
 from submissions import eligibility
 from submissions.models import Application
-from tests import factories
+from tests.support import factories
 from tests.support.applications import register
 
 pytestmark = pytest.mark.django_db

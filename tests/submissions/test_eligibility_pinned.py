@@ -6,7 +6,7 @@ import pytest
 
 from award.models import PastResult, Track
 from submissions import eligibility
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

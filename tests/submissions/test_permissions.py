@@ -13,7 +13,7 @@ from award.roles import Role
 from submissions import services
 from submissions.models import Application
 from submissions.urls import urlpatterns
-from tests import factories
+from tests.support import factories
 from tests.support.applications import answer_all, pdf_bytes, register, upload
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from submissions import queries, services
 from submissions import views as submission_views
 from submissions.exports import OVERVIEW_HEADER
 from submissions.models import Application
-from tests import factories
+from tests.support import factories
 from tests.support.applications import answer_all, pdf_bytes, register, upload
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from award.models import AwardCycle, Phase, today
 from award.roles import Role
 from submissions import services
 from submissions.models import Answer, AnswerRevision, Application, Attachment
-from tests import factories
+from tests.support import factories
 from tests.support.applications import answer_all, close_writing, pdf_bytes, register, upload
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.urls import reverse
 from award import audit
 from submissions import services
 from submissions.models import Attachment
-from tests import factories
+from tests.support import factories
 from tests.support.applications import EXE_BYTES, docx_bytes, pdf_bytes, png_bytes, register, upload
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from award.models import Criterion, Track, today
 from award.roles import Role
 from submissions import services
 from submissions.models import Answer, AnswerRevision, Application
-from tests import factories
+from tests.support import factories
 from tests.support.applications import answer_all, close_writing, register
 
 pytestmark = pytest.mark.django_db

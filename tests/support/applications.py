@@ -10,7 +10,7 @@ from PIL import Image
 from award.models import AwardCycle, Track
 from submissions import services
 from submissions.models import Application
-from tests import factories
+from tests.support import factories
 
 
 def register(cycle, unit, by, *, kind=Track.Kind.QUALITY_AWARD, **overrides) -> Application:

@@ -3,7 +3,7 @@ and helpers to fill and submit assessments and to finalise a consensus."""
 
 from examiners import services as examiner_services
 from scoring import services
-from tests import factories
+from tests.support import factories
 
 
 def confirmed_team(cycle, track, slk, *, name="Lag A", size=4, applications=1):
