@@ -56,6 +56,14 @@ def test_phase_follows_the_timeline(offset_days, phase):
     assert cycle.phase_on(start + dt.timedelta(days=offset_days)) == phase
 
 
+@pytest.mark.parametrize("offset_days", [-1, 0, 1])
+def test_feedback_released_from_the_release_day_in_the_method_and_the_queryset(offset_days):
+    cycle = factories.AwardCycleFactory(year=2040, **factories.timeline(dt.date(2040, 1, 1)))
+    on = cycle.feedback_release + dt.timedelta(days=offset_days)
+    assert cycle.feedback_released(on) == (offset_days >= 0)
+    assert AwardCycle.objects.feedback_released(on).filter(pk=cycle.pk).exists() == (offset_days >= 0)
+
+
 def test_application_deadline_is_the_end_of_the_day_in_stockholm():
     cycle = AwardCycle(year=2040, **factories.timeline(dt.date(2040, 1, 1)))
     deadline = cycle.application_deadline_at

@@ -4,12 +4,14 @@ check, SLK's approval, and the unit's reading (and PDF) only after release.
 Adding a URL to scoring/urls_feedback.py without a row here fails
 test_every_feedback_url_has_a_row."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from award.models import TIMELINE_FIELDS, AwardCycle, today
 from award.roles import Role
-from scoring import exports, services
+from scoring import exports, queries, services
 from scoring.feedback.urls import urlpatterns
 from scoring.models import FeedbackReport
 from submissions import services as submission_services
@@ -154,6 +156,34 @@ def test_report_hidden_from_the_unit_until_approved_and_released(client, world, 
     assert "Ett genomarbetat bidrag med tydlig styrning." in content
     assert "Tydlig styrning" in content and "Följ upp resultaten" in content
     assert "Förhandsvisning" not in content
+    assert "Läs er återföringsrapport" in client.get(detail).content.decode()
+
+
+@pytest.mark.parametrize("days_to_release", [1, 0])
+def test_the_application_page_links_the_report_exactly_when_report_released_says(
+    client, world, users, days_to_release
+):
+    """The page asks the rule (`queries.report_released`, through the `feedback` filter); it
+    keeps no date comparison of its own, so the day before and the release day agree."""
+    approve(world["report"], world["leader"], users["slk"])
+    release_today(world["cycle"])
+    AwardCycle.objects.filter(pk=world["cycle"].pk).update(
+        feedback_release=today() + dt.timedelta(days=days_to_release)
+    )
+    report = FeedbackReport.objects.get(pk=world["report"].pk)
+    client.force_login(users["unit_contact"])
+    detail = reverse("submissions:application_detail", args=[world["application"].pk])
+
+    shown = "Läs er återföringsrapport" in client.get(detail).content.decode()
+
+    assert shown == queries.report_released(report) == (days_to_release == 0)
+    assert (client.get(_url("report_unit", world)).status_code == 200) == shown
+
+
+def test_the_application_page_follows_the_rule_not_a_copy(client, world, users, monkeypatch):
+    client.force_login(users["unit_contact"])
+    detail = reverse("submissions:application_detail", args=[world["application"].pk])
+    monkeypatch.setattr(queries, "report_released", lambda report, on=None: report is not None)
     assert "Läs er återföringsrapport" in client.get(detail).content.decode()
 
 
