@@ -62,8 +62,9 @@ test-postgres: install
 
 test: lint check test-sqlite test-postgres
 
-# Benchmarks (issue 8, bench/README.md): BENCH_N applications on a fresh SQLite file database
-# and on a throw-away PostgreSQL 15; tables land in bench/results/. Not part of `make test`.
+# Benchmarks (issue 8, bench/README.md): BENCH_N applications (bench/generate_load.py, no demo
+# needed) on a fresh SQLite file database and on a throw-away PostgreSQL 15; tables land in
+# bench/results/. Not part of `make test`.
 BENCH_N ?= 1000
 bench: install
 	mkdir -p var bench/results

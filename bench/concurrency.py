@@ -51,8 +51,8 @@ from django.db import connection, connections, transaction  # noqa: E402
 from django.db.models import Max  # noqa: E402
 
 from award.models import AuditEntry, AwardCycle, Track, today  # noqa: E402
+from bench.generate_load import PASSWORD, PREFIX  # noqa: E402
 from bench.run import db_label, ensure_load, load_parser, percentile  # noqa: E402
-from demo.management.commands.generate_load import PASSWORD, PREFIX  # noqa: E402
 from examiners.models import Team  # noqa: E402
 from judging.models import DecisionOutcome  # noqa: E402
 from scoring.models import Assessment, AssessmentItem, Consensus, SiteVisit  # noqa: E402

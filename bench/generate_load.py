@@ -1,37 +1,57 @@
-"""Generate a complete, realistic award cycle of any size for benchmarks (issue 8).
+"""Generate a complete, realistic award cycle of any size for the benchmarks (issue 8).
 
-    manage.py generate_load --applications 1000 --seed 1 [--cycle-year 2026]
+    python -m bench.generate_load --applications 1000 --seed 1 [--cycle-year 2026]
 
-Builds, with bulk inserts only (no services, no per-row saves): organisations and units with
-contacts, an earlier cycle as history (a quarter of the size, decided and with past
-results), and the current cycle in its "decision made" phase: applications with full-length
-answers, a qualified examiner pool in confirmed teams (about five per team, two
-applications per team), guardian object permissions for unit contacts and team members,
-submitted individual assessments with items, final consensus with items, site visits for
-the best applications of each class, and signed committee decisions.
+Builds, with bulk inserts only: organisations and units with contacts, an earlier cycle as
+history (a quarter of the size, decided and with past results), and the current cycle in
+its "decision made" phase: applications with full-length answers, a qualified examiner
+pool in confirmed teams (about five per team, two applications per team), guardian object
+permissions for unit contacts and team members, submitted individual assessments with
+items, final consensus with items, site visits for the best applications of each class,
+and signed committee decisions.
+
+Deliberately not through the services, unlike the demo (`seed_demo`): they write a row at
+a time with their checks and audit entries, and the benchmarks need 10,000 applications
+with everything behind them within minutes. The rows are the ones the services would have
+written, so the pages read them as usual; the audit trail is not generated.
 
 The content is a function of the seed alone; the dates are relative to today (like
 `seed_demo`) so the current cycle is always the open, current one. Every generated user's
 password is `bench`. Usernames start with `load-`, codes with `L`, so the data can sit beside
-the demo data. Refuses to run with DEBUG off unless --force.
+the demo data. Refuses to run with DEBUG off unless --force. bench/run.py and
+bench/concurrency.py call `generate` directly.
 """
 
+import argparse
 import datetime as dt
 import math
+import os
 import random
+import sys
 import time
 from collections import deque
 from contextlib import contextmanager
+from pathlib import Path
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Permission
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from award.management.commands.backup import refresh_statistics
-from award.models import (
+import django  # noqa: E402
+from django.apps import apps as django_apps  # noqa: E402
+
+if not django_apps.ready:
+    django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.auth.models import Permission  # noqa: E402
+from django.db import transaction  # noqa: E402
+
+from award.management.commands.backup import refresh_statistics  # noqa: E402
+from award.models import (  # noqa: E402
     TIMELINE_FIELDS,
     AwardCycle,
     CommitteeMembership,
@@ -46,8 +66,8 @@ from award.models import (
     end_of_day,
     today,
 )
-from award.roles import Role, group_for
-from examiners.models import (
+from award.roles import Role, group_for  # noqa: E402
+from examiners.models import (  # noqa: E402
     ApplicationOpening,
     Assignment,
     Attendance,
@@ -59,9 +79,14 @@ from examiners.models import (
     TrainingDay,
     TrainingSession,
 )
-from judging.models import Decision, DecisionOutcome, Meeting, SiteVisitChoice
-from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, SiteVisit
-from submissions.models import Answer, Application, ApplicationUserObjectPermission
+from judging.models import Decision, DecisionOutcome, Meeting, SiteVisitChoice  # noqa: E402
+from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, SiteVisit  # noqa: E402
+from submissions.models import Answer, Application, ApplicationUserObjectPermission  # noqa: E402
+
+
+class LoadError(Exception):
+    """The load cannot be generated here (DEBUG off, a bad size, a database not empty)."""
+
 
 PASSWORD = "bench"
 PREFIX = "load-"
@@ -276,7 +301,7 @@ class Generator:
         start = time.perf_counter()
         yield
         now = time.perf_counter()
-        self.out.write(f"  {name:<44} {now - start:7.2f} s   (totalt {now - self.started:7.2f} s)")
+        self.out(f"  {name:<44} {now - start:7.2f} s   (totalt {now - self.started:7.2f} s)")
 
     def bulk(self, model, objects):
         objects = list(objects)
@@ -601,7 +626,7 @@ class Generator:
                     chosen += take(novice, blocked, TEAM_SIZE - len(chosen))
                     chosen += take(veteran, blocked, TEAM_SIZE - len(chosen))
                     if len(chosen) < 2 or chosen[0] not in veteran_ids:
-                        raise CommandError(f"För få examinatorer utan jäv för {pair[0].code}.")
+                        raise LoadError(f"För få examinatorer utan jäv för {pair[0].code}.")
                     plans.append((track, pair, chosen))
             teams = self.bulk(
                 Team,
@@ -880,45 +905,75 @@ class Generator:
         )
 
 
-class Command(BaseCommand):
-    help = "Bygger en komplett omgång av valfri storlek med bulkinsättningar, för prestandamätning (issue 8)."
+def _silent(line: str) -> None:
+    pass
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--applications", type=int, required=True, help="antal tävlingsbidrag i årets omgång"
-        )
-        parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--cycle-year", type=int, default=None, help="årets omgång (standard: i år)")
-        parser.add_argument(
-            "--history", type=int, default=None, help="bidrag i förra årets omgång (standard: en fjärdedel)"
-        )
-        parser.add_argument("--batch-size", type=int, default=2000)
-        parser.add_argument("--force", action="store_true", help="kör även när DEBUG är avstängt")
 
-    def handle(self, *args, applications, seed, cycle_year, history, batch_size, force, **options):
-        if not settings.DEBUG and not force:
-            raise CommandError(
-                "generate_load vägrar köra när DEBUG är avstängt (använd --force om du menar det)."
-            )
-        if applications < 2:
-            raise CommandError("--applications måste vara minst 2.")
-        year = cycle_year or today().year
-        history = max(2, applications // 4) if history is None else history
-        if not 2 <= history <= applications:
-            raise CommandError("--history måste ligga mellan 2 och --applications.")
-        if AwardCycle.objects.filter(year__in=[year, year - 1]).exists():
-            raise CommandError(f"Det finns redan en omgång {year - 1} eller {year}; använd en tom databas.")
-        if get_user_model().objects.filter(username__startswith=PREFIX).exists():
-            raise CommandError("Det finns redan genererade användare (load-…); använd en tom databas.")
-        self.stdout.write(
-            f"generate_load: {applications} bidrag ({history} förra året), frö {seed}, år {year}"
+def generate(
+    *,
+    applications: int,
+    seed: int = 1,
+    cycle_year: int | None = None,
+    history: int | None = None,
+    batch_size: int = 2000,
+    force: bool = False,
+    out=_silent,
+) -> float:
+    """Generate the load into an empty database, in one transaction, and refresh the
+    planner's statistics; `out` gets the progress lines. Returns the seconds it took."""
+    if not settings.DEBUG and not force:
+        raise LoadError("generate_load vägrar köra när DEBUG är avstängt (använd --force om du menar det).")
+    if applications < 2:
+        raise LoadError("--applications måste vara minst 2.")
+    year = cycle_year or today().year
+    history = max(2, applications // 4) if history is None else history
+    if not 2 <= history <= applications:
+        raise LoadError("--history måste ligga mellan 2 och --applications.")
+    if AwardCycle.objects.filter(year__in=[year, year - 1]).exists():
+        raise LoadError(f"Det finns redan en omgång {year - 1} eller {year}; använd en tom databas.")
+    if get_user_model().objects.filter(username__startswith=PREFIX).exists():
+        raise LoadError("Det finns redan genererade användare (load-…); använd en tom databas.")
+    out(f"generate_load: {applications} bidrag ({history} förra året), frö {seed}, år {year}")
+    generator = Generator(seed=seed, batch_size=batch_size, out=out)
+    with transaction.atomic():
+        generator.run(applications=applications, year=year, history=history)
+    with generator.step("ANALYZE (planerarens statistik)"):
+        refresh_statistics()
+    elapsed = time.perf_counter() - generator.started
+    for label, count in sorted(generator.counts.items()):
+        out(f"  {label:<44} {count:>9}")
+    out(f"Klart på {elapsed:.1f} s.")
+    return elapsed
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.generate_load",
+        description="Bygger en komplett omgång av valfri storlek med bulkinsättningar, för prestandamätning "
+        "(issue 8), i databasen i DATABASE_URL.",
+    )
+    parser.add_argument("--applications", type=int, required=True, help="antal tävlingsbidrag i årets omgång")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cycle-year", type=int, default=None, help="årets omgång (standard: i år)")
+    parser.add_argument(
+        "--history", type=int, default=None, help="bidrag i förra årets omgång (standard: en fjärdedel)"
+    )
+    parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument("--force", action="store_true", help="kör även när DEBUG är avstängt")
+    args = parser.parse_args(argv)
+    try:
+        generate(
+            applications=args.applications,
+            seed=args.seed,
+            cycle_year=args.cycle_year,
+            history=args.history,
+            batch_size=args.batch_size,
+            force=args.force,
+            out=print,
         )
-        generator = Generator(seed=seed, batch_size=batch_size, out=self.stdout)
-        with transaction.atomic():
-            generator.run(applications=applications, year=year, history=history)
-        with generator.step("ANALYZE (planerarens statistik)"):
-            refresh_statistics()
-        elapsed = time.perf_counter() - generator.started
-        for label, count in sorted(generator.counts.items()):
-            self.stdout.write(f"  {label:<44} {count:>9}")
-        self.stdout.write(self.style.SUCCESS(f"Klart på {elapsed:.1f} s."))
+    except LoadError as error:
+        parser.exit(2, f"{error}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -4,7 +4,7 @@ applications, against the database in DATABASE_URL (SQLite by default).
     DJANGO_SETTINGS_MODULE=config.settings python -m bench.run --applications 1000
     python bench/run.py --applications 1000 --requests 20
 
-Generates the load with `generate_load` unless the database already holds a generated cycle
+Generates the load with bench.generate_load unless the database already holds a generated cycle
 of that size, then writes a markdown table to bench/results/<date>-<db>-N<n>.md.
 See bench/README.md.
 """
@@ -42,7 +42,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from award.models import AwardCycle, Track, today  # noqa: E402
-from demo.management.commands.generate_load import PREFIX  # noqa: E402
+from bench.generate_load import PREFIX, generate  # noqa: E402
 from examiners import proposal as team_proposal  # noqa: E402
 from examiners import queries as examiner_queries  # noqa: E402
 from examiners.models import Team, TeamMember  # noqa: E402
@@ -82,7 +82,7 @@ def ensure_load(n: int, seed: int, year: int, out) -> float | None:
         out(f"Reusing cycle {year} with {n} applications.")
         return None
     start = time.perf_counter()
-    call_command("generate_load", applications=n, seed=seed, cycle_year=year, force=True)
+    generate(applications=n, seed=seed, cycle_year=year, force=True, out=out)
     return time.perf_counter() - start
 
 

@@ -2,11 +2,11 @@
 the preparation step with the page parsers against the real views on a small generated load."""
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from award.models import AwardCycle
 from bench import concurrency as bench
+from bench.generate_load import generate
 from scoring.models import Assessment, AssessmentItem, Consensus
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -84,7 +84,7 @@ def test_version_not_matching_the_applied_saves_is_caught():
 @pytest.fixture
 def load(db, settings):
     settings.DEBUG = True
-    call_command("generate_load", applications=20, seed=7, cycle_year=2031, verbosity=0)
+    generate(applications=20, seed=7, cycle_year=2031)
     return AwardCycle.objects.select_related("scale").get(year=2031)
 
 

@@ -1,11 +1,11 @@
-"""generate_load (issue 8): a small load has the promised shape and the committee can read it."""
+"""bench.generate_load (issue 8): a small load has the promised shape and the committee can
+read it."""
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.urls import reverse
 
 from award.models import AwardCycle, PastResult, Track
+from bench.generate_load import LoadError, generate, main
 from examiners.models import Team, TeamMember
 from judging.models import Decision
 from scoring.models import Assessment, AssessmentItem, Consensus, SiteVisit
@@ -17,7 +17,7 @@ N = 20
 @pytest.fixture
 def load(db, settings):
     settings.DEBUG = True
-    call_command("generate_load", applications=N, seed=7, cycle_year=2031, verbosity=0)
+    generate(applications=N, seed=7, cycle_year=2031)
     return AwardCycle.objects.get(year=2031)
 
 
@@ -76,5 +76,22 @@ def test_consolidated_view_renders(load, client):
 
 def test_refuses_without_debug(db, settings):
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
-        call_command("generate_load", applications=N, seed=1, verbosity=0)
+    with pytest.raises(LoadError, match="DEBUG"):
+        generate(applications=N, seed=1)
+    assert not AwardCycle.objects.exists()
+
+
+def test_the_command_line_generates_and_reports_the_counts(db, settings, capsys):
+    settings.DEBUG = True
+    main(["--applications", "4", "--seed", "3", "--cycle-year", "2031"])
+    assert Application.objects.filter(track__cycle__year=2031).count() == 4
+    printed = capsys.readouterr().out
+    assert printed.startswith("generate_load: 4 bidrag (2 förra året), frö 3, år 2031")
+    assert "submissions.Application" in printed and "Klart på" in printed
+
+
+def test_the_command_line_refuses_a_database_that_holds_the_cycle(load, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--applications", "4", "--cycle-year", "2031"])
+    assert exit_.value.code == 2
+    assert "använd en tom databas" in capsys.readouterr().err
