@@ -5,8 +5,9 @@ per kind of user, all with the password DEMO_PASSWORD.
 Everything is keyed by natural keys (organisation code, unit code, cycle year, track kind,
 criterion number, username…) and a value is only written when it differs, so a second run
 on the same day writes nothing. Random choices come from fixed seeds: every run builds the
-same city. Units and people are numbered by their position in the lists below, so new
-entries go at the end.
+same city. The city itself, its names and texts are data: demo/data/city.json (see
+demo.texts). Units and people are numbered by their position in its lists, so new entries
+go at the end.
 """
 
 import datetime as dt
@@ -36,6 +37,7 @@ from award.models import (
     Unit,
 )
 from award.roles import Role, add_role, roles_of
+from demo import texts
 
 DEMO_PASSWORD = "demo"
 SEED = 2019
@@ -44,45 +46,22 @@ EMAIL_DOMAIN = "stockholm.example"
 
 User = get_user_model()
 
-# --- Administrations -------------------------------------------------------------------
+# --- The city (demo/data/city.json) ---------------------------------------------------
 
-ORGANISATIONS = [
-    ("SDF-RK", "Rinkeby-Kista stadsdelsförvaltning", Organisation.Kind.DISTRICT),
-    ("SDF-ST", "Spånga-Tensta stadsdelsförvaltning", Organisation.Kind.DISTRICT),
-    ("SDF-HV", "Hässelby-Vällingby stadsdelsförvaltning", Organisation.Kind.DISTRICT),
-    ("SDF-BR", "Bromma stadsdelsförvaltning", Organisation.Kind.DISTRICT),
-    ("SDF-KH", "Kungsholmens stadsdelsförvaltning", Organisation.Kind.DISTRICT),
-    ("SDF-NM", "Norrmalms stadsdelsförvaltning", Organisation.Kind.DISTRICT),
-    ("SDF-SO", "Södermalms stadsdelsförvaltning", Organisation.Kind.DISTRICT),
-    ("SDF-EAV", "Enskede-Årsta-Vantörs stadsdelsförvaltning", Organisation.Kind.DISTRICT),
-    ("SDF-FA", "Farsta stadsdelsförvaltning", Organisation.Kind.DISTRICT),
-    ("SDF-SK", "Skärholmens stadsdelsförvaltning", Organisation.Kind.DISTRICT),
-    ("UTB", "Utbildningsförvaltningen", Organisation.Kind.SPECIALIST),
-    ("SOF", "Socialförvaltningen", Organisation.Kind.SPECIALIST),
-    ("KUF", "Kulturförvaltningen", Organisation.Kind.SPECIALIST),
-    ("ALF", "Äldreförvaltningen", Organisation.Kind.SPECIALIST),
-]
+_CITY = texts.load("city")
 
-# --- Competition classes and units -----------------------------------------------------
+ORGANISATIONS = [(o["code"], o["name"], Organisation.Kind(o["kind"])) for o in _CITY["organisations"]]
 
 # The 2019 competition classes, in order; a unit's kind of work is an index into this list.
-COMPETITION_CLASSES = [
-    "Förskola",
-    "Skola",
-    "Äldreomsorg",
-    "Socialtjänst samt stöd och service till personer med funktionsnedsättning",
-    "Andra verksamheter",
-]
-PRESCHOOL, SCHOOL, ELDERLY_CARE, SOCIAL_SERVICES, OTHER = range(len(COMPETITION_CLASSES))
+COMPETITION_CLASSES = [c["name"] for c in _CITY["competition_classes"]]
 
 # Staff counts drawn for each kind of work, including the head.
-STAFF_RANGES = {
-    PRESCHOOL: (8, 24),
-    SCHOOL: (25, 80),
-    ELDERLY_CARE: (15, 75),
-    SOCIAL_SERVICES: (6, 35),
-    OTHER: (5, 30),
-}
+STAFF_RANGES = {i: tuple(c["staff_range"]) for i, c in enumerate(_CITY["competition_classes"])}
+
+
+def work_of(class_name: str) -> int:
+    """The kind of work a competition class's name stands for in the data files."""
+    return COMPETITION_CLASSES.index(class_name)
 
 
 @dataclass(frozen=True)
@@ -101,93 +80,8 @@ class UnitSeed:
         return self.stockholmers_share is not None
 
 
-UNITS = [
-    # Förskola
-    UnitSeed("SDF-RK", "Förskolan Solrosen", PRESCHOOL),
-    UnitSeed("SDF-RK", "Förskolan Blåbäret", PRESCHOOL, staff_count=4),
-    UnitSeed("SDF-ST", "Förskolan Trädgården", PRESCHOOL),
-    UnitSeed("SDF-ST", "Förskolan Sagoskogen", PRESCHOOL),
-    UnitSeed("SDF-HV", "Förskolan Trollskogen", PRESCHOOL),
-    UnitSeed("SDF-HV", "Förskolan Grönkulla", PRESCHOOL),
-    UnitSeed("SDF-BR", "Förskolan Ekorren", PRESCHOOL),
-    UnitSeed("SDF-BR", "Förskolan Nyckelpigan", PRESCHOOL),
-    UnitSeed("SDF-KH", "Förskolan Fyrklövern", PRESCHOOL),
-    UnitSeed("SDF-KH", "Förskolan Kastanjen", PRESCHOOL),
-    UnitSeed("SDF-NM", "Förskolan Vasaparken", PRESCHOOL),
-    UnitSeed("SDF-NM", "Förskolan Observatoriet", PRESCHOOL),
-    UnitSeed("SDF-SO", "Förskolan Mariaberget", PRESCHOOL),
-    UnitSeed("SDF-SO", "Förskolan Vita Bergen", PRESCHOOL),
-    UnitSeed("SDF-EAV", "Förskolan Humlan", PRESCHOOL),
-    UnitSeed("SDF-EAV", "Montessoriförskolan Lärkan", PRESCHOOL, stockholmers_share=93),
-    UnitSeed("SDF-FA", "Förskolan Regnbågen", PRESCHOOL, has_operational_plan=False),
-    UnitSeed("SDF-SK", "Förskolan Skogsgläntan", PRESCHOOL),
-    # Skola
-    UnitSeed("UTB", "Rinkebyskolan", SCHOOL),
-    UnitSeed("UTB", "Kista grundskola", SCHOOL),
-    UnitSeed("UTB", "Tensta gymnasium", SCHOOL),
-    UnitSeed("UTB", "Spånga grundskola", SCHOOL),
-    UnitSeed("UTB", "Hässelby villastads skola", SCHOOL),
-    UnitSeed("UTB", "Vällingbyskolan", SCHOOL),
-    UnitSeed("UTB", "Bromma gymnasium", SCHOOL),
-    UnitSeed("UTB", "Nockebyhovs skola", SCHOOL),
-    UnitSeed("UTB", "Kungsholmens grundskola", SCHOOL),
-    UnitSeed("UTB", "Adolf Fredriks musikklasser", SCHOOL),
-    UnitSeed("UTB", "Vasa Real", SCHOOL),
-    UnitSeed("UTB", "Södermalmsskolan", SCHOOL),
-    UnitSeed("UTB", "Enskedefältets skola", SCHOOL),
-    UnitSeed("UTB", "Farsta grundskola", SCHOOL),
-    UnitSeed("UTB", "Skärholmsskolan", SCHOOL),
-    UnitSeed("UTB", "Västbergaskolan", SCHOOL),
-    # Äldreomsorg
-    UnitSeed("SDF-BR", "Hemtjänst Bromma västra", ELDERLY_CARE),
-    UnitSeed("SDF-RK", "Hemtjänst Kista", ELDERLY_CARE),
-    UnitSeed("SDF-ST", "Hemtjänst Spånga", ELDERLY_CARE),
-    UnitSeed("SDF-HV", "Hemtjänst Vällingby", ELDERLY_CARE),
-    UnitSeed("SDF-KH", "Hemtjänst Kungsholmen norra", ELDERLY_CARE),
-    UnitSeed("SDF-NM", "Hemtjänst Vasastan", ELDERLY_CARE),
-    UnitSeed("SDF-SO", "Hemtjänst Södermalm östra", ELDERLY_CARE),
-    UnitSeed("SDF-FA", "Hemtjänst Farsta", ELDERLY_CARE),
-    UnitSeed("SDF-SO", "Vård- och omsorgsboendet Kristinehov", ELDERLY_CARE),
-    UnitSeed("SDF-EAV", "Vård- och omsorgsboendet Solbacka", ELDERLY_CARE, stockholmers_share=97),
-    UnitSeed("SDF-HV", "Vård- och omsorgsboendet Hässelbygården", ELDERLY_CARE),
-    UnitSeed("SDF-FA", "Vård- och omsorgsboendet Farstagården", ELDERLY_CARE, stockholmers_share=88),
-    UnitSeed("SDF-SK", "Dagverksamheten Lyktan", ELDERLY_CARE),
-    UnitSeed("SDF-NM", "Nattpatrullen Norrmalm", ELDERLY_CARE),
-    UnitSeed("ALF", "Äldre direkt", ELDERLY_CARE),
-    UnitSeed("ALF", "Trygg hemgång", ELDERLY_CARE),
-    # Socialtjänst samt stöd och service till personer med funktionsnedsättning
-    UnitSeed("SDF-NM", "Gruppbostaden Lärkstaden", SOCIAL_SERVICES),
-    UnitSeed("SDF-BR", "Gruppbostaden Ängsgården", SOCIAL_SERVICES),
-    UnitSeed("SDF-ST", "Daglig verksamhet Ateljé Tensta", SOCIAL_SERVICES),
-    UnitSeed("SDF-RK", "Daglig verksamhet Kreativa Kista", SOCIAL_SERVICES, stockholmers_share=74),
-    UnitSeed("SDF-HV", "Korttidsvistelsen Solgläntan", SOCIAL_SERVICES, stockholmers_share=38),
-    UnitSeed("SDF-RK", "Barn och unga Rinkeby", SOCIAL_SERVICES),
-    UnitSeed("SDF-SK", "Ekonomiskt bistånd Skärholmen", SOCIAL_SERVICES),
-    UnitSeed("SDF-FA", "Familjeenheten Farsta", SOCIAL_SERVICES),
-    UnitSeed("SDF-SO", "Socialtjänstens mottagning Södermalm", SOCIAL_SERVICES),
-    UnitSeed("SDF-EAV", "Boendestöd Enskede-Årsta-Vantör", SOCIAL_SERVICES),
-    UnitSeed("SOF", "Socialjouren", SOCIAL_SERVICES),
-    UnitSeed("SOF", "Uppsökande enheten", SOCIAL_SERVICES),
-    UnitSeed("SOF", "Stödboendet Fyrbåken", SOCIAL_SERVICES),
-    UnitSeed("SOF", "Personligt ombud Stockholm", SOCIAL_SERVICES),
-    UnitSeed("SDF-SO", "Servicebostaden Hornstull", SOCIAL_SERVICES, stockholmers_share=45),
-    # Andra verksamheter
-    UnitSeed("KUF", "Kista bibliotek", OTHER),
-    UnitSeed("KUF", "Tensta bibliotek", OTHER),
-    UnitSeed("KUF", "Stadsbiblioteket", OTHER),
-    UnitSeed("KUF", "Bokbussen", OTHER, staff_count=3),
-    UnitSeed("KUF", "Kulturskolan Söderort", OTHER),
-    UnitSeed("KUF", "Medeltidsmuseet", OTHER),
-    UnitSeed("KUF", "Stadsarkivet", OTHER),
-    UnitSeed("SDF-BR", "Parkenheten Bromma", OTHER),
-    UnitSeed("SDF-SO", "Parkenheten Södermalm", OTHER),
-    UnitSeed("SDF-RK", "Fritidsgården Husby", OTHER, has_operational_plan=False),
-    UnitSeed("SDF-HV", "Fritidsgården Vällingby", OTHER),
-    UnitSeed("SDF-SK", "Medborgarkontoret Skärholmen", OTHER),
-    UnitSeed("SDF-FA", "Mötesplats Farsta", OTHER, staff_count=4),
-    UnitSeed("SDF-KH", "Parklekarna Kungsholmen", OTHER),
-    UnitSeed("SDF-EAV", "Samhällsvägledningen Enskede-Årsta-Vantör", OTHER),
-]
+# Units are numbered by their position, so new ones go at the end of the file's list.
+UNITS = [UnitSeed(**{**u, "work": work_of(u["work"])}) for u in _CITY["units"]]
 
 
 def unit_code(position: int) -> str:
@@ -200,22 +94,8 @@ def unit_contact_username(position: int) -> str:
 
 # --- People ----------------------------------------------------------------------------
 
-FIRST_NAMES = [
-    "Anna", "Maria", "Karin", "Sara", "Emma", "Elin", "Johanna", "Linnéa", "Ida", "Malin",
-    "Helena", "Eva", "Ingrid", "Kerstin", "Lena", "Annika", "Sofia", "Fatima", "Amina", "Leila",
-    "Hanna", "Camilla", "Therese", "Jenny", "Åsa", "Birgitta", "Ulrika", "Mikael", "Johan", "Erik",
-    "Lars", "Anders", "Per", "Karl", "Peter", "Magnus", "Fredrik", "Daniel", "Jonas", "Henrik",
-    "Mattias", "Stefan", "Oskar", "Gustav", "Björn", "Ali", "Mohammed", "Ahmed", "Hassan", "Nikola",
-    "Tomas", "Ola", "Patrik", "Kristoffer", "Elias", "Viktor", "Marcus", "Yusuf", "Göran", "Zeynep",
-]  # fmt: skip
-LAST_NAMES = [
-    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-    "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson", "Lindberg",
-    "Lindqvist", "Lindström", "Lundberg", "Lundgren", "Berg", "Bergström", "Sandberg", "Forsberg",
-    "Sjöberg", "Wallin", "Engström", "Holm", "Ekström", "Nyström", "Björk", "Åberg", "Hedlund",
-    "Sundqvist", "Öberg", "Falk", "Mohammadi", "Hosseini", "Yilmaz", "Ahmadi", "Kovačević",
-    "Nieminen", "Virtanen", "Abdi", "Haddad", "Rahimi", "Dahlberg", "Strand", "Blom", "Ek",
-]  # fmt: skip
+FIRST_NAMES = _CITY["first_names"]
+LAST_NAMES = _CITY["last_names"]
 
 JUDGES = ["domare1", "domare2", "domare3"]  # the first chairs the committee
 EXAMINER_COUNT = 30
@@ -254,213 +134,24 @@ class CriterionSeed:
     examiner_guidance: str
 
 
-APPROACH = Criterion.Kind.APPROACH
-RESULTS = Criterion.Kind.RESULTS
-
-QUALITY_AWARD_CRITERIA = [
-    CriterionSeed(
-        "Ledarskap och styrning",
-        APPROACH,
-        100,
-        6000,
-        "Beskriv hur ledningen tydliggör enhetens uppdrag, mål och värderingar och hur målen i stadens "
-        "budget och nämndens verksamhetsplan bryts ned till er egen verksamhet. Redogör för hur ni följer "
-        "upp verksamheten, fattar beslut utifrån fakta och skapar förutsättningar för medarbetarna att ta "
-        "ansvar. Ge konkreta exempel på hur arbetssätten har förbättrats.",
-        "Bedöm om ledningens arbetssätt är systematiskt, känt i hela enheten och kopplat till enhetens mål "
-        "och lokala förutsättningar. Leta efter belägg för att styrningen följs upp och förbättras, inte "
-        "bara beskrivs. Notera om ledarskapet främjar delaktighet och lärande.",
-    ),
-    CriterionSeed(
-        "Medborgarens och brukarens fokus",
-        APPROACH,
-        150,
-        6000,
-        "Beskriv vilka era medborgare och brukare är, hur ni tar reda på deras behov och förväntningar och "
-        "hur ni för dialog med dem. Redogör för hur synpunkter och klagomål tas om hand och hur kunskapen "
-        "används för att utveckla verksamheten. Visa hur brukarna är delaktiga i utformningen av insatserna.",
-        "Bedöm hur väl enheten känner sina brukares behov och hur systematiskt kunskapen omsätts i "
-        "förbättringar. Sök exempel där dialog med medborgarna har lett till förändring. Ett arbetssätt som "
-        "samlar in synpunkter utan att återkoppla eller agera ger en lägre bedömning.",
-    ),
-    CriterionSeed(
-        "Medarbetarnas engagemang och delaktighet",
-        APPROACH,
-        100,
-        6000,
-        "Beskriv hur medarbetarna görs delaktiga i planering, uppföljning och förbättringsarbete. Redogör "
-        "för hur ni arbetar med kompetensutveckling, arbetsmiljö och medarbetarsamtal och hur ni tar "
-        "tillvara medarbetarnas idéer. Berätta hur ni vet att arbetssätten fungerar.",
-        "Bedöm om delaktigheten är inbyggd i enhetens arbetssätt eller beror på enskilda personer. Titta "
-        "efter kopplingen mellan kompetensutveckling och verksamhetens mål och hur resultaten från "
-        "medarbetarenkäten används. Styrkor ska kunna beläggas med exempel ur tävlingsbidraget.",
-    ),
-    CriterionSeed(
-        "Processer och ständiga förbättringar",
-        APPROACH,
-        150,
-        6000,
-        "Beskriv enhetens viktigaste processer, hur de är utformade utifrån brukarnas behov och hur ni mäter "
-        "att de fungerar. Redogör för hur ni arbetar systematiskt med förbättringar, till exempel med "
-        "förbättringscykler, avvikelsehantering och egenkontroller. Ge exempel på förbättringar från de "
-        "senaste åren och vad de ledde till.",
-        "Bedöm om processerna är kartlagda, har ägare och mått och om förbättringsarbetet följer en tydlig "
-        "cykel av planering, genomförande, uppföljning och lärande. Leta efter spår av ständiga "
-        "förbättringar över flera år. Enstaka projekt utan uppföljning är ett förbättringsområde.",
-    ),
-    CriterionSeed(
-        "Samverkan och spridning av goda exempel",
-        APPROACH,
-        100,
-        6000,
-        "Beskriv hur ni samverkar med andra enheter, förvaltningar, myndigheter och civilsamhället för att "
-        "skapa nytta för medborgarna. Redogör för hur ni lär av andra och hur ni sprider era egna goda "
-        "exempel, inom och utanför staden. Ge exempel på arbetssätt som andra har tagit efter.",
-        "Bedöm om samverkan är planerad och följs upp och om enheten aktivt söker och delar kunskap. "
-        "Stadens program för kvalitetsutveckling betonar att goda exempel ska spridas: värdera konkreta "
-        "belägg för spridning högt. Notera hur enheten tar emot och använder andras erfarenheter.",
-    ),
-    CriterionSeed(
-        "Resultat för medborgarna",
-        RESULTS,
-        250,
-        8000,
-        "Redovisa resultat som visar vilken nytta verksamheten gör för medborgarna och brukarna, till "
-        "exempel brukarundersökningar, måluppfyllelse och kvalitetsindikatorer. Visa trender över minst tre "
-        "år och jämför med era mål, med staden i övrigt och med liknande verksamheter. Koppla resultaten "
-        "till de mål och åtaganden ni har satt utifrån era lokala förutsättningar och analysera vad de beror "
-        "på.",
-        "Bedöm resultatens nivå, trender och jämförelser och hur väl de täcker det som är viktigast för "
-        "brukarna. Resultat ska alltid vara kopplade till enhetens mål: siffror utan mål eller analys ger en "
-        "lägre bedömning. Kontrollera att påståenden om förbättringar stöds av redovisade data.",
-    ),
-    CriterionSeed(
-        "Verksamhetsresultat och analys",
-        RESULTS,
-        150,
-        8000,
-        "Redovisa resultat för verksamhetens effektivitet, ekonomi, medarbetare och miljö, till exempel "
-        "sjukfrånvaro, medarbetarindex och budgetutfall. Beskriv hur ni analyserar resultaten och hur "
-        "analysen leder till prioriteringar och förbättringar. Visa trender och jämförelser där det går.",
-        "Bedöm om enheten har relevanta mått för sina viktigaste processer och hur resultaten har utvecklats "
-        "över tid. Lägg särskild vikt vid analysen: förstår enheten varför resultaten ser ut som de gör, och "
-        "leder analysen till åtgärder? Saknade trender eller jämförelser är förbättringsområden.",
-    ),
-]
-
-# Förnyelsepriset's criteria are also the questions of its application form.
-RENEWAL_PRIZE_CRITERIA = [
-    CriterionSeed(
-        "Bakgrund och utmaning",
-        APPROACH,
-        150,
-        3000,
-        "Beskriv utgångsläget: vilket problem eller vilken möjlighet ledde till förnyelsen, och för vilka "
-        "medborgare eller brukare. Berätta vem som har drivit arbetet: en enskild medarbetare, en chef eller "
-        "ett arbetslag.",
-        "Bedöm om utmaningen är tydligt beskriven och förankrad i medborgarnas eller brukarnas behov. Notera "
-        "om utgångsläget är belagt med fakta, så att förändringen går att bedöma.",
-    ),
-    CriterionSeed(
-        "Det nya",
-        APPROACH,
-        250,
-        3000,
-        "Beskriv vad som är nytt och hur det skiljer sig från hur ni eller andra arbetade tidigare. Det kan "
-        "vara en ny tjänst, ett nytt arbetssätt eller en ny användning av digital teknik. Berätta hur idén "
-        "togs fram och prövades.",
-        "Bedöm hur nyskapande förnyelsen är i sitt sammanhang, inte bara för den egna enheten. "
-        "Förnyelsepriset belönar förnyelse som har höjt kvaliteten, ökat effektiviteten, bidragit till en "
-        "hållbar utveckling eller förenklat arbetet.",
-    ),
-    CriterionSeed(
-        "Resultat och nytta för medborgarna",
-        RESULTS,
-        300,
-        3000,
-        "Redovisa vilka resultat förnyelsen har gett och vilken nytta den gör för medborgarna. Visa gärna "
-        "mått från före och efter förändringen, brukarnas egna omdömen och effekter på kostnader eller "
-        "arbetstid.",
-        "Bedöm om resultaten är belagda och om de kan kopplas till förnyelsen. Tidiga resultat kan räcka, "
-        "men en påstådd nytta utan underlag ger en lägre bedömning.",
-    ),
-    CriterionSeed(
-        "Spridning och uppskalning",
-        APPROACH,
-        200,
-        3000,
-        "Beskriv hur förnyelsen kan spridas till andra enheter eller förvaltningar och vad som krävs för "
-        "det. Berätta om den redan har tagits efter någon annanstans. Länka gärna till en kort film som "
-        "visar arbetet.",
-        "Bedöm hur lätt förnyelsen kan föras över till andra verksamheter och om spridning redan har skett. "
-        "En förnyelse som bara fungerar under unika förutsättningar får en lägre bedömning.",
-    ),
-    CriterionSeed(
-        "Hållbarhet",
-        APPROACH,
-        100,
-        3000,
-        "Beskriv hur förnyelsen lever vidare i den ordinarie verksamheten, vem som äger den och hur den "
-        "finansieras. Redogör för hur den bidrar till social, ekologisk eller ekonomisk hållbarhet.",
-        "Bedöm om förnyelsen är förankrad i verksamheten och inte beroende av enskilda eldsjälar eller "
-        "tillfälliga medel. Notera dess bidrag till en hållbar utveckling.",
-    ),
-]
-
+# (kind, name, description, competition classes, criteria). Förnyelsepriset has no classes;
+# its criteria are also the questions of its application form.
 TRACKS = [
     (
-        Track.Kind.QUALITY_AWARD,
-        "Kvalitetsutmärkelsen",
-        "Stadens kvalitetsutmärkelse stimulerar enheterna att utveckla kvaliteten och lyfter fram goda "
-        "exempel. Enheten beskriver sina arbetssätt och resultat utifrån kriterierna och får en "
-        "återföringsrapport med styrkor och förbättringsområden.",
-        COMPETITION_CLASSES,
-        QUALITY_AWARD_CRITERIA,
-    ),
-    (
-        Track.Kind.RENEWAL_PRIZE,
-        "Förnyelsepriset",
-        "Förnyelsepriset belönar förnyelse som har höjt kvaliteten, ökat effektiviteten, bidragit till en "
-        "hållbar utveckling eller förenklat arbetet. En enskild medarbetare, en chef eller ett arbetslag kan "
-        "nomineras.",
-        [],
-        RENEWAL_PRIZE_CRITERIA,
-    ),
+        Track.Kind(t["kind"]),
+        t["name"],
+        t["description"],
+        COMPETITION_CLASSES if t["has_classes"] else [],
+        [CriterionSeed(**{**c, "kind": Criterion.Kind(c["kind"])}) for c in t["criteria"]],
+    )
+    for t in _CITY["tracks"]
 ]
 
 # Baldrige's bands, with descriptors for approach criteria and for results criteria.
 SCALE_BANDS = {
-    APPROACH: [
-        (0, 5, "Inget systematiskt arbetssätt framgår. Informationen är anekdotisk och arbetssättet är inte "
-         "infört."),
-        (10, 25, "Början till ett systematiskt arbetssätt för kriteriets grundläggande krav. Arbetssättet är "
-         "infört i liten omfattning, och problem löses mest när de uppstår."),
-        (30, 45, "Ett systematiskt arbetssätt som svarar mot kriteriets grundläggande krav. Det är infört i "
-         "delar av verksamheten, och de första stegen mot utvärdering och förbättring är tagna."),
-        (50, 65, "Ett systematiskt, ändamålsenligt arbetssätt som svarar mot kriteriets huvudsakliga krav. "
-         "Det är väl infört, utvärderas och förbättras och är kopplat till enhetens mål."),
-        (70, 85, "Ett systematiskt, effektivt arbetssätt som i stort sett svarar mot kriteriets alla krav. "
-         "Det är infört i hela verksamheten, förbättras genom faktabaserad utvärdering och lärande och är "
-         "väl integrerat med enhetens mål."),
-        (90, 100, "Ett systematiskt, effektivt arbetssätt som är fullt infört i hela verksamheten och svarar "
-         "mot kriteriets alla krav. Det förbättras ständigt genom lärande och innovation och är en förebild "
-         "för andra."),
-    ],
-    RESULTS: [
-        (0, 5, "Inga resultat redovisas, eller resultaten är svaga. Trender och jämförelser saknas, och "
-         "resultaten är inte kopplade till enhetens mål."),
-        (10, 25, "Ett fåtal resultat redovisas, och några visar förbättring eller god nivå. Trender och "
-         "jämförelser saknas i stort sett."),
-        (30, 45, "Förbättringar eller god nivå redovisas för många av de resultat som är viktiga för "
-         "enheten. Vissa trender framgår, och jämförelser börjar användas."),
-        (50, 65, "Förbättrade trender eller god nivå redovisas för de flesta viktiga resultat. Jämförelser "
-         "visar god nivå på flera områden, och resultaten är kopplade till enhetens mål."),
-        (70, 85, "Goda till utmärkta resultat och förbättrade trender över flera år inom de flesta viktiga "
-         "områden. Jämförelser visar en hög nivå, och analysen förklarar resultaten."),
-        (90, 100, "Utmärkta resultat och trender över flera år inom alla viktiga områden, tydligt kopplade "
-         "till enhetens mål. Jämförelser visar ledande nivå, och enheten är en förebild för andra."),
-    ],
-}  # fmt: skip
+    Criterion.Kind(kind): [(b["low"], b["high"], b["descriptor"]) for b in bands]
+    for kind, bands in _CITY["scale_bands"].items()
+}
 
 # Days from the day the seed runs, chosen so that the current cycle is in its individual
 # assessment phase. Last year's cycle has the same dates one year earlier.
@@ -481,23 +172,9 @@ TIMELINE_OFFSETS = {
 # (unit, years before the current cycle, track, outcome): winners one and two years back are
 # still barred by the two-year rule, one three years back may enter again, and honourable
 # mentions bar nothing.
-QUALITY_AWARD = Track.Kind.QUALITY_AWARD
-RENEWAL_PRIZE = Track.Kind.RENEWAL_PRIZE
-WINNER = PastResult.Outcome.WINNER
-HONOURABLE_MENTION = PastResult.Outcome.HONOURABLE_MENTION
 PAST_RESULTS = [
-    ("Förskolan Solrosen", 1, QUALITY_AWARD, WINNER),
-    ("Rinkebyskolan", 2, QUALITY_AWARD, WINNER),
-    ("Hemtjänst Bromma västra", 3, QUALITY_AWARD, WINNER),
-    ("Kista bibliotek", 4, QUALITY_AWARD, WINNER),
-    ("Kista bibliotek", 1, QUALITY_AWARD, HONOURABLE_MENTION),
-    ("Vällingbyskolan", 5, QUALITY_AWARD, WINNER),
-    ("Gruppbostaden Ängsgården", 1, QUALITY_AWARD, HONOURABLE_MENTION),
-    ("Förskolan Ekorren", 2, QUALITY_AWARD, HONOURABLE_MENTION),
-    ("Socialjouren", 1, RENEWAL_PRIZE, WINNER),
-    ("Parkenheten Södermalm", 2, RENEWAL_PRIZE, WINNER),
-    ("Parkenheten Södermalm", 4, QUALITY_AWARD, HONOURABLE_MENTION),
-    ("Vård- och omsorgsboendet Kristinehov", 1, RENEWAL_PRIZE, HONOURABLE_MENTION),
+    (r["unit"], r["years_before"], Track.Kind(r["track"]), PastResult.Outcome(r["outcome"]))
+    for r in _CITY["past_results"]
 ]
 
 # The models the seed fills, with the Swedish words for the summary.

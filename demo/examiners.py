@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from award import audit
 from award.models import STOCKHOLM, AuditEntry, Unit
 from demo import award as award_demo
+from demo import texts
 from examiners import queries, services
 from examiners.models import (
     Attendance,
@@ -37,16 +38,11 @@ from examiners.models import (
 )
 
 SEED = award_demo.SEED
-EMPLOYER = "Stockholms stad"
+_DATA = texts.load("examiners")
+EMPLOYER = _DATA["employer"]
 
 # Job titles by kind of work (an index into award_demo.COMPETITION_CLASSES).
-JOB_TITLES = {
-    award_demo.PRESCHOOL: ["Förskolechef", "Förskollärare", "Pedagogisk utvecklingsledare"],
-    award_demo.SCHOOL: ["Rektor", "Biträdande rektor", "Förstelärare"],
-    award_demo.ELDERLY_CARE: ["Enhetschef inom äldreomsorgen", "Sjuksköterska", "Biståndshandläggare"],
-    award_demo.SOCIAL_SERVICES: ["Socialsekreterare", "Enhetschef", "Verksamhetsutvecklare"],
-    award_demo.OTHER: ["Bibliotekarie", "Kvalitetsutvecklare", "Controller"],
-}
+JOB_TITLES = {award_demo.work_of(name): titles for name, titles in _DATA["job_titles"].items()}
 
 # Positions in award_demo's examiner accounts (examinator01 is 0).
 NEW_EXAMINERS = range(2, award_demo.EXAMINER_COUNT, 3)  # a third are new this cycle
@@ -54,62 +50,15 @@ VOLUNTEERED = {27, 28}  # still waiting for SLK's decision
 DECLINED = {24}
 MISSED_DAY_TWO = 14  # new, missed the second day of the basic training: not qualified
 MORE_TEAMS = {0, 1, 3, 4, 6, 7, 9, 10, 12, 13}  # SLK lets these experienced examiners sit in two teams
-REFRESHER_CAPACITY = 6
-REFRESHER_ENROLLED = 7  # one more than the capacity: the last is on the waiting list
-AVAILABILITY_NOTES = {
-    1: (True, "Har semester vecka 8 men kan arbeta med bedömningen kvällstid."),
-    7: (True, "Går ned i tid under våren, kan ta ett lag men inte två."),
-    16: (True, "Föräldraledig på fredagar."),
-    21: (
-        False,
-        "Har fått ett nytt uppdrag som tillförordnad chef och har inte tid under bedömningsperioden.",
-    ),
-}
+BASIC_TRAINING = _DATA["basic_training"]
+REFRESHER = _DATA["refresher"]
+REFRESHER_ENROLLED = REFRESHER["capacity"] + 1  # the last is on the waiting list
+# Examiner position -> (available, note).
+AVAILABILITY_NOTES = {n["examiner"]: (n["available"], n["note"]) for n in _DATA["availability_notes"]}
 # (examiner position, target unit or organisation code, reason, source)
 CONFLICTS = [
-    (
-        0,
-        "Kista grundskola",
-        "Mitt barn går i årskurs 5 på Kista grundskola.",
-        Conflict.Source.JOINING,
-    ),
-    (
-        5,
-        "SDF-FA",
-        "Min make är avdelningschef för äldreomsorgen på Farsta stadsdelsförvaltning.",
-        Conflict.Source.JOINING,
-    ),
-    (
-        4,
-        "Vård- och omsorgsboendet Solbacka",
-        "Arbetade som enhetschef på Solbacka fram till förra året och har kvar nära kontakter i "
-        "ledningsgruppen.",
-        Conflict.Source.SLK,
-    ),
-    (
-        10,
-        "Äldre direkt",
-        "Var projektledare när kvällssamtalen på Äldre direkt togs fram.",
-        Conflict.Source.SLK,
-    ),
+    (c["examiner"], c["target"], c["reason"], Conflict.Source(c["source"])) for c in _DATA["conflicts"]
 ]
-
-BASIC_TRAINING = {
-    "title": "Grundutbildning för nya examinatorer",
-    "place": "Stadshuset, Hantverkargatan 1, sal Rosenbad",
-    "capacity": 14,
-    "trainer": "Kvalitetsrådgivare från stadsledningskontoret",
-    "notes": "Två hela dagar om stadens kvalitetsutmärkelse, kriterierna, bedömningsskalan och hur ett "
-    "examinatorslag arbetar fram till konsensus. Båda dagarna krävs för att få examinera. Lunch ingår.",
-}
-REFRESHER = {
-    "title": "Repetitionsutbildning och kalibrering",
-    "place": "Stadsledningskontoret, Ragnar Östbergs plan 1, konferensrum Mälaren",
-    "capacity": REFRESHER_CAPACITY,
-    "trainer": "Kvalitetsrådgivare från stadsledningskontoret",
-    "notes": "En halvdag för erfarna examinatorer: årets ändringar i kriterierna och en gemensam "
-    "kalibrering på ett fiktivt tävlingsbidrag. Läs bidraget i förväg.",
-}
 # Days before the application deadline: the basic training over two days, the refresher
 # the week after; both before individual assessment starts.
 BASIC_DAYS = (-12, -11)

@@ -35,6 +35,7 @@ from award.models import STOCKHOLM, AwardCycle, CommitteeMembership, Phase, Trac
 from demo import award as award_demo
 from demo import scoring as scoring_demo
 from demo import submissions as submissions_demo
+from demo import texts
 from evaluation import services as evaluation_services
 from evaluation.models import Questionnaire, QuestionnaireResponse
 from evaluation.report import questionnaire_recipients
@@ -60,142 +61,40 @@ MENTIONS_PER_CLASS = 2
 # Share of each questionnaire's recipients who answer.
 ANSWER_SHARE = 0.7
 
-# (judge's username, unit, reason): conflicts the committee declared, per cycle.
-PREVIOUS_CONFLICTS = [
-    (
-        "domare3",
-        "Gruppbostaden Ängsgården",
-        "Min syster arbetar som stödassistent på Gruppbostaden Ängsgården.",
-    ),
-]
-CURRENT_CONFLICTS = [
-    (
-        "domare2",
-        "Förskolan Fyrklövern",
-        "Mitt barnbarn går på Förskolan Fyrklövern, och jag har suttit i förskolans föräldraråd.",
-    ),
-]
+_DATA = texts.load("judging")
 
-# --- Texts ---------------------------------------------------------------------------------
+# (judge's username, unit, reason): conflicts the committee declared, per cycle.
+PREVIOUS_CONFLICTS = [(c["judge"], c["unit"], c["reason"]) for c in _DATA["conflicts"]["previous"]]
+CURRENT_CONFLICTS = [(c["judge"], c["unit"], c["reason"]) for c in _DATA["conflicts"]["current"]]
+
+# --- Texts (demo/data/judging.json) -----------------------------------------------------------
 
 # The committee's citations for last year's winners and honourable mentions, by unit.
-CITATIONS = {
-    "Förskolan Solrosen": (
-        "Förskolan Solrosen har byggt ett språkutvecklande arbete där högläsning i små grupper och "
-        "pedagogisk dokumentation följs upp systematiskt för varje barn. Barnen är delaktiga i "
-        "temaarbetet och i hur lekmiljöerna utformas, och vårdnadshavarnas nöjdhet har ökat tre år i "
-        "rad. Platsbesöket visade att arbetssättet bärs av hela arbetslaget."
-    ),
-    "Gruppbostaden Ängsgården": (
-        "Gruppbostaden Ängsgården ger de boende en förutsägbar vardag genom individuella scheman som "
-        "tas fram tillsammans med dem i brukarrådet. Genomförandeplanerna följs upp i tid, och "
-        "arbetet med lågaffektivt bemötande har gjort vardagen lugnare för både boende och medarbetare."
-    ),
-    "Kista bibliotek": (
-        "Kista bibliotek har utvecklat bemötandet och öppettiderna utifrån vad besökarna själva har "
-        "sagt i användarråd och öppna idéträffar. Samverkan med skolorna och föreningslivet når nya "
-        "grupper av besökare, och biblioteket mäter hur många som hittar det de söker."
-    ),
-    "Socialjouren": (
-        "Med Chatta med socialjouren har barn och unga i kris fått ett sätt att ta den första kontakten "
-        "skriftligt och anonymt, utan att behöva ringa en myndighet. Chattgruppen har på kort tid nått "
-        "många som aldrig tidigare haft kontakt med socialtjänsten. Arbetssättet är dokumenterat och "
-        "kan spridas till andra jourverksamheter."
-    ),
-    "Vård- och omsorgsboendet Kristinehov": (
-        "Måltidsgruppen på Kristinehov har gjort veckans restaurangkväll till en social höjdpunkt där "
-        "de boende själva väljer vad de vill äta. Andelen boende med ofrivillig viktnedgång har "
-        "minskat, och matsvinnet har minskat samtidigt."
-    ),
-}
+CITATIONS = _DATA["citations"]
 # For a unit without a citation of its own: in its own words (demo.scoring._words).
-CITATION_TEMPLATES = {
-    Track.Kind.QUALITY_AWARD: (
-        "{Enheten} visar ett systematiskt kvalitetsarbete där {brukarnas} behov styr prioriteringarna. "
-        "Kommittén vill särskilt lyfta fram arbetet med {exempel}, som är väl belagt med resultat."
-    ),
-    Track.Kind.RENEWAL_PRIZE: (
-        "{Namn} är ett nytt sätt att möta {malgrupp}, prövat i liten skala innan det infördes. "
-        "Förnyelsen har gett mätbar nytta och är dokumenterad så att andra kan ta efter den."
-    ),
-}
+CITATION_TEMPLATES = {Track.Kind(kind): text for kind, text in _DATA["citation_templates"].items()}
 
 # What the unit agreed to publish among the good examples, by unit; a unit listed in
 # WITHOUT_CONSENT has a summary drafted but has not (yet) agreed.
-GOOD_EXAMPLES = {
-    "Förskolan Solrosen": (
-        "Vi läser högt i små grupper varje dag och dokumenterar hur varje barns språk utvecklas. "
-        "Barnen är med och bestämmer hur lekmiljöerna ska se ut, och vi följer upp arbetet på varje "
-        "arbetslagsmöte. Hör gärna av er om ni vill besöka oss."
-    ),
-    "Gruppbostaden Ängsgården": (
-        "Varje boende har ett eget schema med bilder som vi gör tillsammans, och brukarrådet träffas "
-        "varje månad. Vi har utbildat alla medarbetare i lågaffektivt bemötande."
-    ),
-    "Kista bibliotek": (
-        "Vi frågar besökarna vad de saknar, i användarrådet och på öppna idéträffar, och ändrar "
-        "öppettider och program efter svaren. Skolorna i Kista bokar klassbesök direkt hos oss."
-    ),
-    "Socialjouren": (
-        "Chatten är öppen kvällar och nätter, och den som skriver behöver inte uppge sitt namn. "
-        "Två socialsekreterare bemannar chatten, och rutinerna finns att låna för andra jourer."
-    ),
-    "Vård- och omsorgsboendet Kristinehov": (
-        "En kväll i veckan dukar vi som på restaurang, med meny och flera rätter att välja mellan. "
-        "De boende är med och planerar menyn."
-    ),
-}
-WITHOUT_CONSENT = {"Vård- och omsorgsboendet Kristinehov"}
-GOOD_EXAMPLE_TEMPLATE = (
-    "Vi har utvecklat {exempel} tillsammans med {brukarna}. Arbetssättet följs upp regelbundet och "
-    "är beskrivet så att andra kan ta efter det."
-)
+GOOD_EXAMPLES = _DATA["good_examples"]
+WITHOUT_CONSENT = set(_DATA["without_consent"])
+GOOD_EXAMPLE_TEMPLATE = _DATA["good_example_template"]
 
-SHORTLISTING_NOTES = (
-    "Kommittén gick igenom sammanställningen för båda spåren, med poängen efter konsensus och "
-    "spridningen mellan examinatorerna. Platsbesök görs hos {visits}, där lagen ska verifiera de "
-    "frågor som konsensus lämnade öppna."
-)
-FINAL_NOTES = (
-    "Kommittén gick igenom platsbesöken och sammanställningen efter besöken och fattade beslut för "
-    "alla klasser i båda spåren."
-)
-CONFLICT_NOTE = " {member} anmälde jäv mot {unit} och deltog inte i beslutet om {scope}."
+SHORTLISTING_NOTES = _DATA["meeting_notes"]["shortlisting"]
+FINAL_NOTES = _DATA["meeting_notes"]["final"]
+CONFLICT_NOTE = _DATA["meeting_notes"]["conflict"]
 
-RATIONALE_WINNER = (
-    "{unit} har den högsta poängen i {scope}, {total} av 1000{visit}, och uppfyller villkoren för att "
-    "tilldelas utmärkelsen. Kommittén är enig om beslutet."
-)
-RATIONALE_BELOW_LEVEL = (
-    "{entries} håller god kvalitet, men inget av dem når den nivå kommittén kräver av en vinnare "
-    "({level} av 1000 poäng). Ingen utmärkelse delas ut i {scope} i år."
-)
-RATIONALE_NONE_ELIGIBLE = "{reasons} Kommittén delar därför inte ut någon utmärkelse i {scope} i år."
-RATIONALE_EMPTY = "Inga tävlingsbidrag lämnades in i {scope} i år."
-RATIONALE_MENTIONS = " Kommittén ger hedersomnämnande till {units} för ett arbete som andra kan lära av."
+RATIONALE_WINNER = _DATA["rationale"]["winner"]
+RATIONALE_BELOW_LEVEL = _DATA["rationale"]["below_level"]
+RATIONALE_NONE_ELIGIBLE = _DATA["rationale"]["none_eligible"]
+RATIONALE_EMPTY = _DATA["rationale"]["empty"]
+RATIONALE_MENTIONS = _DATA["rationale"]["mentions"]
 
 # --- Questionnaire answers -------------------------------------------------------------------
 
-APPLICANT_CHANGES = [
-    "Visa gärna ett exempel på ett bra tävlingsbidrag redan på informationsmötet.",
-    "Teckenbegränsningen i resultatkriterierna var snäv; vi fick stryka resultat vi gärna hade visat.",
-    "Ett uppföljningsmöte med examinatorerna efter rapporten skulle göra den ännu mer användbar.",
-    "Tydligare besked om när återföringsrapporten kommer, så att vi kan planera in den på en "
-    "arbetsplatsträff.",
-    "Mallen för bilagan med resultat kunde vara enklare att fylla i.",
-]
-APPLICANT_OTHER = [
-    "Tack! Arbetet med bidraget gav hela arbetsplatsen en gemensam bild av vårt kvalitetsarbete.",
-    "Vi har redan gått igenom återföringsrapporten på en arbetsplatsträff.",
-    "Det tog mycket tid från verksamheten under hösten, men det var värt det.",
-]
-EXAMINER_CHANGES = [
-    "Mer tid till konsensusmötet; två timmar räckte inte för två bidrag.",
-    "Kalibreringsövningen på utbildningen kunde vara längre.",
-    "Tydligare riktlinjer för hur förbättringsområden ska formuleras i rapporten.",
-    "Ett gemensamt avstämningsmöte mellan lagen innan konsensus vore bra.",
-    "Platsbesöken borde planeras in i kalendern redan vid utbildningen.",
-]
+APPLICANT_CHANGES = _DATA["questionnaire_answers"]["applicant_changes"]
+APPLICANT_OTHER = _DATA["questionnaire_answers"]["applicant_other"]
+EXAMINER_CHANGES = _DATA["questionnaire_answers"]["examiner_changes"]
 
 
 # --- Helpers -------------------------------------------------------------------------------

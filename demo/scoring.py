@@ -34,6 +34,7 @@ from award.models import STOCKHOLM, AuditEntry, Phase
 from demo import award as award_demo
 from demo import examiners as examiners_demo
 from demo import submissions as submissions_demo
+from demo import texts
 from examiners import services as examiner_services
 from examiners.models import ApplicationOpening, PoolMember, Team, TrainingSession
 from judging import services as judging_services
@@ -43,269 +44,36 @@ from submissions.models import Application
 
 SEED = award_demo.SEED
 
-# --- Sentence banks ----------------------------------------------------------------------
+# --- Sentence banks (demo/data/scoring.json) --------------------------------------------
+
+_DATA = texts.load("scoring")
 
 # Strengths and areas for improvement per criterion, in the unit's own words
 # (demo.submissions.WORDS for its kind of work; Förnyelsepriset adds its innovation).
-COMMENTS = {
-    "Ledarskap och styrning": (
-        [
-            "Ledningen bryter ned nämndens mål till egna mål för {verksamheten} som alla känner till.",
-            "Uppdraget och värderingarna är väl kända bland {personalen}.",
-            "Ledningen följer upp verksamheten månadsvis och fattar beslut utifrån fakta.",
-            "Tydlig koppling mellan {styrdokument} och enhetens egen verksamhetsplan.",
-            "Ledningen skapar utrymme för {personalen} att ta ansvar och fatta egna beslut.",
-            "Ledningsgruppen utvärderar sitt eget arbetssätt en gång om året och har förbättrat det.",
-        ],
-        [
-            "Det framgår inte hur ledningen följer upp att målen nås i hela {verksamheten}.",
-            "Uppföljningen beskrivs, men inte hur den har lett till förbättringar av styrningen.",
-            "Ledarskapet verkar bero på enskilda personer snarare än på ett gemensamt arbetssätt.",
-            "Hur {brukarnas} behov påverkar prioriteringarna i verksamhetsplanen kan bli tydligare.",
-            "Exempel saknas på hur ledningen har ändrat arbetssätt efter en utvärdering.",
-        ],
-    ),
-    "Medborgarens och brukarens fokus": (
-        [
-            "{Enheten} tar reda på {brukarnas} behov på flera sätt, bland annat genom {mote}.",
-            "Synpunkter och klagomål tas om hand i en fungerande rutin med återkoppling.",
-            "Resultaten från {enkaten} analyseras och leder till åtgärder.",
-            "{Brukarna} är delaktiga i {delaktighet}.",
-            "Dialogen med {anhöriga} är systematisk och regelbunden.",
-            "Bidraget visar konkret hur {exempel} har utvecklats utifrån {brukarnas} synpunkter.",
-        ],
-        [
-            "Det framgår inte hur {enheten} återkopplar till {brukarna} vad synpunkterna har lett till.",
-            "Synpunkter samlas in, men analysen av dem beskrivs knapphändigt.",
-            "{Brukarnas} delaktighet beskrivs mest med enstaka exempel.",
-            "Hur {enheten} når de {brukare} som sällan hör av sig framgår inte.",
-            "Arbetet med {forbattringsomrade} bör följas upp systematiskt.",
-        ],
-    ),
-    "Medarbetarnas engagemang och delaktighet": (
-        [
-            "{Personalen} är delaktiga i planering och uppföljning på arbetsplatsträffarna.",
-            "Kompetensutvecklingen i {kompetens} är kopplad till verksamhetens mål.",
-            "Resultaten från medarbetarenkäten diskuteras i arbetslagen och leder till handlingsplaner.",
-            "Idéer från {personalen} tas tillvara genom en enkel förbättringstavla.",
-            "Medarbetarsamtalen följer en gemensam mall med individuella utvecklingsmål.",
-        ],
-        [
-            "Det framgår inte hur {enheten} vet att delaktigheten fungerar i alla arbetslag.",
-            "Kompetensutvecklingen beskrivs men inte hur den följs upp.",
-            "Hur nyanställda introduceras i enhetens arbetssätt kan beskrivas tydligare.",
-            "Arbetsmiljöarbetet beskrivs övergripande, utan exempel på förbättringar.",
-            "Delaktigheten verkar bero på engagerade enskilda medarbetare.",
-        ],
-    ),
-    "Processer och ständiga förbättringar": (
-        [
-            "De viktigaste processerna är kartlagda: {processer}.",
-            "{Enheten} mäter {processmatt} och följer måttet över tid.",
-            "Avvikelser hanteras systematiskt och leder till förbättringar.",
-            "Egenkontroller av {egenkontroll} görs enligt plan.",
-            "Förbättringsarbetet följer en tydlig cykel av planering, genomförande och uppföljning.",
-            "Arbetet med {overgang} är väl beskrivet och har förbättrats över flera år.",
-        ],
-        [
-            "Processerna saknar utsedda ägare och mått.",
-            "Förbättringarna beskrivs som enstaka projekt utan gemensam metod.",
-            "Det framgår inte hur {enheten} lär av avvikelserna över tid.",
-            "Hur {karnprocess} följs upp och förbättras kan bli tydligare.",
-            "Kopplingen mellan processerna och {brukarnas} behov kan stärkas.",
-        ],
-    ),
-    "Samverkan och spridning av goda exempel": (
-        [
-            "{Enheten} samverkar regelbundet med {samverkan}.",
-            "Goda exempel har spridits till andra enheter i förvaltningen.",
-            "{Enheten} söker aktivt kunskap från andra och har tagit efter flera arbetssätt.",
-            "Samverkan kring {overgang} är planerad och följs upp.",
-            "Arbetet med {exempel} har presenterats på stadens kvalitetskonferens.",
-        ],
-        [
-            "Samverkan beskrivs men inte hur den följs upp.",
-            "Det framgår inte vad samverkan har gett för {brukarna}.",
-            "Spridningen av goda exempel sker mest informellt.",
-            "Hur {enheten} lär av andra verksamheter kan beskrivas tydligare.",
-        ],
-    ),
-    "Resultat för medborgarna": (
-        [
-            "{Nojdmatt} har förbättrats tre år i rad.",
-            "Resultaten redovisas med trender över flera år och jämförs med målen.",
-            "{Kvalitetsmatt} ligger över stadens genomsnitt.",
-            "Resultaten från {enkaten} är kopplade till enhetens mål och analyseras.",
-            "Jämförelser med liknande verksamheter visar en hög nivå.",
-        ],
-        [
-            "Jämförelser med andra verksamheter saknas för flera resultat.",
-            "Resultaten är inte alltid kopplade till enhetens mål.",
-            "Analysen av varför resultaten har förändrats är kortfattad.",
-            "Trender redovisas bara för de två senaste åren.",
-            "Resultat för {forbattringsomrade} saknas.",
-        ],
-    ),
-    "Verksamhetsresultat och analys": (
-        [
-            "Budgeten är i balans och analysen av utfallet är tydlig.",
-            "Sjukfrånvaron har minskat och {enheten} analyserar orsakerna.",
-            "Medarbetarindex redovisas med trend och jämförelse med staden.",
-            "Analysen av resultaten leder till konkreta prioriteringar.",
-            "{Processmatt} följs upp och har förbättrats.",
-        ],
-        [
-            "Mått saknas för några av de viktigaste processerna.",
-            "Analysen beskriver resultaten men förklarar dem sällan.",
-            "Miljöresultat redovisas inte.",
-            "Det framgår inte hur analysen har lett till åtgärder.",
-            "Jämförelser med liknande verksamheter saknas.",
-        ],
-    ),
-    "Bakgrund och utmaning": (
-        [
-            "Utmaningen är tydligt beskriven och förankrad i behoven hos {malgrupp}.",
-            "Utgångsläget är belagt med mått från före förändringen.",
-            "Det framgår väl vem som har drivit arbetet och hur.",
-            "Bidraget beskriver varför det tidigare arbetssättet inte räckte.",
-        ],
-        [
-            "Utgångsläget beskrivs utan mått, vilket gör förändringen svår att bedöma.",
-            "Det framgår inte hur {malgrupp} själva har beskrivit problemet.",
-            "Bakgrunden kan kortas till förmån för beskrivningen av det nya.",
-        ],
-    ),
-    "Det nya": (
-        [
-            "{Namn} är ett nytt sätt att arbeta, också jämfört med andra verksamheter i staden.",
-            "Idén har prövats i liten skala innan den infördes.",
-            "Förnyelsen förenklar arbetet för både {personalen} och {brukarna}.",
-            "Det nyskapande ligger i hur arbetet är organiserat, inte i ny teknik.",
-            "Förnyelsen höjer kvaliteten för {malgrupp} på ett tydligt sätt.",
-        ],
-        [
-            "Det framgår inte hur förnyelsen skiljer sig från liknande arbetssätt i andra städer.",
-            "Hur idén prövades och justerades kan beskrivas tydligare.",
-            "Det nya beskrivs mest som en aktivitet, mindre som ett arbetssätt.",
-        ],
-    ),
-    "Resultat och nytta för medborgarna": (
-        [
-            "Resultaten är belagda med mått från före och efter förändringen.",
-            "{Brukarnas} egna omdömen styrker nyttan.",
-            "Förnyelsen har gett mätbara effekter på arbetstid eller kostnader.",
-            "Nyttan för {malgrupp} framgår tydligt.",
-        ],
-        [
-            "Resultaten bygger på en kort period och behöver följas upp.",
-            "Det är svårt att skilja förnyelsens effekt från andra förändringar.",
-            "Mått på kostnader eller arbetstid saknas.",
-        ],
-    ),
-    "Spridning och uppskalning": (
-        [
-            "Förnyelsen är enkel att föra över till andra verksamheter.",
-            "Arbetssättet har redan tagits efter av en annan enhet.",
-            "Bidraget beskriver konkret vad som krävs för spridning.",
-            "Materialet och rutinerna är dokumenterade så att andra kan använda dem.",
-        ],
-        [
-            "Det framgår inte vem som ska driva spridningen vidare.",
-            "Förnyelsen verkar kräva förutsättningar som få andra verksamheter har.",
-            "Spridningen är planerad men inte påbörjad.",
-        ],
-    ),
-    "Hållbarhet": (
-        [
-            "Förnyelsen ingår i den ordinarie verksamheten och budgeten.",
-            "Arbetssättet bärs av hela arbetslaget, inte av enskilda eldsjälar.",
-            "Förnyelsen bidrar till social hållbarhet för {malgrupp}.",
-            "Ansvaret för att utveckla förnyelsen vidare är tydligt.",
-        ],
-        [
-            "Finansieringen efter projekttiden är inte säkrad.",
-            "Det ekologiska perspektivet beskrivs knapphändigt.",
-            "Förnyelsen verkar hänga på ett fåtal personer.",
-        ],
-    ),
-}
-GENERIC_COMMENTS = (
-    ["Kriteriet besvaras med konkreta exempel.", "Arbetssättet är väl beskrivet."],
-    ["Exempel på förbättringar saknas.", "Uppföljningen kan beskrivas tydligare."],
-)
-
+COMMENTS = {title: (c["strengths"], c["improvements"]) for title, c in _DATA["comments"].items()}
+GENERIC_COMMENTS = (_DATA["generic_comments"]["strengths"], _DATA["generic_comments"]["improvements"])
 # The team's conclusion on a criterion whose individual scores differed a lot.
-DISCUSSION_NOTES = [
-    "Spridningen ({low}–{high}) berodde på att en av oss hade missat resultaten i bilagan. Efter "
-    "genomgången enades laget om {score}.",
-    "Den som gav {high} hade värderat ambitionen, den som gav {low} bristen på uppföljning. Laget enades om "
-    "{score}: arbetssättet finns men följs bara upp sedan förra året.",
-    "Vi läste kriteriets krav på jämförelser olika. Trender finns men jämförelser med andra saknas, och "
-    "laget landade i {score}.",
-    "Laget gick igenom beläggen i bidraget stycke för stycke. Styrkorna är tydliga, men arbetssättet är "
-    "ännu inte infört i hela {verksamheten}; {score} speglar det.",
-    "Poängen gick isär ({low} och {high}) i hur långt arbetssättet har spridits. Laget enades om {score} "
-    "och att frågan ska verifieras vid ett eventuellt platsbesök.",
-    "En av oss hade bedömt kriteriet utifrån texten om {karnprocess}, som hör till ett annat kriterium. "
-    "Laget enades om {score}.",
-]
+DISCUSSION_NOTES = _DATA["discussion_notes"]
 # Notes the leader sometimes writes although the spread was small.
-PLAIN_NOTES = [
-    "Samstämmiga bedömningar; ingen längre diskussion behövdes.",
-    "Laget var överens om nivån men formulerade om förbättringsområdena tillsammans.",
-]
-OVERRIDE_REASON = (
-    "{name} har varit sjukskriven sedan bedömningsperioden började och hinner inte lämna in. Laget går "
-    "vidare med de inlämnade bedömningarna för att hinna till konsensusmötet."
-)
-
-VISIT_FINDINGS = [
-    "Vi träffade ledningen, flera av {personalen} och några av {brukarna}. Arbetssätten som bidraget "
-    "beskriver känns igen i hela {verksamheten}, och uppföljningen visades med aktuella underlag.",
-    "Medarbetarna beskrev samma arbetssätt som bidraget, med egna exempel. {Brukarna} vi mötte bekräftade "
-    "att de är delaktiga.",
-    "Resultaten för det senaste året fanns redovisade, med analys och åtgärder. En del av förbättringsarbetet "
-    "är yngre än bidraget ger intryck av.",
-]
-VISIT_REASONS = {
-    "up": [
-        "Platsbesöket visade att arbetssättet är infört i hela {verksamheten}, inte bara i delar som "
-        "bidraget antydde.",
-        "Under besöket redovisades uppföljningar och jämförelser som inte fanns med i bidraget.",
-    ],
-    "down": [
-        "Vid besöket framkom att arbetssättet bara har använts sedan i våras och ännu inte följts upp.",
-    ],
-}
-
-REPORT_SUMMARY = [
-    "{Enheten} har lämnat ett genomarbetat bidrag till {track} {year}. Laget vill särskilt lyfta fram "
-    "arbetet inom {best}, där bidraget visar både tydliga arbetssätt och resultat.",
-    "De största möjligheterna till utveckling finns inom {worst}. Där saknas ännu den systematiska "
-    "uppföljning som finns inom andra delar av verksamheten.",
-    "Vi hoppas att rapporten kan vara ett stöd i det fortsatta förbättringsarbetet och tackar för ett "
-    "lärorikt arbete med bidraget{visit}.",
-]
+PLAIN_NOTES = _DATA["plain_notes"]
+OVERRIDE_REASON = _DATA["override_reason"]
+VISIT_FINDINGS = _DATA["visit_findings"]
+# Why a visit moved a score, by the direction it moved.
+VISIT_REASONS = _DATA["visit_reasons"]
+REPORT_SUMMARY = _DATA["report_summary"]
 
 
 # --- Plans -------------------------------------------------------------------------------
 
 # Last year's level per unit, consistent with demo.award's past results: the winners and
 # honourable mentions lead their tracks. Others get a level from the seeded generator.
-PREVIOUS_LEVELS = {
-    "Förskolan Solrosen": 70,
-    "Kista bibliotek": 60,
-    "Gruppbostaden Ängsgården": 60,
-    "Socialjouren": 70,
-    "Vård- och omsorgsboendet Kristinehov": 60,
-}
+PREVIOUS_LEVELS = _DATA["previous_levels"]
 # Last year's two site visits, the winner and an honourable mention of the quality award,
 # and how the visit changed their scores: (criterion number, change, reason kind).
 PREVIOUS_VISITS = {
-    "Förskolan Solrosen": [(3, 10, "up"), (6, 5, "up")],
-    "Kista bibliotek": [(4, -10, "down")],
+    unit: [(v["criterion"], v["change"], v["kind"]) for v in visits]
+    for unit, visits in _DATA["previous_visits"].items()
 }
-
 # This year's teams, by their order: how far each has come with its applications.
 CONSENSUS_NOTES = "consensus_notes"  # everyone submitted, consensus started with flagged notes
 CONSENSUS_OVERRIDE = "consensus_override"  # SLK started consensus before the last had submitted
