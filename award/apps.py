@@ -9,13 +9,14 @@ class AwardConfig(AppConfig):
 
     def ready(self):
         from django.contrib.admin.models import LogEntry
+        from django.contrib.auth.signals import user_logged_in
 
-        # The session lifetime's login stamp is a signal receiver in config.middleware, which
-        # Django otherwise imports only with the first request: a login before that (a
-        # test client's force_login, a shell) would go unstamped.
-        import config.middleware  # noqa: F401
         from award.audit import mirror_admin_log
         from award.roles import sync_role_groups
+        from award.sessions import stamp_login_time
 
         post_migrate.connect(sync_role_groups, sender=self)
         post_save.connect(mirror_admin_log, sender=LogEntry, dispatch_uid="award.mirror_admin_log")
+        # Connected here, not where the middleware is, so a login before the first request
+        # is stamped too (award/sessions.py).
+        user_logged_in.connect(stamp_login_time, dispatch_uid="award.stamp_login_time")

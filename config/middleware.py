@@ -10,13 +10,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _LoginRequiredMiddleware
-from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from award import text
+from award.sessions import LOGIN_TIME_KEY, SEEN_TIME_KEY
 
 # A standalone SVG image (the charts) may not run anything or load anything; its own
 # inline styles (matplotlib writes style attributes) are harmless and must apply when
@@ -48,18 +47,6 @@ class LoginRequiredMiddleware(_LoginRequiredMiddleware):
                 content_type="text/plain; charset=utf-8",
             )
         return super().handle_no_permission(request, view_func)
-
-
-LOGIN_TIME_KEY = "award_login_time"
-SEEN_TIME_KEY = "award_seen_time"
-
-
-@receiver(user_logged_in, dispatch_uid="config.middleware.stamp_login_time")
-def stamp_login_time(sender, request, user, **kwargs):
-    if request is not None and hasattr(request, "session"):
-        now = int(time.time())
-        request.session[LOGIN_TIME_KEY] = now
-        request.session[SEEN_TIME_KEY] = now
 
 
 class SessionLifetimeMiddleware:
