@@ -436,9 +436,18 @@ class ScoringScale(models.Model):
 
     def band_for(self, kind: str, value: int):
         for band in self.bands.all():
-            if band.kind == kind and band.low <= value <= band.high:
+            if band.kind == kind and band.contains(value):
                 return band
         return None
+
+    def descriptor_for(self, kind: str, score: int | None) -> str:
+        """The descriptor of the band `score` falls in for criteria of `kind`, as the
+        consensus, the site visit and the feedback report show it beside a score; empty
+        without a score or a band. Reads `bands`: prefetch them for lists."""
+        if score is None:
+            return ""
+        band = self.band_for(kind, score)
+        return band.descriptor if band else ""
 
     def coverage_errors(self) -> list[str]:
         """Every step of the scale must fall in exactly one band of each kind."""
@@ -447,7 +456,7 @@ class ScoringScale(models.Model):
         for kind, label in Criterion.Kind.choices:
             kind_bands = [b for b in bands if b.kind == kind]
             for value in self.steps:
-                hits = [b for b in kind_bands if b.low <= value <= b.high]
+                hits = [b for b in kind_bands if b.contains(value)]
                 if len(hits) != 1:
                     problem = _("saknar nivå") if not hits else _("ligger i flera nivåer")
                     errors.append(
@@ -480,6 +489,9 @@ class ScaleBand(models.Model):
 
     def __str__(self):
         return f"{self.low}–{self.high} %"
+
+    def contains(self, value: int) -> bool:
+        return self.low <= value <= self.high
 
     def clean(self):
         if self.low is not None and self.high is not None and self.low > self.high:

@@ -67,10 +67,3 @@ def viewer_for(request, pk, *, committee=False) -> Viewer:
 def lead_or_refuse(viewer: Viewer) -> None:
     if not viewer.can_lead:
         raise PermissionDenied(_("Bara lagledaren eller stadsledningskontoret kan göra detta."))
-
-
-def band(scale, criterion, score) -> str:
-    if score is None:
-        return ""
-    band = scale.band_for(criterion.kind, score)
-    return band.descriptor if band else ""

@@ -403,7 +403,9 @@ def consensus_lock(*, application: Application, by) -> Consensus:
     if consensus.locked_at is None:
         consensus.locked_at = timezone.now()
         consensus.save(update_fields=["locked_at"])
-        _record(by=by, action="scoring.consensus_lock", application=application, changes={"stage": "consensus"})
+        _record(
+            by=by, action="scoring.consensus_lock", application=application, changes={"stage": "consensus"}
+        )
     return consensus
 
 
@@ -543,19 +545,13 @@ def visit_score_revise(
     report = getattr(application, "feedback_report", None)
     if report is not None and not report.is_approved:
         FeedbackItem.objects.filter(report=report, criterion=item.criterion).update(
-            score=item.final_score, band=_band(application, item.criterion, item.final_score)
+            score=item.final_score,
+            band=application.track.cycle.scale.descriptor_for(item.criterion.kind, item.final_score),
         )
     return item
 
 
 # --- Feedback report -----------------------------------------------------------------------
-
-
-def _band(application, criterion, score) -> str:
-    if score is None:
-        return ""
-    band = application.track.cycle.scale.band_for(criterion.kind, score)
-    return band.descriptor if band else ""
 
 
 @transaction.atomic
@@ -578,7 +574,7 @@ def report_draft(*, application: Application, by) -> FeedbackReport:
             strengths=item.strengths,
             improvements=item.improvements,
             score=item.final_score,
-            band=_band(application, item.criterion, item.final_score),
+            band=application.track.cycle.scale.descriptor_for(item.criterion.kind, item.final_score),
         )
         for item in items
     )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from award.web import attempt
 from examiners.models import TeamMember
 from scoring import queries, rules, services
-from scoring.access import Viewer, band, lead_or_refuse, viewer_for
+from scoring.access import Viewer, lead_or_refuse, viewer_for
 from scoring.consensus.forms import ConsensusItemForm, StartForm
 from scoring.models import Assessment, Consensus, ConsensusItem, SiteVisit
 
@@ -110,7 +110,7 @@ def _consensus_context(viewer: Viewer, *, bound=None, conflict=None) -> dict:
         row["improvement_groups"] = _grouped(row["improvements"])
         row["item"] = item
         row["updated_by"] = editors.get(item.updated_by_id) if item else None
-        row["band"] = band(cycle.scale, row["criterion"], item.score if item else None)
+        row["band"] = cycle.scale.descriptor_for(row["criterion"].kind, item.score if item else None)
         row["bands"] = [b for b in cycle.scale.bands.all() if b.kind == row["criterion"].kind]
         if item is not None and editable:
             if bound is not None and bound[0] == item.pk:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from scoring import queries, services
-from scoring.access import Viewer, band, lead_or_refuse, viewer_for
+from scoring.access import Viewer, lead_or_refuse, viewer_for
 from scoring.models import ConsensusItem, SiteVisit
 from scoring.site_visits.forms import SiteVisitForm, VisitScoreForm
 
@@ -44,8 +44,6 @@ def _visit_context(
         row = {
             "item": item,
             "criterion": item.criterion,
-            "band_before": band(scale, item.criterion, item.score),
-            "band_after": band(scale, item.criterion, item.visit_score),
             "bands": [b for b in scale.bands.all() if b.kind == item.criterion.kind],
         }
         if can_revise:

@@ -105,6 +105,14 @@ def test_scale_accepts_only_its_steps():
     assert scale.band_for("results", 35).low == 30
 
 
+def test_the_descriptor_beside_a_score_is_its_bands():
+    scale = factories.complete_cycle().scale
+    for kind in ("approach", "results"):
+        for value in scale.steps:
+            assert scale.descriptor_for(kind, value) == scale.band_for(kind, value).descriptor
+        assert scale.descriptor_for(kind, None) == ""
+
+
 def test_scale_with_a_gap_reports_it():
     cycle = factories.complete_cycle()
     cycle.scale.bands.filter(kind="results", low=50).delete()

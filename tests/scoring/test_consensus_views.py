@@ -11,13 +11,13 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from award.models import CommitteeMembership, Track
+from award.models import CommitteeMembership, ScoringScale, Track
 from award.roles import Role
 from judging import services as judging_services
 from judging.site_visits.urls import urlpatterns as committee_visit_urls
 from scoring import services
 from scoring.consensus.urls import urlpatterns as consensus_urls
-from scoring.models import Consensus, ConsensusItem, SiteVisit
+from scoring.models import Consensus, ConsensusItem, FeedbackReport, SiteVisit
 from scoring.site_visits.urls import urlpatterns as visit_urls
 from submissions import services as submission_services
 from tests.support import factories
@@ -372,6 +372,35 @@ def test_site_visit_shows_scores_before_and_after(client, world):
     after = 500 + item.criterion.weight * 20 / 100
     assert "500,0" in html and f"{after:.1f}".replace(".", ",") in html
     assert "Spara platsbesöket" not in html  # the committee reads
+
+
+def test_every_band_beside_a_score_is_the_scales_descriptor(client, world, monkeypatch):
+    """The consensus page and the feedback report (drafted, then updated by a revised
+    score) both ask ScoringScale.descriptor_for; neither keeps a copy."""
+    monkeypatch.setattr(ScoringScale, "descriptor_for", lambda self, kind, score: f"Nivå-{kind}-{score}")
+    consensus = _bring_to(world, "final")
+    item = _items(consensus)[0]
+    kind = item.criterion.kind
+    client.force_login(world["leader"])
+    assert f"Nivå-{kind}-50" in client.get(_url("consensus", world)).content.decode()
+    report = FeedbackReport.objects.get(application=world["application"])
+    assert report.items.get(criterion=item.criterion).band == f"Nivå-{kind}-50"
+
+    _bring_to_visit_done(world)
+    services.visit_score_revise(
+        item=item, score=70, reason="Bättre än beskrivet", base_version=item.version, by=world["leader"]
+    )
+    assert report.items.get(criterion=item.criterion).band == f"Nivå-{kind}-70"
+
+
+def _bring_to_visit_done(world):
+    visit = judging_services.site_visit_select(application=world["application"], by=world["slk"])
+    services.site_visit_save(
+        visit=visit,
+        data=services.VisitData(dt.date(2027, 3, 1), "Lag A", visit.questions, "Som beskrivet", done=True),
+        base_version=visit.version,
+        by=world["leader"],
+    )
 
 
 def test_site_visit_stale_save_keeps_both_texts(client, world):
