@@ -74,7 +74,7 @@ COMMITTEE_AND_SLK = frozenset({COMMITTEE, COMMITTEE_CONFLICTED, SLK})
 class Route:
     method: str
     allowed: frozenset
-    #: path keyword -> key of the world's objects (tests/access/test_walk.py build_world)
+    #: path keyword -> key of the world's objects (tests/support/access.py build_world)
     kwargs: dict = field(default_factory=dict)
     #: a query string the page needs, without "?"
     query: str = ""

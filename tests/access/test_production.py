@@ -3,8 +3,8 @@
 pytest-django wraps each test in a transaction, so a service that has lost its
 `transaction.atomic`, or a `select_for_update()` outside one, passes every other test and
 crashes in production: PostgreSQL refuses a row lock in autocommit. Here nothing is
-wrapped. One world is committed for the module (tests/access/test_walk.py's, built with
-the services), every request runs in autocommit as it does under gunicorn, and the
+wrapped. One world is committed for the module (the walk's, tests/support/access.py, built
+with the services), every request runs in autocommit as it does under gunicorn, and the
 database is flushed afterwards, as Django's TransactionTestCase does.
 
 Each route tests/access/declarations.py declares as writing is posted once, in the order
@@ -85,8 +85,8 @@ from tests.access.declarations import (
     SLK,
     UNIT_CONTACT,
 )
-from tests.access.test_walk import build_world
 from tests.support import demo, factories
+from tests.support.access import build_world
 from tests.support.teams import fill
 
 VIEW, ASSESS = "submissions.view_application", "submissions.assess_application"
@@ -114,7 +114,7 @@ PHASE_DAY = {
 
 
 class World:
-    """test_walk's world (its users by role and its objects by the names declarations use),
+    """The walk's world (its users by role and its objects by the names declarations use),
     committed, with helpers that add the fresh objects a POST needs."""
 
     def __init__(self, built: dict):
@@ -1285,7 +1285,7 @@ def select_for_update_needs_a_transaction():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """test_walk's world, committed (no transaction around it, nor around the tests), then
+    """The walk's world, committed (no transaction around it, nor around the tests), then
     the database flushed so the modules after this one start empty."""
     with (
         django_db_blocker.unblock(),

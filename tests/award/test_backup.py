@@ -7,63 +7,19 @@ import tarfile
 
 import pytest
 from django.apps import apps
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import get_perms
 
-from award.models import AuditEntry, Track
-from examiners import services as examiner_services
-from scoring import services as scoring_services
+from award.models import AuditEntry
 from scoring.models import Assessment, AssessmentItem
-from submissions import services as submission_services
 from submissions.models import Application, Attachment
 from tests.support import factories
-from tests.support.applications import answer_all, pdf_bytes, register
+from tests.support.teams import assessed_application
 
 PROJECT_APPS = ["award", "submissions", "examiners", "scoring"]
-
-
-def build_world(cycle, slk, unit, unit_contact):
-    """A submitted application with an attachment, its confirmed team with object
-    permissions, and every member's submitted scores."""
-    application = register(cycle, unit, unit_contact)
-    submission_services.registration_decide(application=application, approve=True, reason="", by=slk)
-    answer_all(application, unit_contact)
-    attachment = submission_services.attachment_add(
-        application=application,
-        uploaded_file=SimpleUploadedFile("verksamhetsplan.pdf", pdf_bytes()),
-        description="Verksamhetsplan",
-        by=unit_contact,
-    )
-    Application.objects.filter(pk=application.pk).update(
-        status=Application.Status.SUBMITTED, submitted_by=unit_contact
-    )
-    application.refresh_from_db()
-    track = cycle.tracks.get(kind=Track.Kind.QUALITY_AWARD)
-    team = examiner_services.team_create(cycle=cycle, track=track, name="Lag A", by=slk)
-    members = [factories.pool_member(cycle, led=i == 0) for i in range(3)]
-    for i, member in enumerate(members):
-        examiner_services.team_member_add(team=team, member=member, leader=i == 0, by=slk)
-    examiner_services.team_assign(team=team, application=application, by=slk)
-    examiner_services.team_confirm(team=team, by=slk)
-    for i, member in enumerate(members):
-        user = member.profile.user
-        examiner_services.application_open(member=member, application=application, by=user)
-        assessment = scoring_services.assessment_for(application=application, by=user)
-        for item in assessment.items.all():
-            scoring_services.assessment_item_save(
-                item=item,
-                data=scoring_services.ItemData(
-                    score=40 + 10 * i, strengths=[f"Styrka {i}"], improvements=["Förbättra"], notes="Egen"
-                ),
-                base_version=item.version,
-                by=user,
-            )
-        scoring_services.assessment_submit(assessment=assessment, by=user)
-    return {"application": application, "attachment": attachment, "team": team, "members": members}
 
 
 def model_counts() -> dict[str, int]:
@@ -100,7 +56,7 @@ def backup_to(path):
 
 
 def test_backup_and_restore_find_every_row(cycle, slk, unit, unit_contact, media_root, tmp_path):
-    world = build_world(cycle, slk, unit, unit_contact)
+    world = assessed_application(cycle, slk, unit, unit_contact)
     application, attachment = world["application"], world["attachment"]
     leader = world["members"][0].profile.user
     before = model_counts()

@@ -14,30 +14,9 @@ from award import admin as admin_module
 from award import services
 from award.models import AuditEntry, AwardCycle
 from tests.support import factories
+from tests.support.admin import admin_post_data
 
 pytestmark = pytest.mark.django_db
-
-
-def _admin_post_data(response) -> dict:
-    """What the admin's change form posts back unchanged, inlines included."""
-    data = {}
-
-    def put(form):
-        for name, field in form.fields.items():
-            value = form.initial.get(name, field.initial)
-            if value is None or value is False:
-                continue
-            key = form.add_prefix(name)
-            data[key] = "on" if value is True else value.isoformat() if hasattr(value, "isoformat") else value
-
-    put(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for name, value in formset.management_form.initial.items():
-            data[f"{formset.prefix}-{name}"] = value
-        for form in formset.forms:
-            put(form)
-    return data
 
 
 def _change_url(cycle):
@@ -47,7 +26,7 @@ def _change_url(cycle):
 def test_admin_changes_a_drafts_timeline_through_the_service_with_reason(client, slk):
     draft = factories.complete_cycle(year=2040)
     client.force_login(slk)
-    data = _admin_post_data(client.get(_change_url(draft)))
+    data = admin_post_data(client.get(_change_url(draft)))
     new_end = draft.site_visits_end + dt.timedelta(days=2)
     data["site_visits_end"] = new_end.isoformat()
     data["timeline_reason"] = "Fler platsbesök i år"
@@ -69,7 +48,7 @@ def test_admin_changes_a_drafts_timeline_through_the_service_with_reason(client,
 def test_admin_refuses_a_timeline_change_without_reason(client, slk):
     draft = factories.complete_cycle(year=2040)
     client.force_login(slk)
-    data = _admin_post_data(client.get(_change_url(draft)))
+    data = admin_post_data(client.get(_change_url(draft)))
     before = draft.site_visits_end
     data["site_visits_end"] = (before + dt.timedelta(days=2)).isoformat()
 
@@ -85,7 +64,7 @@ def test_admin_refuses_a_timeline_change_without_reason(client, slk):
 def test_a_cycle_opened_while_its_form_was_filled_in_refuses_on_the_form(client, slk, monkeypatch):
     draft = factories.complete_cycle(year=2040)
     client.force_login(slk)
-    data = _admin_post_data(client.get(_change_url(draft)))
+    data = admin_post_data(client.get(_change_url(draft)))
     before = draft.site_visits_end
     data["site_visits_end"] = (before + dt.timedelta(days=2)).isoformat()
     data["timeline_reason"] = "Fler platsbesök i år"
@@ -112,7 +91,7 @@ def test_a_cycle_opened_while_its_form_was_filled_in_refuses_on_the_form(client,
 def test_admin_saves_a_drafts_settings_without_a_reason(client, slk):
     draft = factories.complete_cycle(year=2040)
     client.force_login(slk)
-    data = _admin_post_data(client.get(_change_url(draft)))
+    data = admin_post_data(client.get(_change_url(draft)))
     data["discussion_threshold"] = "25"
 
     assert client.post(_change_url(draft), data).status_code == 302
@@ -128,7 +107,7 @@ def test_admin_shows_an_open_cycles_timeline_read_only_with_a_link_to_its_page(c
     assert not {"registration_closes", "timeline_reason"} & set(form.fields)
     assert f'href="{reverse("award:cycle_detail", args=[cycle.year])}"' in response.content.decode()
 
-    data = _admin_post_data(response)
+    data = admin_post_data(response)
     data["registration_closes"] = (cycle.registration_closes + dt.timedelta(days=3)).isoformat()
     data["discussion_threshold"] = "30"
     before = cycle.registration_closes
@@ -162,7 +141,7 @@ def test_a_team_of_three_applications_is_refused(client, slk):
 
     client.force_login(slk)
     draft.refresh_from_db()
-    data = _admin_post_data(client.get(_change_url(draft)))
+    data = admin_post_data(client.get(_change_url(draft)))
     data["max_applications_per_team"] = "3"
     response = client.post(_change_url(draft), data)
     assert response.status_code == 200

@@ -1,11 +1,7 @@
 """Spreadsheet import and export through the resources (award.resources). The admin's
 upload, preview and confirm steps are tested in test_admin.py."""
 
-import io
-
-import openpyxl
 import pytest
-import tablib
 from import_export.formats.base_formats import CSV, XLSX
 
 from award.models import Criterion, Organisation, PastResult, Track, Unit
@@ -18,69 +14,17 @@ from award.resources import (
     UnitResource,
 )
 from tests.support import factories
+from tests.support.imports import (
+    CRITERION_HEADERS,
+    UNIT_HEADERS,
+    csv_text,
+    dataset,
+    messages_of,
+    unit_row,
+    xlsx_bytes,
+)
 
 pytestmark = pytest.mark.django_db
-
-UNIT_HEADERS = [
-    "code",
-    "name",
-    "organisation",
-    "head_name",
-    "head_email",
-    "staff_count",
-    "has_operational_plan",
-    "is_private_provider",
-    "stockholmers_share",
-]
-
-
-def unit_row(code, organisation="SDF01", **overrides):
-    values = {
-        "code": code,
-        "name": f"Förskolan {code}",
-        "organisation": organisation,
-        "head_name": "Eva Chef",
-        "head_email": f"{code.lower()}@example.se",
-        "staff_count": "12",
-        "has_operational_plan": "ja",
-        "is_private_provider": "nej",
-        "stockholmers_share": "",
-    }
-    values.update(overrides)
-    return [values[h] for h in UNIT_HEADERS]
-
-
-def dataset(headers, rows):
-    return tablib.Dataset(*rows, headers=headers)
-
-
-def csv_text(headers, rows):
-    out = io.StringIO()
-    out.write(",".join(headers) + "\n")
-    for row in rows:
-        out.write(",".join(str(v) for v in row) + "\n")
-    return out.getvalue()
-
-
-def xlsx_bytes(headers, rows):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def messages_of(result):
-    """Every validation message of the result as 'row N, column: text'."""
-    return [
-        f"row {row.number}, {column}: {text}"
-        for row in result.invalid_rows
-        for column, texts in row.error_dict.items()
-        for text in texts
-    ]
 
 
 @pytest.fixture
@@ -291,19 +235,6 @@ def test_organisation_import_refuses_an_unknown_kind():
     assert any("row 1, kind:" in m and "inget giltigt alternativ" in m for m in messages_of(result)), (
         messages_of(result)
     )
-
-
-CRITERION_HEADERS = [
-    "cycle",
-    "track",
-    "number",
-    "title",
-    "kind",
-    "weight",
-    "max_length",
-    "applicant_guidance",
-    "examiner_guidance",
-]
 
 
 @pytest.fixture

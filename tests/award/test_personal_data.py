@@ -24,8 +24,8 @@ from examiners.models import Conflict, ExaminerProfile, TeamMember
 from judging.models import CommitteeConflict, Decision, Meeting
 from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem
 from submissions.models import Answer, AnswerRevision, Application
-from tests.award.test_backup import build_world
 from tests.support import factories
+from tests.support.teams import assessed_application as build_world
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from award.models import AwardCycle, CompetitionClass, Criterion, ScaleBand, ScoringScale, Track
 from award.resources import CriterionResource
-from tests.award.test_cycle_admin_timeline import _admin_post_data
-from tests.award.test_import_export import CRITERION_HEADERS, dataset, messages_of
 from tests.support import factories
+from tests.support.admin import admin_post_data
+from tests.support.imports import CRITERION_HEADERS, dataset, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_posting_an_open_cycles_criterion_changes_nothing(client, admin_user):
     draft = factories.complete_cycle(year=2040)
     criterion = _set_ups(draft)["criterion"]
     client.force_login(admin_user)
-    data = _admin_post_data(client.get(_change_url(criterion)))
+    data = admin_post_data(client.get(_change_url(criterion)))
     AwardCycle.objects.filter(pk=draft.pk).update(status=AwardCycle.Status.OPEN)
     data["weight"] = str(criterion.weight + 50)
 
@@ -96,7 +96,7 @@ def test_a_drafts_criterion_weight_is_changed_in_the_admin(client, admin_user):
     draft = factories.complete_cycle(year=2040)
     criterion = _set_ups(draft)["criterion"]
     client.force_login(admin_user)
-    data = _admin_post_data(client.get(_change_url(criterion)))
+    data = admin_post_data(client.get(_change_url(criterion)))
     data["weight"] = str(criterion.weight + 50)
 
     assert client.post(_change_url(criterion), data).status_code == 302
@@ -116,7 +116,7 @@ def test_an_open_cycles_page_shows_its_tracks_read_only_and_its_settings_editabl
     assert not (tracks.has_add_permission or tracks.has_change_permission or tracks.has_delete_permission)
     assert "discussion_threshold" in response.context["adminform"].form.fields
 
-    data = _admin_post_data(response)
+    data = admin_post_data(response)
     data["discussion_threshold"] = "30"
     data["tracks-0-name"] = "Nytt namn"
     assert client.post(reverse("admin:award_awardcycle_change", args=[cycle.pk]), data).status_code == 302

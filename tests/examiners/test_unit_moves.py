@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from award.models import AuditEntry, Track, Unit
 from examiners.models import Team
-from tests.award.test_import_export import UNIT_HEADERS, csv_text, unit_row
+from tests.support.imports import UNIT_HEADERS, csv_text, unit_row
 from tests.support.teams import confirmed_team
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,8 @@ from judging import services as judging_services
 from judging.models import CommitteeConflict
 from scoring import services
 from scoring.models import Consensus, SiteVisit
-from tests.scoring.test_rules_pinned import _consensus_scores
 from tests.support import factories
-from tests.support.teams import fill, judged
+from tests.support.teams import fill, judged, set_consensus_scores
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +30,9 @@ def two_classes(quality):
         "b": judged(factories.submitted_application(quality, competition_class=first)),
         "c": judged(factories.submitted_application(quality, competition_class=second)),
     }
-    _consensus_scores(apps["a"], [50, 50, 50, 50])
-    _consensus_scores(apps["b"], [70, 70, 70, 70])
-    _consensus_scores(apps["c"], [90, 90, 90, 90])
+    set_consensus_scores(apps["a"], [50, 50, 50, 50])
+    set_consensus_scores(apps["b"], [70, 70, 70, 70])
+    set_consensus_scores(apps["c"], [90, 90, 90, 90])
     return {"first": first, "second": second, **apps}
 
 
@@ -272,7 +271,7 @@ def test_classes_come_in_their_set_order_and_rows_by_rank_then_code(quality, two
     CompetitionClass.objects.filter(pk=two_classes["first"].pk).update(order=9)
     unscored = factories.submitted_application(quality, competition_class=two_classes["first"])
     tied = judged(factories.submitted_application(quality, competition_class=two_classes["first"]))
-    _consensus_scores(tied, [70, 70, 70, 70])  # ties with b
+    set_consensus_scores(tied, [70, 70, 70, 70])  # ties with b
     view = consolidation.consolidated(quality)
     assert view["criteria"] == list(quality.criteria.order_by("number"))
     assert [g["name"] for g in view["classes"]] == [two_classes["second"].name, two_classes["first"].name]

@@ -16,7 +16,7 @@ from scoring.feedback.urls import urlpatterns
 from scoring.models import FeedbackReport
 from submissions import services as submission_services
 from tests.support import factories
-from tests.support.teams import submit_all
+from tests.support.teams import report_drafted
 
 pytestmark = pytest.mark.django_db
 
@@ -55,24 +55,6 @@ def test_every_feedback_url_has_a_row():
     assert {row[0] for row in MATRIX} == {pattern.name for pattern in urlpatterns}
 
 
-def finalise(world, score=50):
-    """Every member submits, the leader agrees every criterion and finalises, which drafts
-    the report."""
-    submit_all(world)
-    leader = world["leader"]
-    consensus = services.consensus_start(application=world["application"], by=leader)
-    for item in consensus.items.all():
-        services.consensus_item_save(
-            item=item,
-            data=services.ItemData(score, ["Tydlig styrning"], ["Följ upp resultaten"]),
-            discussion_note="",
-            base_version=item.version,
-            by=leader,
-        )
-    services.consensus_finalise(consensus=consensus, by=leader)
-    return FeedbackReport.objects.get(application=world["application"])
-
-
 def approve(report, leader, slk, summary="Ett genomarbetat bidrag med tydlig styrning."):
     services.report_save(report=report, summary=summary, items=[], base_version=report.version, by=leader)
     report.refresh_from_db()
@@ -90,7 +72,7 @@ def release_today(cycle):
 
 @pytest.fixture
 def world(team_world):
-    return {**team_world, "report": finalise(team_world)}
+    return {**team_world, "report": report_drafted(team_world)}
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ from award.roles import Role
 from scoring import services
 from scoring.overview.urls import urlpatterns
 from submissions import services as submission_services
-from tests.scoring.test_feedback_views import finalise
 from tests.support import factories
-from tests.support.teams import confirmed_team
+from tests.support.teams import confirmed_team, report_drafted
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +122,7 @@ def test_history_shows_each_change_old_and_new(client, team_world, slk):
 
 
 def test_history_shows_the_report_changes_per_criterion(client, team_world, slk):
-    report = finalise(team_world)
+    report = report_drafted(team_world)
     item = report.items.order_by("criterion__number").first()
     services.report_save(
         report=report,

@@ -20,9 +20,9 @@ from judging import services as judging_services
 from judging.decisions.views import decision_edit_url
 from judging.models import Decision, Meeting
 from scoring import queries, rules, services, totals
-from scoring.models import Consensus, ConsensusItem, SiteVisit
+from scoring.models import Consensus, SiteVisit
 from tests.support import factories
-from tests.support.teams import judged, submit_all
+from tests.support.teams import judged, set_consensus_scores, submit_all
 
 pytestmark = pytest.mark.django_db
 
@@ -382,17 +382,6 @@ def _set_weights(track, weights):
         Criterion.objects.filter(pk=criterion.pk).update(weight=weight)
 
 
-def _consensus_scores(application, scores, visit_scores=None):
-    """Rewrite the application's (finalised) consensus scores per criterion."""
-    items = list(
-        ConsensusItem.objects.filter(consensus__application=application).order_by("criterion__number")
-    )
-    for i, (item, score) in enumerate(zip(items, scores, strict=True)):
-        item.score = score
-        item.visit_score = (visit_scores or {}).get(i)
-    ConsensusItem.objects.bulk_update(items, ["score", "visit_score"])
-
-
 def _rows(track):
     view = consolidation.consolidated(track)
     return {row.application.pk: row for group in view["classes"] for row in group["rows"]}
@@ -402,8 +391,8 @@ def test_the_committee_ranks_by_weighted_totals(quality):
     _set_weights(quality, [100, 100, 100, 700])
     broad = judged(factories.submitted_application(quality))
     results = judged(factories.submitted_application(quality))
-    _consensus_scores(broad, [100, 0, 0, 0])
-    _consensus_scores(results, [0, 0, 0, 50])
+    set_consensus_scores(broad, [100, 0, 0, 0])
+    set_consensus_scores(results, [0, 0, 0, 50])
     rows = _rows(quality)
     assert (rows[broad.pk].total, rows[results.pk].total) == (Decimal("100.0"), Decimal("350.0"))
     assert (rows[results.pk].rank, rows[broad.pk].rank) == (1, 2)
@@ -414,9 +403,9 @@ def test_the_committee_totals_round_half_up_and_tie_on_the_rounded_total(quality
     half = judged(factories.submitted_application(quality))
     whole = judged(factories.submitted_application(quality))
     low = judged(factories.submitted_application(quality))
-    _consensus_scores(half, [5, 0, 50, 70])  # 11.65 + 0 + 100 + 210 = 321.65
-    _consensus_scores(whole, [0, 10, 50, 65])  # 0 + 26.7 + 100 + 195 = 321.7
-    _consensus_scores(low, [0, 0, 0, 0])
+    set_consensus_scores(half, [5, 0, 50, 70])  # 11.65 + 0 + 100 + 210 = 321.65
+    set_consensus_scores(whole, [0, 10, 50, 65])  # 0 + 26.7 + 100 + 195 = 321.7
+    set_consensus_scores(low, [0, 0, 0, 0])
     rows = _rows(quality)
     assert rows[half.pk].total == Decimal("321.7")
     assert rows[whole.pk].total == Decimal("321.7")
@@ -428,7 +417,7 @@ def test_the_committee_totals_round_half_up_and_tie_on_the_rounded_total(quality
 def test_the_total_after_a_visit_keeps_the_unrevised_criteria(quality):
     _set_weights(quality, [233, 267, 200, 300])
     application = judged(factories.submitted_application(quality))
-    _consensus_scores(application, [0, 0, 50, 70], visit_scores={0: 5})  # 310.0, after the visit 321.65
+    set_consensus_scores(application, [0, 0, 50, 70], visit_scores={0: 5})  # 310.0, after the visit 321.65
     row = _rows(quality)[application.pk]
     assert row.total == Decimal("310.0")
     assert row.visit_total == Decimal("321.7")

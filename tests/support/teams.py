@@ -1,9 +1,16 @@
 """Teams and assessments: a confirmed team whose members have opened their applications,
-and helpers to fill and submit assessments and to finalise a consensus."""
+and helpers to fill and submit assessments, to finalise a consensus and to set its scores."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from award.models import Track
 from examiners import services as examiner_services
 from scoring import services
+from scoring.models import ConsensusItem, FeedbackReport
+from submissions import services as submission_services
+from submissions.models import Application
 from tests.support import factories
+from tests.support.applications import answer_all, pdf_bytes, register
 
 
 def confirmed_team(cycle, track, slk, *, name="Lag A", size=4, applications=1):
@@ -90,3 +97,74 @@ def finalise(application, members, scores_by_member, consensus_score):
             by=leader,
         )
     return services.consensus_finalise(consensus=consensus, by=leader)
+
+
+def report_drafted(world, score=50):
+    """Every member of `world`'s team (tests/conftest.py team_world) submits, the leader
+    agrees `score` on every criterion and finalises, which drafts the feedback report;
+    returns the report."""
+    submit_all(world)
+    leader = world["leader"]
+    consensus = services.consensus_start(application=world["application"], by=leader)
+    for item in consensus.items.all():
+        services.consensus_item_save(
+            item=item,
+            data=services.ItemData(score, ["Tydlig styrning"], ["Följ upp resultaten"]),
+            discussion_note="",
+            base_version=item.version,
+            by=leader,
+        )
+    services.consensus_finalise(consensus=consensus, by=leader)
+    return FeedbackReport.objects.get(application=world["application"])
+
+
+def set_consensus_scores(application, scores, visit_scores=None):
+    """Rewrite the application's (finalised) consensus scores per criterion, straight in the
+    database; `visit_scores` maps a criterion's index to its score after the site visit."""
+    items = list(
+        ConsensusItem.objects.filter(consensus__application=application).order_by("criterion__number")
+    )
+    for i, (item, score) in enumerate(zip(items, scores, strict=True)):
+        item.score = score
+        item.visit_score = (visit_scores or {}).get(i)
+    ConsensusItem.objects.bulk_update(items, ["score", "visit_score"])
+
+
+def assessed_application(cycle, slk, unit, unit_contact):
+    """A submitted application with an attachment, its confirmed team with object
+    permissions, and every member's submitted scores."""
+    application = register(cycle, unit, unit_contact)
+    submission_services.registration_decide(application=application, approve=True, reason="", by=slk)
+    answer_all(application, unit_contact)
+    attachment = submission_services.attachment_add(
+        application=application,
+        uploaded_file=SimpleUploadedFile("verksamhetsplan.pdf", pdf_bytes()),
+        description="Verksamhetsplan",
+        by=unit_contact,
+    )
+    Application.objects.filter(pk=application.pk).update(
+        status=Application.Status.SUBMITTED, submitted_by=unit_contact
+    )
+    application.refresh_from_db()
+    track = cycle.tracks.get(kind=Track.Kind.QUALITY_AWARD)
+    team = examiner_services.team_create(cycle=cycle, track=track, name="Lag A", by=slk)
+    members = [factories.pool_member(cycle, led=i == 0) for i in range(3)]
+    for i, member in enumerate(members):
+        examiner_services.team_member_add(team=team, member=member, leader=i == 0, by=slk)
+    examiner_services.team_assign(team=team, application=application, by=slk)
+    examiner_services.team_confirm(team=team, by=slk)
+    for i, member in enumerate(members):
+        user = member.profile.user
+        examiner_services.application_open(member=member, application=application, by=user)
+        assessment = services.assessment_for(application=application, by=user)
+        for item in assessment.items.all():
+            services.assessment_item_save(
+                item=item,
+                data=services.ItemData(
+                    score=40 + 10 * i, strengths=[f"Styrka {i}"], improvements=["Förbättra"], notes="Egen"
+                ),
+                base_version=item.version,
+                by=user,
+            )
+        services.assessment_submit(assessment=assessment, by=user)
+    return {"application": application, "attachment": attachment, "team": team, "members": members}
