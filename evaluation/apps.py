@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Utvärdering")
+
+    def ready(self):
+        from award.personal import providers
+        from evaluation.personal import EvaluationPersonalData
+
+        providers.register(EvaluationPersonalData())

@@ -7,9 +7,13 @@ class ExaminersConfig(AppConfig):
     verbose_name = _("Examinatorer")
 
     def ready(self):
+        from award.personal import providers
         from award.signals import unit_organisation_changed
         from examiners import services
+        from examiners.personal import ExaminersPersonalData
         from submissions.signals import application_status_changed
+
+        providers.register(ExaminersPersonalData())
 
         def on_status_changed(sender, **kwargs):
             services.application_status_changed(**kwargs)

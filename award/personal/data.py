@@ -1,6 +1,12 @@
 """Personal data of one person (for SLK): everything the platform holds about them as one
 JSON-able document, and anonymisation of someone who has left.
 
+This module holds the account, the audit trail and the object permissions; every app
+above award adds what it holds through the provider it registers in its ready()
+(award.personal.providers), since award may not import them. The export asks each
+provider for its sections, the refusals for its reasons, and the anonymisation runs each
+provider's part inside its one transaction.
+
 Anonymising keeps every record (applications, assessments, consensus, decisions, the
 audit trail) so past cycles stay whole; it only removes who the person was:
 
@@ -35,10 +41,12 @@ from django.db import models, transaction
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.models import UserObjectPermission
+from guardian.models import UserObjectPermission, UserObjectPermissionBase
 
 from award import audit
-from award.models import AuditEntry, CommitteeMembership, Phase
+from award.models import AuditEntry, Phase
+from award.personal import providers
+from award.personal.providers import Section, iso
 from award.roles import GROUP_NAMES, Role, require_role
 
 DECIDED_PHASES = {Phase.AWARDED, Phase.FEEDBACK}
@@ -68,265 +76,99 @@ def search(query: str, limit: int = 50):
 # --- Export ----------------------------------------------------------------------------
 
 
-def _dt(value):
-    return value.isoformat() if value is not None else None
+def sections(user) -> list[Section]:
+    """Everything the platform holds about `user`, section by section, in the order of the
+    page: the account, then each app's provider in the order of the chain, then the audit
+    trail and the object permissions, which span every app."""
+    group_roles = {name: role for role, name in GROUP_NAMES.items()}
+    groups = list(user.groups.order_by("name").values_list("name", flat=True))
+    account = [
+        Section(
+            "user",
+            None,
+            {
+                "id": user.pk,
+                "username": user.username,
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "email": user.email,
+                "is_active": user.is_active,
+                "is_staff": user.is_staff,
+                "is_superuser": user.is_superuser,
+                "date_joined": iso(user.date_joined),
+                "last_login": iso(user.last_login),
+                "has_usable_password": user.has_usable_password(),
+                "anonymised": is_anonymised(user),
+            },
+        ),
+        Section("roles", _("Roller"), [str(Role(group_roles[g]).label) for g in groups if g in group_roles]),
+        Section("groups", None, groups),
+        Section(
+            "units_as_contact",
+            _("Kontaktperson för enheter"),
+            [
+                {"code": u.code, "name": u.name, "organisation": u.organisation.name}
+                for u in user.units.select_related("organisation").order_by("code")
+            ],
+        ),
+    ]
+    from_apps = [section for provider in providers.registered() for section in provider.export(user)]
 
-
-def _target(obj) -> str:
-    return str(obj.unit or obj.organisation)
+    # The audit trail: what they did, and what was done to their account.
+    user_type = ContentType.objects.get_for_model(user)
+    trail = [
+        Section(
+            "audit_entries_as_actor",
+            _("Logghändelser utförda av personen"),
+            [_audit_row(e) for e in AuditEntry.objects.filter(actor=user)],
+        ),
+        Section(
+            "audit_entries_about_account",
+            _("Logghändelser om kontot"),
+            [
+                _audit_row(e)
+                for e in AuditEntry.objects.filter(content_type=user_type, object_id=str(user.pk))
+            ],
+        ),
+        Section("object_permissions", _("Behörigheter till enskilda objekt"), _object_permissions(user)),
+    ]
+    return account + from_apps + trail
 
 
 def export(user) -> dict:
     """Everything the platform holds about `user`, as plain JSON-able data."""
-    from evaluation.models import QuestionnaireResponse
-    from examiners.models import Attendance, Conflict, Enrolment, ExaminerProfile, PoolMember, TeamMember
-    from judging.models import CommitteeConflict, Decision, Meeting
-    from scoring.models import Assessment, ConsensusItem
-    from submissions.models import Answer, AnswerRevision, Application, Attachment
+    return {"exported_at": timezone.now().isoformat()} | {s.key: s.data for s in sections(user)}
 
-    group_roles = {name: role for role, name in GROUP_NAMES.items()}
-    groups = list(user.groups.order_by("name").values_list("name", flat=True))
-    data = {
-        "exported_at": timezone.now().isoformat(),
-        "user": {
-            "id": user.pk,
-            "username": user.username,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "is_active": user.is_active,
-            "is_staff": user.is_staff,
-            "is_superuser": user.is_superuser,
-            "date_joined": _dt(user.date_joined),
-            "last_login": _dt(user.last_login),
-            "has_usable_password": user.has_usable_password(),
-            "anonymised": is_anonymised(user),
-        },
-        "roles": [str(Role(group_roles[g]).label) for g in groups if g in group_roles],
-        "groups": groups,
-        "units_as_contact": [
-            {"code": u.code, "name": u.name, "organisation": u.organisation.name}
-            for u in user.units.select_related("organisation").order_by("code")
-        ],
+
+def permission_models() -> list[type[models.Model]]:
+    """Every table of guardian's per-object user permissions: its generic one and each
+    app's direct one (the applications' ApplicationUserObjectPermission)."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, UserObjectPermissionBase) and not model._meta.abstract
+    ]
+
+
+def _object_permissions(user) -> list[str]:
+    # The generic table names the object by its content type and primary key; a direct
+    # table by its foreign key, in its own app.
+    held = {
+        f"{p.content_type.app_label}.{p.permission.codename} #{p.object_pk}"
+        for p in UserObjectPermission.objects.filter(user=user).select_related("permission", "content_type")
     }
-
-    # Applications: what they did as a unit contact (or as SLK deciding on them).
-    roles_on_applications = {
-        "registered_by": "anmälde",
-        "submitted_by": "lämnade in",
-        "withdrawn_by": "återtog",
-        "registration_decided_by": "beslutade om anmälan",
-    }
-    applications = []
-    for field, label in roles_on_applications.items():
-        for application in Application.objects.filter(**{field: user}).select_related("unit", "track__cycle"):
-            applications.append(
-                {
-                    "application": application.code,
-                    "unit": application.unit.name,
-                    "cycle": application.track.cycle.year,
-                    "role": label,
-                }
-            )
-    data["applications"] = applications
-    data["answers_last_saved"] = [
-        {"application": a.application.code, "criterion": a.criterion.number, "updated_at": _dt(a.updated_at)}
-        for a in Answer.objects.filter(updated_by=user).select_related("application", "criterion")
-    ]
-    data["answer_revisions"] = [
-        {
-            "application": r.answer.application.code,
-            "criterion": r.answer.criterion.number,
-            "version": r.version,
-            "saved_at": _dt(r.saved_at),
-            "conflict": r.conflict,
-            "text": r.text,
-        }
-        for r in AnswerRevision.objects.filter(saved_by=user)
-        .select_related("answer__application", "answer__criterion")
-        .order_by("saved_at", "pk")
-    ]
-    data["attachments_uploaded"] = [
-        {
-            "application": a.application.code,
-            "file": a.original_name,
-            "description": a.description,
-            "size": a.size,
-            "uploaded_at": _dt(a.uploaded_at),
-        }
-        for a in Attachment.objects.filter(uploaded_by=user).select_related("application")
-    ]
-
-    # Examiner: profile, pool, training, conflicts, teams, assessments.
-    profile = (
-        ExaminerProfile.objects.filter(user=user).select_related("organisation", "employer_unit").first()
-    )
-    data["examiner_profile"] = (
-        {
-            "organisation": profile.organisation.name,
-            "workplace": profile.employer_unit.name if profile.employer_unit else None,
-            "employer": profile.employer,
-            "job_title": profile.job_title,
-            "years_served": profile.years_served,
-            "years_led": profile.years_led,
-            "areas": profile.areas,
-        }
-        if profile
-        else None
-    )
-    members = list(
-        PoolMember.objects.filter(profile__user=user).select_related("cycle").order_by("cycle__year")
-    )
-    data["pool_memberships"] = [
-        {
-            "cycle": m.cycle.year,
-            "status": str(m.get_status_display()),
-            "available": m.available,
-            "availability_note": m.availability_note,
-            "manager_name": m.manager_name,
-            "manager_approved_on": _dt(m.manager_approved_on),
-            "max_teams": m.max_teams,
-            "volunteered_at": _dt(m.volunteered_at),
-            "decided_at": _dt(m.decided_at),
-        }
-        for m in members
-    ]
-    data["training"] = [
-        {
-            "cycle": e.session.cycle.year,
-            "session": e.session.title,
-            "kind": str(e.session.get_kind_display()),
-            "status": str(e.get_status_display()),
-            "requested_at": _dt(e.requested_at),
-            "attendance": [
-                {"date": _dt(a.day.date), "present": a.present}
-                for a in Attendance.objects.filter(enrolment=e).select_related("day").order_by("day__date")
-            ],
-        }
-        for e in Enrolment.objects.filter(member__in=members).select_related("session__cycle")
-    ]
-    data["conflicts"] = [
-        {
-            "cycle": c.member.cycle.year,
-            "with": _target(c),
-            "reason": c.reason,
-            "source": str(c.get_source_display()),
-            "recorded_at": _dt(c.recorded_at),
-        }
-        for c in Conflict.objects.filter(member__in=members).select_related(
-            "member__cycle", "unit", "organisation"
-        )
-    ]
-    data["teams"] = [
-        {
-            "cycle": tm.team.cycle.year,
-            "team": tm.team.name,
-            "status": str(tm.team.get_status_display()),
-            "is_leader": tm.is_leader,
-            "applications": sorted(tm.team.assignments.values_list("application__code", flat=True)),
-        }
-        for tm in TeamMember.objects.filter(member__in=members).select_related("team__cycle")
-    ]
-    data["assessments"] = [
-        {
-            "application": a.application.code,
-            "cycle": a.member.cycle.year,
-            "status": str(a.get_status_display()),
-            "hours": str(a.hours) if a.hours is not None else None,
-            "submitted_at": _dt(a.submitted_at),
-            "items": [
-                {
-                    "criterion": i.criterion.number,
-                    "score": i.score,
-                    "strengths": i.strengths,
-                    "improvements": i.improvements,
-                    "notes": i.notes,
-                }
-                for i in a.items.select_related("criterion").order_by("criterion__number")
-            ],
-        }
-        for a in Assessment.objects.filter(member__in=members).select_related("application", "member__cycle")
-    ]
-    data["consensus_items_changed"] = [
-        {
-            "application": i.consensus.application.code,
-            "criterion": i.criterion.number,
-            "score": i.score,
-            "visit_score": i.visit_score,
-            "strengths": i.strengths,
-            "improvements": i.improvements,
-            "discussion_note": i.discussion_note,
-            "visit_reason": i.visit_reason,
-            "updated_at": _dt(i.updated_at),
-        }
-        for i in ConsensusItem.objects.filter(updated_by=user).select_related(
-            "consensus__application", "criterion"
-        )
-    ]
-
-    # The judging committee.
-    data["committee_memberships"] = [
-        {"cycle": m.cycle.year, "is_chair": m.is_chair}
-        for m in CommitteeMembership.objects.filter(user=user).select_related("cycle").order_by("cycle__year")
-    ]
-    data["committee_conflicts"] = [
-        {"cycle": c.cycle.year, "with": _target(c), "reason": c.reason, "recorded_at": _dt(c.recorded_at)}
-        for c in CommitteeConflict.objects.filter(member=user).select_related("cycle", "unit", "organisation")
-    ]
-    data["meetings_present"] = [
-        {"cycle": m.cycle.year, "meeting": str(m.get_kind_display()), "date": _dt(m.date)}
-        for m in Meeting.objects.filter(present=user).select_related("cycle")
-    ]
-
-    def decision_row(d):
-        return {
-            "cycle": d.meeting.cycle.year,
-            "scope": d.scope_label,
-            "status": str(d.get_status_display()),
-            "signed_at": _dt(d.signed_at),
-        }
-
-    decisions = Decision.objects.select_related("meeting__cycle", "track", "competition_class")
-    data["decisions_signed"] = [decision_row(d) for d in decisions.filter(signed_by=user)]
-    data["decisions_created"] = [decision_row(d) for d in decisions.filter(created_by=user)]
-    data["decisions_stepped_out"] = [decision_row(d) for d in decisions.filter(stepped_out=user)]
-    data["questionnaire_responses"] = [
-        {
-            "cycle": r.questionnaire.cycle.year,
-            "questionnaire": str(r.questionnaire.get_audience_display()),
-            "answers": r.answers,
-            "submitted_at": _dt(r.submitted_at),
-        }
-        for r in QuestionnaireResponse.objects.filter(respondent=user).select_related("questionnaire__cycle")
-    ]
-
-    # The audit trail: what they did, and what was done to their account.
-    user_type = ContentType.objects.get_for_model(user)
-    data["audit_entries_as_actor"] = [_audit_row(e) for e in AuditEntry.objects.filter(actor=user)]
-    data["audit_entries_about_account"] = [
-        _audit_row(e) for e in AuditEntry.objects.filter(content_type=user_type, object_id=str(user.pk))
-    ]
-    data["object_permissions"] = sorted(
-        {
-            f"{p.content_type.app_label}.{p.permission.codename} #{p.object_pk}"
-            for p in UserObjectPermission.objects.filter(user=user).select_related(
-                "permission", "content_type"
-            )
-        }
-        | {f"submissions.{p.permission.codename} #{p.content_object_id}" for p in _application_perms(user)}
-    )
-    return data
-
-
-def _application_perms(user):
-    from submissions.models import ApplicationUserObjectPermission
-
-    return ApplicationUserObjectPermission.objects.filter(user=user).select_related("permission")
+    for model in permission_models():
+        if model is not UserObjectPermission:
+            held |= {
+                f"{model._meta.app_label}.{p.permission.codename} #{p.content_object_id}"
+                for p in model.objects.filter(user=user).select_related("permission")
+            }
+    return sorted(held)
 
 
 def _audit_row(entry) -> dict:
     return {
-        "at": _dt(entry.at),
+        "at": iso(entry.at),
         "action": entry.action,
         "object": entry.object_repr,
         "changes": entry.changes,
@@ -342,28 +184,16 @@ def export_json(user) -> str:
 
 
 def anonymise_refusals(user, *, by=None) -> list[str]:
-    """Why `user` cannot be anonymised now (empty when they can)."""
-    from examiners.models import TeamMember
-
+    """Why `user` cannot be anonymised now (empty when they can): one's own account, an
+    account already anonymised, and each app's reasons (a team or a committee seat in a
+    cycle not yet decided)."""
     reasons = []
     if by is not None and by.pk == user.pk:
         reasons.append(_("Du kan inte anonymisera dig själv."))
     if is_anonymised(user):
         reasons.append(_("Personen är redan anonymiserad."))
-    for tm in TeamMember.objects.filter(member__profile__user=user).select_related("team__cycle"):
-        if tm.team.cycle.phase not in DECIDED_PHASES:
-            reasons.append(
-                _(
-                    "Personen ingår i %(team)s i omgång %(year)s, som inte är avslutad. Ta först bort personen ur laget."
-                )
-                % {"team": tm.team.name, "year": tm.team.cycle.year}
-            )
-    for membership in CommitteeMembership.objects.filter(user=user).select_related("cycle"):
-        if membership.cycle.phase not in DECIDED_PHASES:
-            reasons.append(
-                _("Personen sitter i domarkommittén för omgång %(year)s, som inte har fattat beslut ännu.")
-                % {"year": membership.cycle.year}
-            )
+    for provider in providers.registered():
+        reasons.extend(provider.refusals(user))
     return reasons
 
 
@@ -427,10 +257,8 @@ def _scrub_everywhere(user, needles: list[str], patterns) -> int:
 
 @transaction.atomic
 def anonymise(*, user, by) -> dict:
-    """Anonymise a person who has left (see the module's description). Returns a summary."""
-    from examiners.models import ExaminerProfile, PoolMember
-    from submissions.models import ApplicationUserObjectPermission
-
+    """Anonymise a person who has left (see the module's description), in one transaction
+    with every app's provider. Returns a summary."""
     require_role(by, Role.SLK)
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     refusals = anonymise_refusals(user, by=by)
@@ -451,13 +279,13 @@ def anonymise(*, user, by) -> dict:
     user.groups.clear()
     user.units.clear()
     user.user_permissions.clear()
-    summary["object_permissions_removed"] = (
-        UserObjectPermission.objects.filter(user=user).delete()[0]
-        + ApplicationUserObjectPermission.objects.filter(user=user).delete()[0]
+    summary["object_permissions_removed"] = sum(
+        model.objects.filter(user=user).delete()[0] for model in permission_models()
     )
-    profile_fields = ExaminerProfile.objects.filter(user=user).update(job_title="", employer="")
-    PoolMember.objects.filter(profile__user=user).update(availability_note="")
-    summary["profile_cleared"] = bool(profile_fields)
+    cleared_by_apps = []
+    for provider in providers.registered():
+        summary.update(provider.anonymise(user, by=by))
+        cleared_by_apps.extend(provider.cleared)
     summary["texts_replaced"] = _scrub_everywhere(user, needles, patterns)
 
     user.username = f"anonymiserad-{user.pk}"
@@ -487,8 +315,7 @@ def anonymise(*, user, by) -> dict:
                 "groups",
                 "units",
                 "permissions",
-                "job_title",
-                "employer",
+                *cleared_by_apps,
             ],
             **summary,
         },

@@ -27,6 +27,13 @@ def _display(row):
     return {"text": str(row)}
 
 
+def _rows(data):
+    """A section's rows: its list, or its one row (the examiner profile) when there is one."""
+    if isinstance(data, list):
+        return data
+    return [data] if data else []
+
+
 @role_required(Role.SLK)
 def person_search(request):
     query = request.GET.get("q", "").strip()
@@ -58,32 +65,13 @@ def person_detail(request, pk):
         response["Content-Disposition"] = f'attachment; filename="personuppgifter-{person.pk}.json"'
         response["Cache-Control"] = "no-store"
         return response
-    data = personal_data.export(person)
+    found = personal_data.sections(person)
+    data = {section.key: section.data for section in found}
     sections = [
-        (_("Roller"), data["roles"]),
-        (_("Kontaktperson för enheter"), data["units_as_contact"]),
-        (_("Tävlingsbidrag"), data["applications"]),
-        (_("Sparade svar (versioner)"), data["answer_revisions"]),
-        (_("Uppladdade bilagor"), data["attachments_uploaded"]),
-        (_("Examinatorsprofil"), [data["examiner_profile"]] if data["examiner_profile"] else []),
-        (_("Examinatorspool"), data["pool_memberships"]),
-        (_("Utbildning och närvaro"), data["training"]),
-        (_("Jäv"), data["conflicts"]),
-        (_("Examinatorslag"), data["teams"]),
-        (_("Individuella bedömningar"), data["assessments"]),
-        (_("Ändrad konsensus"), data["consensus_items_changed"]),
-        (_("Domarkommittén"), data["committee_memberships"]),
-        (_("Jäv i domarkommittén"), data["committee_conflicts"]),
-        (_("Närvaro vid domarmöten"), data["meetings_present"]),
-        (_("Signerade beslut"), data["decisions_signed"]),
-        (_("Skapade beslut"), data["decisions_created"]),
-        (_("Beslut där personen inte deltog (jäv)"), data["decisions_stepped_out"]),
-        (_("Enkätsvar"), data["questionnaire_responses"]),
-        (_("Logghändelser utförda av personen"), data["audit_entries_as_actor"]),
-        (_("Logghändelser om kontot"), data["audit_entries_about_account"]),
-        (_("Behörigheter till enskilda objekt"), data["object_permissions"]),
+        (section.title, [_display(row) for row in _rows(section.data)])
+        for section in found
+        if section.title is not None
     ]
-    sections = [(title, [_display(row) for row in rows]) for title, rows in sections]
     response = render(
         request,
         "award/personal/detail.html",
