@@ -19,11 +19,11 @@ from award import audit
 from award.models import CommitteeMembership, Organisation, PastResult, Unit
 from award.notify import mail_after_commit
 from award.roles import Role, has_role, require_role
+from award.versioning import bump_version, check_version
 from judging import queries, rules
 from judging.models import CommitteeConflict, Decision, DecisionOutcome, Meeting, SiteVisitChoice
 from scoring import services as scoring_services
 from scoring.models import SiteVisit
-from scoring.services import StaleEdit
 from submissions.models import Application
 
 
@@ -170,8 +170,7 @@ def decision_save(
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
         if decision.is_signed:
             raise ValidationError(_("Beslutet är signerat och låst. En rättelse görs som ett nytt beslut."))
-        if base_version is None or decision.version != base_version:
-            raise StaleEdit(decision)
+        check_version(decision, base_version)
         replaced = [o.application for o in decision.outcomes.select_related("application__unit")]
         conflicted = [a.code for a in replaced if queries.committee_conflicts_for(by, a)]
         if conflicted:
@@ -224,7 +223,7 @@ def decision_save(
     if decision is None:
         decision = Decision(meeting=meeting, track=track, competition_class=competition_class, created_by=by)
     else:
-        decision.version += 1
+        bump_version(decision)
     decision.meeting = meeting
     decision.no_award = no_award
     decision.rationale = rationale.strip()

@@ -6,7 +6,7 @@ confirmed team (holding the assess permission) assesses; the team leader runs th
 consensus and edits the report; SLK may step in everywhere with a recorded reason. Every
 change records old and new values in the audit trail with the application as target.
 Texts that many people edit carry a version: saving from an old version is refused with
-`StaleEdit`, and nothing is overwritten.
+`StaleEdit` (`award.versioning`), and nothing is overwritten.
 """
 
 from dataclasses import dataclass
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from award import audit
 from award.roles import Role, has_role, require_role
+from award.versioning import bump_version, check_version
 from examiners.models import PoolMember
 from scoring import queries, rules
 from scoring.models import (
@@ -32,19 +33,6 @@ from scoring.models import (
 from submissions.models import Application
 
 ASSESS = "submissions.assess_application"
-
-
-class StaleEdit(ValidationError):
-    """Someone saved since this form was loaded. `current` is the row as it is now."""
-
-    def __init__(self, current):
-        self.current = current
-        super().__init__(
-            _(
-                "Någon annan har sparat här sedan du öppnade sidan. Dina ändringar är inte sparade; "
-                "jämför med den nya versionen nedan och spara igen."
-            )
-        )
 
 
 def _record(*, by, action: str, application: Application, changes: dict, reason: str = "") -> None:
@@ -157,11 +145,10 @@ def assessment_item_save(*, item: AssessmentItem, data: ItemData, base_version: 
         # Nothing to save, whatever version the page had: an explicit save right after
         # the autosave of the same text is not a conflict.
         return item
-    if item.version != base_version:
-        raise StaleEdit(item)
+    check_version(item, base_version)
     item.score, item.strengths, item.improvements = after["score"], after["strengths"], after["improvements"]
     item.notes = data.notes.strip()
-    item.version += 1
+    bump_version(item)
     item.save()
     changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changed:
@@ -329,8 +316,7 @@ def consensus_item_save(
     _require_leader_or_slk(by, application)
     if item.consensus.is_final:
         raise ValidationError(_("Konsensus är fastställd och kan inte ändras."))
-    if item.version != base_version:
-        raise StaleEdit(item)
+    check_version(item, base_version)
     _check_score(application, data.score)
     before = {
         "score": item.score,
@@ -350,7 +336,7 @@ def consensus_item_save(
     }
     if before == after:
         return item
-    item.version += 1
+    bump_version(item)
     item.updated_by = by
     item.save()
     _record(
@@ -462,8 +448,7 @@ def site_visit_save(*, visit: SiteVisit, data: VisitData, base_version: int, by)
     visit = SiteVisit.objects.select_for_update(of=("self",)).select_related("application").get(pk=visit.pk)
     if not has_role(by, Role.SLK):
         _require_examiner(by, visit.application)
-    if visit.version != base_version:
-        raise StaleEdit(visit)
+    check_version(visit, base_version)
     if data.done and not (data.visit_date and data.findings.strip()):
         raise ValidationError(_("Ange datum och iakttagelser innan besöket markeras som genomfört."))
     before = {
@@ -487,7 +472,7 @@ def site_visit_save(*, visit: SiteVisit, data: VisitData, base_version: int, by)
     }
     if before == after:
         return visit
-    visit.version += 1
+    bump_version(visit)
     visit.save()
     _record(
         by=by,
@@ -519,15 +504,14 @@ def visit_score_revise(
         raise ValidationError(
             _("Återföringsrapporten är godkänd eller kommittén har beslutat; poängen kan inte längre ändras.")
         )
-    if item.version != base_version:
-        raise StaleEdit(item)
+    check_version(item, base_version)
     _check_score(application, score)
     if score is not None and not reason.strip():
         raise ValidationError(_("Ange skälet till att poängen ändras efter platsbesöket."))
     before = [item.visit_score, item.visit_reason]
     item.visit_score = score
     item.visit_reason = reason.strip() if score is not None else ""
-    item.version += 1
+    bump_version(item)
     item.updated_by = by
     item.save()
     _record(
@@ -582,7 +566,7 @@ def report_draft(*, application: Application, by) -> FeedbackReport:
         _record(by=by, action="scoring.report_draft", application=application, changes={"stage": "feedback"})
     else:
         # A redraft replaces the edited texts: a form loaded before it must not save over it.
-        report.version += 1
+        bump_version(report)
         report.save(update_fields=["version", "updated_at"])
         _record(
             by=by, action="scoring.report_redraft", application=application, changes={"stage": "feedback"}
@@ -607,8 +591,7 @@ def report_save(
     _require_leader_or_slk(by, report.application)
     if report.is_approved:
         raise ValidationError(_("Rapporten är godkänd och kan inte ändras."))
-    if report.version != base_version:
-        raise StaleEdit(report)
+    check_version(report, base_version)
     changes = {}
     if summary.strip() != report.summary:
         changes["summary"] = [report.summary, summary.strip()]
@@ -627,7 +610,7 @@ def report_save(
             item.strengths, item.improvements = strengths, improvements
             item.save(update_fields=["strengths", "improvements"])
     if changes:
-        report.version += 1
+        bump_version(report)
         report.save()
         _record(
             by=by,

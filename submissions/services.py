@@ -21,6 +21,7 @@ from award import audit
 from award.models import AwardCycle, Phase, Track, Unit, today
 from award.notify import mail_after_commit
 from award.roles import Role, add_role, has_role, remove_role, require_role
+from award.versioning import StaleEdit, bump_version, check_version
 from submissions import eligibility, queries, signals
 from submissions.models import Answer, AnswerRevision, Application, Attachment
 
@@ -39,18 +40,22 @@ ALLOWED_ATTACHMENT_KINDS = {
 }
 
 
-class AnswerConflict(Exception):
-    """Someone else saved the answer after the editor loaded it. Carries the text now
-    saved, so the page can show both texts side by side."""
+class AnswerConflict(StaleEdit):
+    """Someone else saved the answer after the editor loaded it. Carries the answer now
+    saved (`current`, also `answer`), so the page can show both texts side by side."""
 
     def __init__(self, answer: Answer):
-        self.answer = answer
         super().__init__(
+            answer,
             _(
                 "%(who)s sparade det här svaret medan du skrev. Din text är inte sparad: jämför texterna nedan."
             )
-            % {"who": answer.updated_by or _("Någon annan")}
+            % {"who": answer.updated_by or _("Någon annan")},
         )
+
+    @property
+    def answer(self) -> Answer:
+        return self.current
 
 
 # --- helpers -----------------------------------------------------------------------
@@ -327,13 +332,15 @@ def _answer_save(
         # Nothing to save, whatever version the page had: an explicit save right after
         # the autosave of the same text is not a conflict.
         return answer, False
-    if answer.version != base_version:
+    try:
+        check_version(answer, base_version)
+    except StaleEdit:
         AnswerRevision.objects.create(
             answer=answer, version=base_version, text=text, saved_by=by, conflict=True
         )
         return answer, True
     answer.text = text
-    answer.version += 1
+    bump_version(answer)
     answer.updated_by = by
     answer.save(update_fields=["text", "version", "updated_by", "updated_at"])
     AnswerRevision.objects.create(answer=answer, version=answer.version, text=text, saved_by=by)

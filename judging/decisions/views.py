@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from award.models import AwardCycle, CommitteeMembership, Track
 from award.roles import Role, has_role, role_required
+from award.versioning import StaleEdit
 from award.web import add_refusal, attempt, flash_errors
 from judging import consolidation
 from judging import queries as judging_queries
@@ -35,7 +36,6 @@ from judging.decisions.forms import (
     SiteVisitChoiceForm,
 )
 from judging.models import Decision, DecisionOutcome, Meeting
-from scoring import services
 
 committee_or_slk = role_required(Role.COMMITTEE, Role.SLK)
 
@@ -295,7 +295,7 @@ def decision_edit(request, pk, track_pk):
                 decision=draft,
                 by=request.user,
             )
-        except services.StaleEdit as error:
+        except StaleEdit as error:
             stale = Decision.objects.prefetch_related("outcomes__application").get(pk=error.current.pk)
             data = request.POST.copy()
             data["version"] = str(stale.version)

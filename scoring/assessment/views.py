@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from award.models import Criterion
+from award.versioning import StaleEdit
 from award.web import attempt, flash_form_errors
 from scoring import queries, rules, services
 from scoring.assessment.forms import AssessmentItemForm, HoursForm
@@ -154,7 +155,7 @@ def item_save(request, application, team_member, criterion_id):
         return _render_page(request, application, item.assessment, bound={criterion.pk: form})
     try:
         saved = form.save(item=item, by=request.user)
-    except services.StaleEdit as error:
+    except StaleEdit as error:
         if request.htmx:
             # The page keeps the old version, so the save button then shows both texts.
             return _autosave_status(

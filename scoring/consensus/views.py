@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from award.versioning import StaleEdit
 from award.web import attempt
 from examiners.models import TeamMember
 from scoring import queries, rules, services
@@ -182,7 +183,7 @@ def consensus_item_save(request, pk, item_id):
                 base_version=form.cleaned_data["version"],
                 by=request.user,
             )
-        except services.StaleEdit as error:
+        except StaleEdit as error:
             if request.htmx:
                 return _autosave_status(request, form, error=_stale_hint())
             conflict = error.current

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from award.roles import Role, has_role
+from award.versioning import StaleEdit
 from award.web import attempt, flash_errors
 from scoring import exports, queries, services
 from scoring.feedback.forms import ReportForm
@@ -70,7 +71,7 @@ def report_edit(request, pk):
         if form.is_valid():
             try:
                 form.save(report=report, by=request.user)
-            except services.StaleEdit as error:
+            except StaleEdit as error:
                 flash_errors(request, error)
                 current = error.current
                 saved = {item.criterion_id: item for item in _items(current)}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from award.versioning import StaleEdit
 from scoring import queries, services
 from scoring.access import Viewer, lead_or_refuse, viewer_for
 from scoring.models import ConsensusItem, SiteVisit
@@ -102,7 +103,7 @@ def site_visit_save(request, pk):
                 base_version=data["version"],
                 by=request.user,
             )
-        except services.StaleEdit as error:
+        except StaleEdit as error:
             conflict = error.current
             post = request.POST.copy()
             post["version"] = str(conflict.version)
@@ -143,7 +144,7 @@ def visit_score_revise(request, pk, item_id):
                 base_version=form.cleaned_data["version"],
                 by=request.user,
             )
-        except services.StaleEdit as error:
+        except StaleEdit as error:
             conflict = error.current
             post = request.POST.copy()
             post[form.add_prefix("version")] = str(conflict.version)

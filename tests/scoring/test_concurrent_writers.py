@@ -9,6 +9,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from award.versioning import StaleEdit
 from scoring import services as scoring_services
 from submissions import services as submission_services
 from submissions.models import AnswerRevision
@@ -66,7 +67,7 @@ def test_leader_and_slk_saving_the_same_consensus_item(team_world, slk):
 
     results = _race(save(team_world["leader"], 50, "Ledarens text"), save(slk, 70, "SLK:s text"))
     saved = [r for r in results if not isinstance(r, Exception)]
-    refused = [r for r in results if isinstance(r, scoring_services.StaleEdit)]
+    refused = [r for r in results if isinstance(r, StaleEdit)]
     assert len(saved) == 1 and len(refused) == 1, results
     item.refresh_from_db()
     assert (item.score, item.strengths) == (saved[0].score, saved[0].strengths)

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from award.models import Criterion
+from award.versioning import StaleEdit
 from judging import services as judging_services
 from scoring import queries, services, totals
 from scoring.models import Assessment, FeedbackReport
@@ -150,7 +151,7 @@ def test_concurrent_consensus_edits_do_not_overwrite(team_world, slk):
         base_version=loaded,
         by=team_world["leader"],
     )
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.consensus_item_save(
             item=item,
             data=services.ItemData(70, ["SLK:s"], []),
