@@ -38,9 +38,11 @@ backup: install
 restore: install
 	$(BIN)/python manage.py restore $(FILE) $(if $(FORCE),--force)
 
+# lint-imports: the apps' import contracts in pyproject.toml ([tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo --no-cache
 
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
