@@ -44,12 +44,17 @@ from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission, UserObjectPermissionBase
 
 from award import audit
-from award.models import AuditEntry, Phase
+from award.models import AuditEntry, Phase, Unit
 from award.personal import providers
 from award.personal.providers import Section, iso
 from award.roles import GROUP_NAMES, Role, require_role
 
 DECIDED_PHASES = {Phase.AWARDED, Phase.FEEDBACK}
+
+# award's models that refer to a person, answered for here: the units they are a contact
+# of and the audit trail. The committee's seats are judging's provider's (see there), and
+# guardian's permission tables (permission_models) come on top.
+ACCOUNT_MODELS = (Unit, AuditEntry)
 
 
 def pseudonym(user) -> str:
@@ -148,6 +153,12 @@ def permission_models() -> list[type[models.Model]]:
         for model in apps.get_models()
         if issubclass(model, UserObjectPermissionBase) and not model._meta.abstract
     ]
+
+
+def answered_models() -> set[type[models.Model]]:
+    """Every model whose rows about a person the export and the anonymisation answer for:
+    this module's, guardian's permission tables and each registered provider's."""
+    return {*ACCOUNT_MODELS, *permission_models(), *(m for p in providers.registered() for m in p.models)}
 
 
 def _object_permissions(user) -> list[str]:
