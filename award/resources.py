@@ -33,33 +33,7 @@ from import_export.results import RowResult
 
 from award import services, text, upload_guards
 from award.models import AwardCycle, Criterion, Organisation, PastResult, Track, Unit
-
-# A text cell beginning with one of these may be run as a formula by Excel or LibreOffice.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _is_escaped_form(text: str) -> bool:
-    """Text that escape_formula would prefix in a CSV: it begins with a formula character,
-    or with apostrophes followed by one (so an apostrophe of the data's own survives)."""
-    return text.startswith(FORMULA_STARTS) or (text.startswith("'") and _is_escaped_form(text[1:]))
-
-
-def escape_formula(text: str, *, native: bool) -> str:
-    """Export: prefix an apostrophe to text a spreadsheet would run as a formula. In XLSX
-    (native cells) only text beginning with "=" becomes a formula cell, other text is a
-    text cell; a CSV reader takes all of FORMULA_STARTS. unescape_formula reverses both,
-    so an export re-imports unchanged (text that itself begins with an apostrophe before a
-    formula character gets one more)."""
-    risky = text.startswith("=") if native else text.startswith(FORMULA_STARTS)
-    if risky or (text.startswith("'") and _is_escaped_form(text[1:])):
-        return "'" + text
-    return text
-
-
-def unescape_formula(text: str) -> str:
-    if text.startswith("'") and _is_escaped_form(text[1:]):
-        return text[1:]
-    return text
+from award.spreadsheets import escape_formula, unescape_formula
 
 
 def _cell_text(value) -> str:

@@ -7,7 +7,9 @@ to the reader, any field beginning so is prefixed with an apostrophe (the OWASP 
 CSV injection), a negative number included.
 
 Every spreadsheet and CSV the platform writes goes through this module; the admin's
-django-import-export files are escaped by award.resources.AwardResource.export_resource.
+django-import-export files are escaped by award.resources.AwardResource.export_resource with
+this module's `escape_formula` (and read back with `unescape_formula`), so one rule decides
+what could run as a formula.
 
 XLSX cannot hold most ASCII control characters (a vertical tab pasted from a word
 processor is enough to make openpyxl refuse the whole file). Forms and imports refuse them
@@ -29,16 +31,44 @@ from openpyxl.styles import Font
 
 from award import text as award_text
 
+# A text cell beginning with one of these may be run as a formula by Excel or LibreOffice.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def is_risky(value) -> bool:
+    """Whether a spreadsheet could run the value as a formula: the one test every writer
+    here and the admin's import-export files (`escape_formula`) ask."""
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _is_escaped_form(text: str) -> bool:
+    """Text that escape_formula would prefix in a CSV: it begins with a formula character,
+    or with apostrophes followed by one (so an apostrophe of the data's own survives)."""
+    return is_risky(text) or (text.startswith("'") and _is_escaped_form(text[1:]))
+
+
+def escape_formula(text: str, *, native: bool = False) -> str:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula. In XLSX written
+    by django-import-export (`native` cells) only text beginning with "=" becomes a formula
+    cell, other text is a text cell; a CSV reader takes all of FORMULA_STARTS.
+    unescape_formula reverses both, so an export re-imports unchanged (text that itself
+    begins with an apostrophe before a formula character gets one more)."""
+    risky = text.startswith("=") if native else is_risky(text)
+    if risky or (text.startswith("'") and _is_escaped_form(text[1:])):
+        return "'" + text
+    return text
+
+
+def unescape_formula(text: str) -> str:
+    """What an import reads back from escape_formula's text."""
+    if text.startswith("'") and _is_escaped_form(text[1:]):
+        return text[1:]
+    return text
 
 
 def _plain(value) -> bool:
     if isinstance(value, str):
-        return not value.startswith(FORMULA_STARTS) and not award_text.SHOWN.search(value)
+        return not is_risky(value) and not award_text.SHOWN.search(value)
     return value is None or isinstance(value, int | float | Decimal | dt.date | dt.datetime)
 
 
@@ -82,8 +112,7 @@ class StreamingWorkbook:
 def csv_value(value):
     if value is None:
         return ""
-    text = award_text.shown(str(value))
-    return "'" + text if is_risky(text) else text
+    return escape_formula(award_text.shown(str(value)))
 
 
 def write_csv(stream, header: list[str], rows: Iterable[Iterable]) -> None:

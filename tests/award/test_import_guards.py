@@ -33,7 +33,7 @@ from award import upload_guards
 from award.admin import UnitAdmin
 from award.models import Criterion, Organisation, Unit
 from award.resources import AwardResource, OrganisationResource, UnitResource
-from award.spreadsheets import FORMULA_STARTS, StreamingWorkbook, csv_bytes
+from award.spreadsheets import FORMULA_STARTS, StreamingWorkbook, csv_bytes, unescape_formula
 from award.upload_guards import GuardedCSV, GuardedImportAdminMixin, GuardedXLSX, ImportRefused
 from examiners.models import PoolMember
 from examiners.resources import PoolMemberResource
@@ -583,3 +583,16 @@ def test_streaming_workbook_and_csv_write_formula_like_text_as_text():
     )
     assert list(first_row[1:]) == [-5, 3.5, None, "vanlig text"]
     assert_no_formula_in_csv(csv_bytes(["=rubrik", "b", "c", "d", "e"], rows).decode("utf-8"))
+
+
+@pytest.mark.parametrize("value", [*RISKY, "'=1+1", "''-5", "'vanlig", "vanlig text", "-5"])
+def test_the_platforms_csv_and_the_admins_csv_escape_formulas_alike(value):
+    """One rule (award.spreadsheets.escape_formula) for both: what the platform's CSV
+    writes is what the admin's import-export CSV writes, and an import reads it back."""
+    _header, platform = csv.reader(
+        io.StringIO(csv_bytes(["a"], [[value]]).decode("utf-8-sig")), delimiter=";"
+    )
+    unit = factories.UnitFactory.build(code="X1", name=value)
+    admin = UnitResource().export_resource(unit, selected_fields=["name"])
+    assert platform == admin
+    assert unescape_formula(platform[0]) == value
