@@ -317,13 +317,19 @@ def test_evaluation_page_queries_do_not_grow_with_answers(client, released, slk,
     questionnaire = _send(released, APPLICANTS, slk)
     url = reverse("evaluation:evaluation", args=[released["cycle"].year])
     client.force_login(slk)
-    _answer_as_applicants(questionnaire, unit, [(5, "Ett")])
+    _answer_as_applicants(questionnaire, unit, [(5, "Svaret ett")])
     client.get(url)  # warm caches (content types, sessions)
     with CaptureQueriesContext(connection) as one:
-        client.get(url)
-    _answer_as_applicants(questionnaire, unit, [(4, "Två"), (3, "Tre")])
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "1 av 3 har svarat (33 %)" in response.content.decode()
+    _answer_as_applicants(questionnaire, unit, [(4, "Svaret två"), (3, "Svaret tre")])
     with CaptureQueriesContext(connection) as three:
-        client.get(url)
+        response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "3 av 5 har svarat (60 %)" in page
+    assert all(text in page for text in ("Svaret ett", "Svaret två", "Svaret tre"))
     assert len(one) == len(three)
 
 

@@ -249,9 +249,13 @@ def test_charts_page_query_count_does_not_grow_with_applications(
     client.force_login(slk)
     url = reverse("judging:charts", args=[cycle.year, quality.pk])
     with CaptureQueriesContext(connection) as three:
-        client.get(url)
+        response = client.get(url)
+    assert response.status_code == 200
+    assert all(scored[key].code in response.content.decode() for key in ("a1", "a2", "b1"))
     _team, members, apps = confirmed_team(cycle, quality, slk, name="Lag C", applications=2)
     for application in apps:
         finalise(application, members, [50, 50, 50, 50], 50)
     with django_assert_max_num_queries(len(three.captured_queries)):
-        client.get(url)
+        response = client.get(url)
+    assert response.status_code == 200
+    assert all(application.code in response.content.decode() for application in apps)

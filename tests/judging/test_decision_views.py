@@ -365,20 +365,25 @@ def test_decisions_page_query_count_does_not_grow(
             by=committee["member"],
         )
         judging_services.decision_sign(decision=decision, by=committee["chair"])
+        return decision
 
     url = reverse("judging:decisions", args=[cycle.year])
     client.force_login(committee["member"])
-    decide(classes[0])
+    decisions = [decide(classes[0])]
     client.get(url)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as one:
-        client.get(url)
-    decide(classes[1])
-    decide(classes[2])
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("Beslut nr ") == 1
+    decisions += [decide(classes[1]), decide(classes[2])]
     with django_assert_max_num_queries(len(one.captured_queries)):
-        client.get(url)
+        response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert all(f"Beslut nr {decision.pk}," in page for decision in decisions)
 
 
 # --- who may open what -------------------------------------------------------------------------

@@ -165,12 +165,16 @@ def test_query_count_does_not_grow_with_the_examples(client, past_cycle, chair, 
     def decide(competition_class):
         application = judged(factories.submitted_application(quality, competition_class=competition_class))
         _decide(past_cycle, chair, quality, competition_class, [(application, "winner", "Bra.")])
+        return application
 
-    decide(classes[0])
+    units = [decide(classes[0]).unit.name]
     with django_assert_num_queries(1):  # the outcomes with everything they show
-        client.get(URL)
-    decide(classes[1])
-    decide(classes[2])
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert units[0] in response.content.decode()
+    units += [decide(classes[1]).unit.name, decide(classes[2]).unit.name]
     assert DecisionOutcome.objects.count() == 3
     with django_assert_num_queries(1):
-        client.get(URL)
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert all(name in response.content.decode() for name in units)

@@ -484,6 +484,7 @@ def test_site_visit_list_queries_do_not_grow_with_applications(
     with django_assert_max_num_queries(SITE_VISIT_LIST_MAX_QUERIES):
         response = client.get(url)
 
+    assert response.status_code == 200
     html = response.content.decode()
     assert all(application.code in html for application in applications)
     assert html.count("Inte utvalt") == count - 1

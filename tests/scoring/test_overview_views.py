@@ -146,7 +146,9 @@ def test_history_query_count_does_not_grow_with_changes(client, team_world, slk)
     client.force_login(slk)
     _save(application, team_world["examiner"], 40)
     with CaptureQueriesContext(connection) as one:
-        client.get(_url("history", team_world))
+        response = client.get(_url("history", team_world))
+    assert response.status_code == 200
+    assert len(response.context["rows"]) >= 1
     for score, member in [(45, 1), (50, 2), (55, 3), (60, 0)]:
         _save(application, team_world["members"][member].profile.user, score)
     services.hours_record(
@@ -156,6 +158,7 @@ def test_history_query_count_does_not_grow_with_changes(client, team_world, slk)
     )
     with CaptureQueriesContext(connection) as many:
         response = client.get(_url("history", team_world))
+    assert response.status_code == 200
     assert len(response.context["rows"]) > 5
     assert len(many) == len(one)
 
@@ -197,7 +200,9 @@ def test_hours_query_count_is_the_same_for_one_and_three_applications(client, te
     client.force_login(slk)
     _record_hours(team_world, ["2"])
     with CaptureQueriesContext(connection) as one:
-        client.get(_url("hours", team_world))
+        response = client.get(_url("hours", team_world))
+    assert response.status_code == 200
+    assert team_world["application"].code in response.content.decode()
     _team, members, apps = confirmed_team(
         team_world["cycle"], quality, slk, name="Lag C", size=2, applications=2
     )
@@ -208,5 +213,7 @@ def test_hours_query_count_is_the_same_for_one_and_three_applications(client, te
             services.hours_record(assessment=assessment, hours=Decimal("1.5"), by=user)
     with CaptureQueriesContext(connection) as three:
         response = client.get(_url("hours", team_world))
+    assert response.status_code == 200
     assert len(response.context["summary"]["applications"]) == 3
+    assert all(application.code in response.content.decode() for application in apps)
     assert len(three) == len(one)
