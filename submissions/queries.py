@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
-from award.models import Criterion
+from award.models import Criterion, Phase
 from award.roles import Role, has_role
 from submissions.models import Answer, Application
 
@@ -112,3 +112,15 @@ def missing_parts(application: Application, answers=None) -> list[str]:
         for a in sorted(answers, key=lambda a: a.criterion.number)
         if not a.text.strip()
     ]
+
+
+def withdraw_refusal(application: Application) -> str:
+    """Why the application cannot be withdrawn (empty when it can): the unit withdraws
+    until the committee has decided, that is before the cycle's awarded phase. The one
+    place the service and the application page ask."""
+    if application.status == Application.Status.WITHDRAWN:
+        return _("Bidraget är redan återtaget.")
+    if application.track.cycle.phase in (Phase.AWARDED, Phase.FEEDBACK):
+        return _("Domarkommittén har redan fattat beslut; bidraget kan inte återtas.")
+    return ""
+

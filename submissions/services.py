@@ -448,11 +448,9 @@ def application_withdraw(*, application: Application, reason: str, by) -> Applic
     examination but stays in the records."""
     _require_unit_contact_or_slk(by, application.unit)
     application = _locked(application)
-    if application.status == Application.Status.WITHDRAWN:
-        raise ValidationError(_("Bidraget är redan återtaget."))
-    cycle = application.track.cycle
-    if cycle.phase in (Phase.AWARDED, Phase.FEEDBACK):
-        raise ValidationError(_("Domarkommittén har redan fattat beslut; bidraget kan inte återtas."))
+    refusal = queries.withdraw_refusal(application)
+    if refusal:
+        raise ValidationError(refusal)
     old = application.status
     application.status = Application.Status.WITHDRAWN
     application.withdrawn_at = timezone.now()

@@ -117,9 +117,7 @@ def application_detail(request, pk):
         "missing": queries.missing_parts(application, answers),
         "attachments": application.attachments.all(),
         "can_edit": can_edit and application.is_editable,
-        "can_withdraw": can_edit
-        and application.status != Application.Status.WITHDRAWN
-        and application.cycle.phase not in (Phase.AWARDED, Phase.FEEDBACK),
+        "can_withdraw": can_edit and not queries.withdraw_refusal(application),
         "is_slk": has_role(request.user, Role.SLK),
         "details_form": DetailsForm(instance=application),
         "attachment_form": AttachmentForm(),

@@ -3,11 +3,12 @@ import html
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from award.models import Criterion, Track, today
+from award.models import AwardCycle, Criterion, Track, today
 from award.roles import Role
-from submissions import services
+from submissions import queries, services
 from submissions.models import Answer, AnswerRevision, Application
 from tests.support import factories
 from tests.support.applications import answer_all, close_writing, register
@@ -495,6 +496,44 @@ def test_withdraw_through_the_page(client, application, unit_contact):
     assert "Chefen slutar." in response.content.decode()
     application.refresh_from_db()
     assert application.status == Application.Status.WITHDRAWN
+
+
+@pytest.mark.parametrize(
+    ("phase_offset", "withdrawn_first", "allowed"),
+    [(-115, False, True), (-116, False, False), (-125, False, False), (0, True, False)],
+    ids=["last-day-of-the-decision", "awarded", "feedback", "already-withdrawn"],
+)
+def test_the_page_offers_withdrawal_exactly_when_the_service_allows_it(
+    client, application, unit_contact, cycle, phase_offset, withdrawn_first, allowed
+):
+    """Both ask submissions.queries.withdraw_refusal: the link and the service agree on
+    the committee's decision day and after a withdrawal."""
+    if withdrawn_first:
+        services.application_withdraw(application=application, reason="", by=unit_contact)
+    AwardCycle.objects.filter(pk=cycle.pk).update(**factories.timeline(phase_offset=phase_offset))
+    client.force_login(unit_contact)
+    withdraw_url = reverse("submissions:withdraw", args=[application.pk])
+
+    offered = withdraw_url in client.get(_detail_url(application)).content.decode()
+    try:
+        services.application_withdraw(application=application, reason="", by=unit_contact)
+    except ValidationError as error:
+        refused = error.messages
+    else:
+        refused = []
+
+    assert offered == allowed == (not refused)
+
+
+def test_the_withdrawal_link_follows_the_rule_not_a_copy(client, application, unit_contact, monkeypatch):
+    monkeypatch.setattr(queries, "withdraw_refusal", lambda application: "Nej.")
+    client.force_login(unit_contact)
+    assert (
+        reverse("submissions:withdraw", args=[application.pk])
+        not in client.get(_detail_url(application)).content.decode()
+    )
+    with pytest.raises(ValidationError, match="Nej."):
+        services.application_withdraw(application=application, reason="", by=unit_contact)
 
 
 def test_film_link_must_be_https(client, cycle, unit, unit_contact):
