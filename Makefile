@@ -6,15 +6,32 @@ STAMP := $(VENV)/.installed
 # Production settings for `check --deploy`: DEBUG off, a long random-looking key, real hosts.
 DEPLOY_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a8f3kq29vmx01zpl7rt4wy6cn5bj0hd2gs DJANGO_ALLOWED_HOSTS=kvalitet.example.se
 
-.PHONY: run serve install test lint check browser test-sqlite test-postgres backup restore messages clean bench
+.PHONY: run serve install lock test lint check browser test-sqlite test-postgres backup restore messages clean bench
 
-$(STAMP): pyproject.toml
+# Pinned installs: the dev lock (requirements/dev.txt, the runtime lock plus the test and lint
+# tools), then the project itself without resolving anything anew.
+$(STAMP): pyproject.toml requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After a change to the dependencies in pyproject.toml: regenerate requirements/runtime.txt
+# (what a deployment installs) and requirements/dev.txt (the runtime pins plus the dev extra;
+# the mutate extra stays out, `make mutate` adds it). Pins that still fit are kept;
+# `make lock LOCK_ARGS=--upgrade` moves them all to the newest releases. pip-compile reads
+# PyPI only, never this machine's pip configuration, so no local path or index ends up in them.
+PIP_TOOLS := pip-tools==7.7.0
+PIP_COMPILE = env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null \
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet '$(PIP_TOOLS)'
+	$(PIP_COMPILE) --output-file requirements/runtime.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev --constraint requirements/runtime.txt --output-file requirements/dev.txt pyproject.toml
 
 run: install
 	mkdir -p var
@@ -53,14 +70,17 @@ check: install
 browser:
 	command -v chromium >/dev/null || apt-get install -y -q chromium || (apt-get update -qq && apt-get install -y -q chromium) || sudo apt-get install -y -q chromium || echo "WARNING: chromium could not be installed; the browser tests (tests/browser) will be SKIPPED."
 
-# Screenshots of the browser tests land in test-artifacts/screens/ (ignored by git).
+# Every core (pytest-xdist); --dist loadgroup keeps each xdist_group on one worker (the demo
+# seed's tests, tests/access/test_production.py). Screenshots of the browser tests land in
+# test-artifacts/screens/ (ignored by git).
+PYTEST := $(BIN)/pytest -q -n auto --dist loadgroup
 test-sqlite: install browser
 	rm -rf test-artifacts/screens
-	$(BIN)/pytest -q
+	$(PYTEST)
 
 # The browser tests run in the SQLite pass only: they check the pages, not the database.
 test-postgres: install
-	scripts/with-postgres.sh $(BIN)/pytest -q --ignore=tests/browser
+	scripts/with-postgres.sh $(PYTEST) --ignore=tests/browser
 
 test: lint check test-sqlite test-postgres
 
