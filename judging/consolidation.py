@@ -23,7 +23,7 @@ from django.db import connection
 
 from award.models import Criterion, PastResult, Track
 from judging.models import CommitteeConflict, DecisionOutcome
-from scoring import queries, totals
+from scoring import queries, rules, totals
 from scoring.models import Assessment, AssessmentItem, ConsensusItem, SiteVisit
 from submissions import eligibility
 from submissions.models import Application
@@ -44,6 +44,7 @@ class Row:
     consensus: dict[int, int | None] = field(default_factory=dict)  # criterion id -> score
     visit: dict[int, int | None] = field(default_factory=dict)  # criterion id -> revised score
     spreads: dict[int, int | None] = field(default_factory=dict)
+    flagged: set[int] = field(default_factory=set)  # criterion ids whose spread reaches the threshold (R11)
     calibrated: dict[int, float] = field(default_factory=dict)
     total: Decimal | None = None
     visit_total: Decimal | None = None
@@ -63,7 +64,8 @@ class Row:
 
     @property
     def cells(self):
-        """Per criterion, in order: (criterion, consensus, after visit, spread, calibrated)."""
+        """Per criterion, in order: (criterion, consensus, after visit, spread, calibrated,
+        whether the spread is flagged)."""
         return [
             (
                 c,
@@ -71,6 +73,7 @@ class Row:
                 self.visit.get(c.pk),
                 self.spreads.get(c.pk),
                 self.calibrated.get(c.pk),
+                c.pk in self.flagged,
             )
             for c in self.criteria
         ]
@@ -179,6 +182,8 @@ def consolidated(track: Track, *, viewer=None, class_id: int | None = None) -> d
                 aggregates.get((a.pk, c.pk), (None, None)) if a.pk not in withheld else (None, None)
             )
             row.spreads[c.pk] = spread
+            if rules.flagged(spread, cycle.discussion_threshold):
+                row.flagged.add(c.pk)
             if calibrated is not None:
                 row.calibrated[c.pk] = calibrated
         row.max_spread = max((s for s in row.spreads.values() if s is not None), default=None)

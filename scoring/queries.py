@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 
 from award.models import Criterion
 from examiners.models import TeamMember
-from scoring import totals
+from scoring import rules, totals
 from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, FeedbackReport
 from submissions.models import Application
 
@@ -95,7 +95,7 @@ def criterion_rows(application: Application, *, include_drafts=False) -> list[di
                 "mean": round(statistics.mean(scores), 1) if scores else None,
                 "median": statistics.median(scores) if scores else None,
                 "spread": spread,
-                "flagged": spread is not None and spread >= threshold,
+                "flagged": rules.flagged(spread, threshold),
                 "strengths": [(text, i.assessment.member.profile) for i in own for text in i.strengths],
                 "improvements": [(text, i.assessment.member.profile) for i in own for text in i.improvements],
             }

@@ -23,6 +23,9 @@ def assessment_missing(assessment: Assessment, items=None) -> list[str]:
 
 
 def flagged(spread_value: int | None, threshold: int) -> bool:
+    """Whether a criterion's spread of individual scores reaches the cycle's discussion
+    threshold (R11). The one comparison: the consensus, the assessment page, the
+    committee's drill-down and consolidated view all take the flag from here."""
     return spread_value is not None and spread_value >= threshold
 
 
@@ -47,9 +50,3 @@ def consensus_missing(consensus: Consensus, spreads: dict[int, int | None]) -> l
                 % {"n": n, "spread": spreads[item.criterion_id]}
             )
     return missing
-
-
-
-
-
-

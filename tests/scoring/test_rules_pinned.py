@@ -328,6 +328,37 @@ def test_a_spread_exactly_at_the_threshold_needs_a_note(team_world):
     services.consensus_finalise(consensus=consensus, by=leader)
 
 
+def test_the_committee_flags_what_the_consensus_flags_at_the_threshold(team_world):
+    submit_all(team_world, scores=[40, 50, 55, 60])  # spread 20: at the threshold
+    application = team_world["application"]
+    row = next(
+        r
+        for g in consolidation.consolidated(application.track)["classes"]
+        for r in g["rows"]
+        if r.application == application
+    )
+    assert (
+        [flagged for *_cell, flagged in row.cells]
+        == [r["flagged"] for r in queries.criterion_rows(application)]
+        == [True] * len(row.criteria)
+    )
+
+
+def test_every_flag_is_the_rules(team_world, monkeypatch):
+    """The consensus's refusal, its rows (and through them the pages) and the committee's
+    consolidated view all ask rules.flagged; a copy elsewhere would not follow this."""
+    monkeypatch.setattr(rules, "flagged", lambda spread, threshold: False)
+    submit_all(team_world, scores=[40, 50, 55, 60])  # spread 20, which the real rule flags
+    application = team_world["application"]
+    assert not any(r["flagged"] for r in queries.criterion_rows(application))
+    rows = [r for g in consolidation.consolidated(application.track)["classes"] for r in g["rows"]]
+    assert not any(flagged for r in rows for *_cell, flagged in r.cells)
+    leader = team_world["leader"]
+    consensus = services.consensus_start(application=application, by=leader)
+    _agree(consensus, leader)
+    services.consensus_finalise(consensus=consensus, by=leader)  # no note asked for
+
+
 def test_a_spread_below_the_threshold_needs_no_note(team_world):
     submit_all(team_world, scores=[45, 50, 55, 60])  # spread 15
     leader = team_world["leader"]
