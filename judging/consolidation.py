@@ -193,10 +193,8 @@ def consolidated(track: Track, *, viewer=None, class_id: int | None = None) -> d
             row.visit_total = totals.weighted_total(
                 (weights[c], row.visit.get(c, row.consensus.get(c))) for c in weights
             )
-        if len(row.calibrated) == len(criteria):
-            row.calibrated_total = sum(
-                (Decimal(weights[c]) * Decimal(str(v)) / 100 for c, v in row.calibrated.items()), Decimal(0)
-            ).quantize(Decimal("0.1"))
+        # None until every criterion has a calibrated score; rounded as every total is.
+        row.calibrated_total = totals.weighted_total((weights[c], row.calibrated.get(c)) for c in weights)
         row.had_visit = a.pk in visits
         row.visit_status = visits.get(a.pk, "")
         if not a.award_eligible:

@@ -445,6 +445,20 @@ def test_the_committee_totals_round_half_up_and_tie_on_the_rounded_total(quality
     assert rows[low.pk].rank == 3
 
 
+def test_the_calibrated_total_rounds_as_every_total_does(team_world, quality):
+    """An examiner team that scores alike is not recalibrated, so the calibrated total is the
+    consensus total: the same rounding (totals.rounded), at a half too. The calibration
+    once rounded half to even (321.6)."""
+    _set_weights(quality, [233, 267, 200, 300])
+    scores = [5, 0, 50, 70]  # 11.65 + 0 + 100 + 210 = 321.65
+    submit_all(team_world, scores=[scores] * len(team_world["members"]))
+    application = judged(team_world["application"])
+    set_consensus_scores(application, scores)
+    row = _rows(quality)[application.pk]
+    assert row.calibrated == {c.pk: float(s) for c, s in zip(row.criteria, scores, strict=True)}
+    assert row.calibrated_total == row.total == Decimal("321.7")
+
+
 def test_the_total_after_a_visit_keeps_the_unrevised_criteria(quality):
     _set_weights(quality, [233, 267, 200, 300])
     application = judged(factories.submitted_application(quality))
