@@ -5,10 +5,21 @@ pages, POST for routes that only act), the roles that may use it, and for each k
 its path the object of the walk's world that fills it. A view added without an entry here
 fails the walk, and so does any role that gets through without being listed.
 
-"Gets through" means 200 or a redirect anywhere but the login page; refused is 403, 404,
-405 or the login page. For GET routes the listed roles must also get through, so the
-declarations cannot silently grow wider than the views. POST routes are sent an empty
-form: only the refusal of the roles not listed is checked.
+"Gets through" means 200 or a redirect anywhere but the login page. For GET routes the
+listed roles must also get through, so the declarations cannot silently grow wider than the
+views. POST routes are sent an empty form: only the refusal of the roles not listed is
+checked.
+
+How a role is refused is declared too, since a refusal must not tell anyone that another
+person's object exists. Anonymous visitors are sent to the login page. A role refused an
+object it is not party to gets 404, as it would for an id that does not exist: another
+unit's application, another team's, another cycle's committee business. Those are the
+route's `hidden` roles: always "the other" of each role the route lets in for its own
+objects (the contact of another unit where the unit's contact may enter, and so on; see
+OTHERS), and whoever else the view hides the object from (APPLICATION_PAGES,
+ASSESSMENT…). Every other refused role gets 403: it is refused a kind of page, whatever
+object it names (a unit contact on SLK's overview, an examiner on the unit's answer
+form, the team's examiner on the leader's consensus controls).
 
 A route `writes` when it changes state: every POST route, and the pages whose view also
 takes a form (`get(..., writes=True)`). tests/access/test_production.py posts once to each
@@ -25,6 +36,7 @@ application, assigned to "the team"):
     leader               the team's leader
     committee            member (not chair) of the cycle's committee
     committee_conflicted member of the committee with a declared conflict on the unit
+    other_committee      member of the committee of another cycle (last year's)
     slk                  SLK administrator
 """
 
@@ -41,6 +53,7 @@ OTHER_EXAMINER = "other_examiner"
 LEADER = "leader"
 COMMITTEE = "committee"
 COMMITTEE_CONFLICTED = "committee_conflicted"
+OTHER_COMMITTEE = "other_committee"
 SLK = "slk"
 
 ROLES = [
@@ -52,6 +65,7 @@ ROLES = [
     LEADER,
     COMMITTEE,
     COMMITTEE_CONFLICTED,
+    OTHER_COMMITTEE,
     SLK,
 ]
 
@@ -68,6 +82,31 @@ READERS = UNIT | TEAM | ONLY_SLK
 #: The cycle's committee (a conflict on one unit does not close the committee's pages;
 #: the rules of the award refuse the conflicted member's decisions in the services).
 COMMITTEE_AND_SLK = frozenset({COMMITTEE, COMMITTEE_CONFLICTED, SLK})
+#: Everyone with the committee's role, whichever cycle's committee they sit on.
+ANY_COMMITTEE = COMMITTEE_AND_SLK | {OTHER_COMMITTEE}
+
+#: Each "other" role and the roles it is the other of: a route that lets any of those in
+#: for the objects it names hides those objects from the other (404).
+OTHERS = {
+    OTHER_UNIT_CONTACT: frozenset({UNIT_CONTACT}),
+    OTHER_EXAMINER: frozenset({EXAMINER, LEADER}),
+    OTHER_COMMITTEE: frozenset({COMMITTEE, COMMITTEE_CONFLICTED}),
+}
+
+# Whom a kind of page hides the world's application from (404); the rest of the refused
+# roles know it and are refused the page (403).
+#: The application's own pages: only its unit, its team and SLK know it is there.
+APPLICATION_PAGES = LOGGED_IN - READERS
+#: An examiner's own assessment: nobody else learns whether it exists (independence).
+ASSESSMENT = LOGGED_IN - TEAM
+#: The consensus and the feedback report while the team writes it: the team and SLK.
+CONSENSUS = LOGGED_IN - (TEAM | ONLY_SLK)
+#: The site visit: the team, SLK and the cycle's committee, which chooses the visits.
+SITE_VISIT = LOGGED_IN - (TEAM | COMMITTEE_AND_SLK)
+#: The unit's copy of its feedback report: the unit and SLK.
+UNIT_REPORT = LOGGED_IN - (UNIT | ONLY_SLK)
+#: A questionnaire: its recipients only.
+RECIPIENTS = LOGGED_IN - UNIT_CONTACTS
 
 
 @dataclass(frozen=True)
@@ -80,16 +119,26 @@ class Route:
     query: str = ""
     #: a POST changes state (tests/access/test_production.py)
     writes: bool = False
+    #: the refused roles that must get 404; every other refused role gets 403
+    hidden: frozenset = frozenset()
 
 
-def get(allowed, *, writes=False, **kwargs) -> Route:
-    """A page; `writes` when its view also takes a form that changes state."""
-    return Route(GET, frozenset(allowed), kwargs, writes=writes)
+def _route(method, allowed, kwargs, *, writes, hidden) -> Route:
+    allowed = frozenset(allowed)
+    if kwargs:  # the route names objects: hide them from the others of whoever it lets in
+        hidden = frozenset(hidden) | {other for other, own in OTHERS.items() if own & allowed}
+    return Route(method, allowed, kwargs, writes=writes, hidden=frozenset(hidden) - allowed)
 
 
-def post(allowed, **kwargs) -> Route:
+def get(allowed, *, writes=False, hidden=(), **kwargs) -> Route:
+    """A page; `writes` when its view also takes a form that changes state; `hidden`, the
+    refused roles besides OTHERS that must get 404."""
+    return _route(GET, allowed, kwargs, writes=writes, hidden=hidden)
+
+
+def post(allowed, *, hidden=(), **kwargs) -> Route:
     """A route that only acts: it always writes."""
-    return Route(POST, frozenset(allowed), kwargs, writes=True)
+    return _route(POST, allowed, kwargs, writes=True, hidden=hidden)
 
 
 APP = {"pk": "application"}
@@ -119,17 +168,23 @@ ROUTES: dict[str, Route] = {
     "submissions:application_list": get(UNIT_CONTACTS | ONLY_SLK),
     "submissions:register": get(UNIT_CONTACTS, writes=True),
     "submissions:overview": get(ONLY_SLK),
-    "submissions:application_detail": get(READERS, **APP),
-    "submissions:answer_edit": get(UNIT, pk="application", criterion_id="criterion", writes=True),
-    "submissions:details_save": post(UNIT, **APP),
-    "submissions:attachment_upload": post(UNIT, **APP),
-    "submissions:attachment_download": get(READERS, pk="application", attachment_id="attachment"),
-    "submissions:attachment_delete": post(UNIT, pk="application", attachment_id="attachment"),
-    "submissions:submit": get(UNIT, **APP, writes=True),
-    "submissions:receipt": get(READERS, **APP),
-    "submissions:withdraw": get(UNIT, **APP, writes=True),
-    "submissions:print": get(READERS, **APP),
-    "submissions:pdf": get(READERS, **APP),
+    "submissions:application_detail": get(READERS, **APP, hidden=APPLICATION_PAGES),
+    "submissions:answer_edit": get(
+        UNIT, pk="application", criterion_id="criterion", writes=True, hidden=APPLICATION_PAGES
+    ),
+    "submissions:details_save": post(UNIT, **APP, hidden=APPLICATION_PAGES),
+    "submissions:attachment_upload": post(UNIT, **APP, hidden=APPLICATION_PAGES),
+    "submissions:attachment_download": get(
+        READERS, pk="application", attachment_id="attachment", hidden=APPLICATION_PAGES
+    ),
+    "submissions:attachment_delete": post(
+        UNIT, pk="application", attachment_id="attachment", hidden=APPLICATION_PAGES
+    ),
+    "submissions:submit": get(UNIT, **APP, writes=True, hidden=APPLICATION_PAGES),
+    "submissions:receipt": get(READERS, **APP, hidden=APPLICATION_PAGES),
+    "submissions:withdraw": get(UNIT, **APP, writes=True, hidden=APPLICATION_PAGES),
+    "submissions:print": get(READERS, **APP, hidden=APPLICATION_PAGES),
+    "submissions:pdf": get(READERS, **APP, hidden=APPLICATION_PAGES),
     "submissions:registration_decide": post(ONLY_SLK, **APP),
     "submissions:extend": post(ONLY_SLK, **APP),
     "submissions:reopen": post(ONLY_SLK, **APP),
@@ -173,34 +228,39 @@ ROUTES: dict[str, Route] = {
     "examiners:attendance": get(ONLY_SLK, pk="session", day_pk="day", writes=True),
     "examiners:enrolment_cancel": get(ONLY_SLK, pk="enrolment", writes=True),
     # --- links without a year: a redirect to the current cycle's page ---------------------
-    # The committee is sent on to the evaluation page too, which then refuses it.
-    "judging:committee_current": get(COMMITTEE_AND_SLK),
-    "judging:decisions_current": get(COMMITTEE_AND_SLK),
-    "evaluation:evaluation_current": get(COMMITTEE_AND_SLK),
+    # The committee is sent on to the evaluation page too, which then refuses it; a member of
+    # another cycle's committee only, to the start page.
+    "judging:committee_current": get(ANY_COMMITTEE),
+    "judging:decisions_current": get(ANY_COMMITTEE),
+    "evaluation:evaluation_current": get(ANY_COMMITTEE),
     # --- the examiner's assessment ---------------------------------------------------------
-    "scoring:assessment": get(TEAM, **APP),
+    "scoring:assessment": get(TEAM, **APP, hidden=ASSESSMENT),
     # A criterion of the poster's own assessment: nobody reaches anyone else's.
-    "scoring:assessment_item": post(TEAM, pk="application", criterion_id="criterion"),
-    "scoring:assessment_submit": get(TEAM, **APP, writes=True),
-    "scoring:assessment_reopen": post(TEAM, **APP),
-    "scoring:assessment_hours": post(TEAM, **APP),
+    "scoring:assessment_item": post(TEAM, pk="application", criterion_id="criterion", hidden=ASSESSMENT),
+    "scoring:assessment_submit": get(TEAM, **APP, writes=True, hidden=ASSESSMENT),
+    "scoring:assessment_reopen": post(TEAM, **APP, hidden=ASSESSMENT),
+    "scoring:assessment_hours": post(TEAM, **APP, hidden=ASSESSMENT),
     # --- consensus and site visit ----------------------------------------------------------
-    "scoring:consensus": get(TEAM | ONLY_SLK, **APP),
-    "scoring:consensus_start": post({LEADER, SLK}, **APP),
-    "scoring:consensus_item_save": post({LEADER, SLK}, pk="application", item_id="consensus_item"),
-    "scoring:consensus_finalise": get({LEADER, SLK}, **APP, writes=True),
+    "scoring:consensus": get(TEAM | ONLY_SLK, **APP, hidden=CONSENSUS),
+    "scoring:consensus_start": post({LEADER, SLK}, **APP, hidden=CONSENSUS),
+    "scoring:consensus_item_save": post(
+        {LEADER, SLK}, pk="application", item_id="consensus_item", hidden=CONSENSUS
+    ),
+    "scoring:consensus_finalise": get({LEADER, SLK}, **APP, writes=True, hidden=CONSENSUS),
     "judging:site_visit_list": get(COMMITTEE_AND_SLK, **YEAR),
-    "scoring:site_visit": get(TEAM | COMMITTEE_AND_SLK, **APP),
-    "judging:site_visit_select": post(COMMITTEE_AND_SLK, **APP),
-    "scoring:site_visit_save": post(TEAM | ONLY_SLK, **APP),
-    "scoring:visit_score_revise": post({LEADER, SLK}, pk="application", item_id="consensus_item"),
+    "scoring:site_visit": get(TEAM | COMMITTEE_AND_SLK, **APP, hidden=SITE_VISIT),
+    "judging:site_visit_select": post(COMMITTEE_AND_SLK, **APP, hidden=SITE_VISIT),
+    "scoring:site_visit_save": post(TEAM | ONLY_SLK, **APP, hidden=SITE_VISIT),
+    "scoring:visit_score_revise": post(
+        {LEADER, SLK}, pk="application", item_id="consensus_item", hidden=SITE_VISIT
+    ),
     # --- the feedback report ----------------------------------------------------------------
-    "scoring:report_edit": get(TEAM | ONLY_SLK, **APP, writes=True),
-    "scoring:report_redraft": get({LEADER, SLK}, **APP, writes=True),
-    "scoring:report_approve": get(ONLY_SLK, **APP, writes=True),
+    "scoring:report_edit": get(TEAM | ONLY_SLK, **APP, writes=True, hidden=CONSENSUS),
+    "scoring:report_redraft": get({LEADER, SLK}, **APP, writes=True, hidden=CONSENSUS),
+    "scoring:report_approve": get(ONLY_SLK, **APP, writes=True, hidden=CONSENSUS),
     # Released: the unit reads it; SLK previews it at any time.
-    "scoring:report_unit": get(UNIT | ONLY_SLK, **APP),
-    "scoring:report_pdf": get(UNIT | ONLY_SLK, **APP),
+    "scoring:report_unit": get(UNIT | ONLY_SLK, **APP, hidden=UNIT_REPORT),
+    "scoring:report_pdf": get(UNIT | ONLY_SLK, **APP, hidden=UNIT_REPORT),
     # --- SLK's overviews ----------------------------------------------------------------------
     "scoring:history": get(ONLY_SLK, **APP),
     "scoring:hours": get(ONLY_SLK, **YEAR),
@@ -215,8 +275,9 @@ ROUTES: dict[str, Route] = {
     "judging:site_visit_choice": get(COMMITTEE_AND_SLK, pk="shortlisting_meeting", writes=True),
     "judging:decision_edit": get(COMMITTEE_AND_SLK, pk="final_meeting", track_pk="track", writes=True),
     "judging:decision_detail": get(COMMITTEE_AND_SLK, pk="decision"),
-    # Only the chair signs (and the decision is signed already): none of the walk's roles.
-    "judging:decision_sign": get(NOBODY, pk="decision", writes=True),
+    # Only the chair signs (and the decision is signed already): none of the walk's roles;
+    # the cycle's committee is refused the page, another cycle's is not told of the decision.
+    "judging:decision_sign": get(NOBODY, pk="decision", writes=True, hidden={OTHER_COMMITTEE}),
     "judging:decision_correct": get(COMMITTEE_AND_SLK, pk="decision", writes=True),
     "judging:good_example_edit": get(ONLY_SLK, pk="outcome", writes=True),
     # --- charts and exports ---------------------------------------------------------------------
@@ -231,5 +292,5 @@ ROUTES: dict[str, Route] = {
     "evaluation:evaluation": get(ONLY_SLK, **YEAR, writes=True),
     "evaluation:cycle_report": get(ONLY_SLK, **YEAR),
     # The questionnaire was sent to the applicant units' contacts.
-    "evaluation:questionnaire_answer": get(UNIT_CONTACTS, pk="questionnaire", writes=True),
+    "evaluation:questionnaire_answer": get(UNIT_CONTACTS, pk="questionnaire", writes=True, hidden=RECIPIENTS),
 }

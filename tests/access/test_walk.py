@@ -4,7 +4,9 @@ The routes come from the URL configuration (tests/support/urlwalk.py), so a view
 without a declaration in tests/access/declarations.py fails `test_every_route_is_declared`.
 Each route is then opened by every role, addressing the objects of one world
 (tests/support/access.py) by id; a role that gets through (200, or a redirect anywhere but
-the login page) without being declared fails the walk."""
+the login page) without being declared fails the walk, and so does a refusal other than the
+declared one: 404 for an object the role is not party to, 403 for a kind of page it may not
+use, the login page for anonymous visitors."""
 
 from urllib.parse import urlsplit
 
@@ -68,15 +70,22 @@ def _request(client, user, route: Route, url: str):
 
 
 def _outcome(response) -> str:
-    """ "access", "refused" or "login"; anything else is a failure of its own."""
+    """ "access", "login", "403" or "404"; anything else is a failure of its own."""
     status = response.status_code
     if 200 <= status < 300:
         return "access"
     if status in (301, 302, 303, 307, 308):
         return "login" if urlsplit(response["Location"]).path == LOGIN_PATH else "access"
-    if status in (403, 404, 405):
-        return "refused"
+    if status in (403, 404):
+        return str(status)
     return f"unexpected status {status}"
+
+
+def _refusal(route: Route, role: str) -> str:
+    """How the route must refuse a role it does not let in."""
+    if role == ANONYMOUS:
+        return "login"
+    return "404" if role in route.hidden else "403"
 
 
 def test_every_route_is_declared():
@@ -97,13 +106,15 @@ def test_route_kwargs_are_declared(name):
         f"{name}: declare an object for each path keyword {sorted(entry.pattern.converters)}"
     )
     assert route.method in (GET, POST) and route.allowed <= set(ROLES)
+    assert route.hidden <= set(ROLES) - {ANONYMOUS} - route.allowed
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(ROUTE_TABLE))
 def test_walk(name, world, client):
-    """Every role opens the route: none gets through unless declared, and on a page (GET)
-    every declared role gets through."""
+    """Every role opens the route: none gets through unless declared, each refused role is
+    refused as declared (404 hides an object, 403 refuses a kind of page), and on a page
+    (GET) every declared role gets through."""
     route = ROUTES.get(name)
     if route is None:
         pytest.fail(f"{name} has no declaration in tests/access/declarations.py")
@@ -123,8 +134,8 @@ def test_walk(name, world, client):
             wrong.append(f"{role}: got through ({response.status_code}{where}) but is not declared")
         elif role in route.allowed and route.method == GET and outcome != "access":
             wrong.append(f"{role}: declared but refused ({response.status_code}{where})")
-        elif role == ANONYMOUS and role not in route.allowed and outcome != "login":
-            wrong.append(f"anonymous: not sent to the login page ({response.status_code})")
+        elif role not in route.allowed and outcome != _refusal(route, role):
+            wrong.append(f"{role}: refused with {outcome}{where}, declared {_refusal(route, role)}")
     assert not wrong, f"{route.method} {url} ({name}):\n" + "\n".join(wrong)
     # Access is as declared; a server error is a bug of its own, known ones listed below.
     if name in KNOWN_CRASHES:

@@ -72,6 +72,10 @@ def build_world(media_root) -> dict:
     judging_services.committee_conflict_declare(
         cycle=cycle, member=conflicted, target=application.unit, reason="Min bror arbetar där", by=slk
     )
+    # Last year's committee: the same role, another cycle.
+    last_year = factories.AwardCycleFactory(year=cycle.year - 1, **factories.timeline(phase_offset=-365))
+    other_committee = factories.user_with_role(Role.COMMITTEE, username="fjolarets-ledamot")
+    CommitteeMembership.objects.create(cycle=last_year, user=other_committee)
 
     # Every member assesses, the leader finalises the consensus (which drafts the report).
     finalise(application, members, [40, 50, 50, 60], 50)
@@ -144,6 +148,7 @@ def build_world(media_root) -> dict:
         "leader": leader,
         "committee": member,
         "committee_conflicted": conflicted,
+        "other_committee": other_committee,
         "slk": slk,
     }
     objects = {
