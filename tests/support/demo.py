@@ -6,7 +6,6 @@ import io
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -24,15 +23,19 @@ def model_counts(models) -> dict[str, int]:
 
 def seed_demo_again() -> tuple[str, list[str]]:
     """Run seed_demo on an already seeded database: what it printed, and every statement
-    it wrote (INSERT, UPDATE, DELETE), which should be none."""
+    it wrote (INSERT, UPDATE, DELETE), which should be none. Statements are watched as they
+    run, not read from the connection's query log: that log keeps only the last 9,000, and
+    once the first seed has filled it a capture of the second sees nothing."""
+    writes = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(sql)
+        return execute(sql, params, many, context)
+
     with (
         override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS),
-        CaptureQueriesContext(connection) as log,
+        connection.execute_wrapper(watch),
     ):
         output = seed_demo()
-    writes = [
-        q["sql"]
-        for q in log.captured_queries
-        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-    ]
     return output, writes
