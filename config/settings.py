@@ -48,8 +48,8 @@ INSTALLED_APPS = [
     "judging",
     "evaluation",
 ]
-# The demo data (seed_demo) and the load generator: for `make run` and the tests, never
-# needed in production. On by default exactly when DEBUG is.
+# The demo data (seed_demo): for `make run` and the tests, never needed in production (the
+# benchmarks' load generator is bench/generate_load.py). On by default exactly when DEBUG is.
 if env.bool("AWARD_DEMO", default=DEBUG):
     INSTALLED_APPS.append("demo")
 

@@ -2,9 +2,12 @@
 year's cycle in individual assessment, last year's cycle as history, and one demo account
 per kind of user, all with the password DEMO_PASSWORD.
 
-Everything is keyed by natural keys (organisation code, unit code, cycle year, track kind,
-criterion number, username…) and a value is only written when it differs, so a second run
-on the same day writes nothing. Random choices come from fixed seeds: every run builds the
+`seed` runs the whole demo in one transaction on one demo.clock, which the later stages
+(demo.submissions, demo.examiners, demo.scoring, demo.judging) get too: every step goes
+through its service at the moment it happened (see "Writing" below for what has no
+service). Everything is keyed by natural keys (organisation code, unit code, cycle year,
+track kind, criterion number, username…) and a value is only written when it differs, so
+a second run on the same day writes nothing. Random choices come from fixed seeds: every run builds the
 same city. The city itself, its names and texts are data: demo/data/city.json (see
 demo.texts). Units and people are numbered by their position in its lists, so new entries
 go at the end.
@@ -21,8 +24,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.db import transaction
 
-from award import models as award_models
-from award import services
+from award import notify, services
 from award.models import (
     TIMELINE_FIELDS,
     AwardCycle,
@@ -38,6 +40,8 @@ from award.models import (
 )
 from award.roles import Role, add_role, roles_of
 from demo import texts
+from demo.clock import Clock, stockholm
+from submissions import services as submission_services
 
 DEMO_PASSWORD = "demo"
 SEED = 2019
@@ -194,6 +198,15 @@ COUNTED_MODELS = [
 
 
 # --- Writing ---------------------------------------------------------------------------
+#
+# Through the services where the use case has one: a unit is saved with award's unit_save,
+# its contact set with submissions' unit_contacts_set, the committee seated with
+# committee_member_add and committee_chair_set, a cycle opened with cycle_open. Written
+# directly, because nothing in production has a service for them: administrations, tracks,
+# classes, criteria, the scale and past results (SLK keeps them in the admin, whose plain
+# saves the set-up lock guards, or imports them), a new cycle (the admin's add form) and the
+# demo accounts (people log in through the city's identity provider; the accounts here
+# exist only for the demo).
 
 
 def _upsert(model, lookup: dict, values: dict):
@@ -206,16 +219,6 @@ def _upsert(model, lookup: dict, values: dict):
         if changed:
             obj.save(update_fields=changed)
     return obj
-
-
-def update_changed(model, obj, values: dict) -> None:
-    """Write only the values that differ, with a queryset update so auto_now fields keep
-    the seeded value; the object is brought up to date too."""
-    changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
-    if changed:
-        model.objects.filter(pk=obj.pk).update(**changed)
-        for name, value in changed.items():
-            setattr(obj, name, value)
 
 
 class _DemoPassword:
@@ -251,8 +254,10 @@ def seed_organisations() -> dict[str, Organisation]:
 
 
 def seed_units(organisations: dict[str, Organisation]) -> list[Unit]:
-    """The units, in the order of UNITS; their heads are the people from _HEAD_PEOPLE on."""
+    """The units, in the order of UNITS, saved through unit_save when new or changed; their
+    heads are the people from _HEAD_PEOPLE on."""
     rng = random.Random(f"{SEED}-staff")  # noqa: S311  (reproducible demo data)
+    existing = {unit.code: unit for unit in Unit.objects.all()}
     units = []
     for position, spec in enumerate(UNITS):
         drawn = rng.randint(*STAFF_RANGES[spec.work])  # always drawn, so overrides shift nothing
@@ -267,7 +272,13 @@ def seed_units(organisations: dict[str, Organisation]) -> list[Unit]:
             "is_private_provider": spec.is_private_provider,
             "stockholmers_share": spec.stockholmers_share,
         }
-        units.append(_upsert(Unit, {"code": unit_code(position)}, values))
+        unit = existing.get(unit_code(position)) or Unit(code=unit_code(position))
+        if unit.pk is None or any(getattr(unit, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(unit, name, value)
+            # No one acts: the city's register of units was there before any account.
+            unit = services.unit_save(unit=unit, by=None)
+        units.append(unit)
     return units
 
 
@@ -292,7 +303,7 @@ def _seed_user(username: str, person: tuple[str, str], role: Role, password: _De
 
 def seed_users(units: list[Unit]) -> dict:
     """The demo accounts: SLK (staff, never superuser), the judges, the examiners and one
-    contact per unit, who is the unit's head."""
+    contact per unit, who is the unit's head and whom SLK names its contact."""
     password = _DemoPassword()
     pool = people()
     slk = _seed_user("slk", pool[_SLK_PERSON], Role.SLK, password, is_staff=True)
@@ -311,7 +322,9 @@ def seed_users(units: list[Unit]) -> dict:
             unit_contact_username(position), pool[_HEAD_PEOPLE + position], Role.UNIT_CONTACT, password
         )
         if (unit.pk, user.pk) not in linked:
-            unit.contacts.add(user)
+            submission_services.unit_contacts_set(
+                unit=unit, contacts=[*unit.contacts.exclude(username=user.username), user], by=slk
+            )
         unit_contacts.append(user)
     return {"slk": slk, "judges": judges, "examiners": examiners, "unit_contacts": unit_contacts}
 
@@ -330,6 +343,13 @@ def cycle_timeline(year: int, *, today: dt.date) -> dict[str, dt.date]:
         name: _years_later(today + dt.timedelta(days=TIMELINE_OFFSETS[name]), year - today.year)
         for name in TIMELINE_FIELDS
     }
+
+
+def set_up_moment(*, today: dt.date) -> dt.datetime:
+    """When the city's units and accounts were set up: a month before last year's
+    registration opened."""
+    opens = cycle_timeline(today.year - 1, today=today)["registration_opens"]
+    return stockholm(opens - dt.timedelta(days=30), 9)
 
 
 def seed_scale(cycle: AwardCycle) -> ScoringScale:
@@ -367,29 +387,52 @@ def seed_tracks(cycle: AwardCycle) -> list[Track]:
     return tracks
 
 
-def seed_committee(cycle: AwardCycle, judges: list) -> None:
+def seed_committee(cycle: AwardCycle, judges: list, *, slk, at: dt.datetime, clock: Clock) -> None:
+    """SLK seats the judges, the first as chair (a cycle has one: any other chair steps
+    down first)."""
     chair, *members = judges
-    # One chair per cycle is a database constraint: clear any other chair first.
-    other_chairs = cycle.committee.filter(is_chair=True).exclude(user=chair)
-    if other_chairs.exists():
-        other_chairs.update(is_chair=False)
+    seated = {m.user_id: m for m in cycle.committee.select_related("user")}
+    for membership in seated.values():
+        if membership.is_chair and membership.user_id != chair.pk:
+            clock.run(at, services.committee_chair_set, membership=membership, is_chair=False, by=slk)
     for user in members:
-        _upsert(CommitteeMembership, {"cycle": cycle, "user": user}, {"is_chair": False})
-    _upsert(CommitteeMembership, {"cycle": cycle, "user": chair}, {"is_chair": True})
+        membership = seated.get(user.pk)
+        if membership is None:
+            clock.run(at, services.committee_member_add, cycle=cycle, user=user, by=slk)
+        elif membership.is_chair:
+            clock.run(at, services.committee_chair_set, membership=membership, is_chair=False, by=slk)
+    membership = seated.get(chair.pk)
+    if membership is None:
+        clock.run(at, services.committee_member_add, cycle=cycle, user=chair, by=slk, is_chair=True)
+    elif not membership.is_chair:
+        clock.run(at, services.committee_chair_set, membership=membership, is_chair=True, by=slk)
 
 
-def seed_cycle(year: int, *, today: dt.date, judges: list) -> AwardCycle:
+def seed_cycle(year: int, *, users: dict, clock: Clock) -> AwardCycle:
     """A complete cycle for `year` (timeline, tracks, classes, criteria, scale, committee),
-    opened through the service unless it already is. Re-running moves its dates to keep
-    them relative to `today`."""
-    timeline = cycle_timeline(year, today=today)
+    opened through the service two weeks before registration opens, unless it already is.
+    A run on a later day moves its dates, so it stays in the same phase."""
+    timeline = cycle_timeline(year, today=clock.today)
     AwardCycle(year=year, **timeline).clean()
-    cycle = _upsert(AwardCycle, {"year": year}, timeline)
+    cycle = AwardCycle.objects.filter(year=year).first()
+    if cycle is None:
+        cycle = AwardCycle.objects.create(year=year, **timeline)
+    elif any(getattr(cycle, name) != day for name, day in timeline.items()):
+        # The whole timeline moves by the days since the last run. No service does this: an
+        # open cycle's dates change only by closing a phase early or extending it, with a
+        # reason, and its plan stays. Here plan and dates move together, so the demo shows
+        # neither an early close nor an extension.
+        values = dict(timeline)
+        if cycle.status == AwardCycle.Status.OPEN:
+            values["planned_timeline"] = {name: day.isoformat() for name, day in timeline.items()}
+        AwardCycle.objects.filter(pk=cycle.pk).update(**values)
+        cycle.refresh_from_db()
     seed_tracks(cycle)
     seed_scale(cycle)
-    seed_committee(cycle, judges)
+    prepared = stockholm(cycle.registration_opens - dt.timedelta(days=14), 9)
+    seed_committee(cycle, users["judges"], slk=users["slk"], at=prepared, clock=clock)
     if cycle.status == AwardCycle.Status.DRAFT:
-        cycle = services.cycle_open(cycle=cycle, by=None)
+        cycle = clock.run(prepared + dt.timedelta(hours=1), services.cycle_open, cycle=cycle, by=users["slk"])
     return cycle
 
 
@@ -432,14 +475,14 @@ def write_summary(stdout, counts: dict[str, int], users: dict, extra_lines=()) -
         stdout.write(line + "\n")
 
 
-def build(*, today: dt.date) -> dict:
+def build(*, clock: Clock) -> dict:
     """Build or refresh the demo city and its cycles; returns what later stages seed from."""
-    organisations = seed_organisations()
-    units = seed_units(organisations)
-    users = seed_users(units)
-    cycles = {
-        year: seed_cycle(year, today=today, judges=users["judges"]) for year in (today.year - 1, today.year)
-    }
+    today = clock.today
+    with clock.at(set_up_moment(today=today)):
+        organisations = seed_organisations()
+        units = seed_units(organisations)
+        users = seed_users(units)
+    cycles = {year: seed_cycle(year, users=users, clock=clock) for year in (today.year - 1, today.year)}
     seed_past_results(units, year=today.year)
     return {"organisations": organisations, "units": units, "users": users, "cycles": cycles}
 
@@ -447,14 +490,15 @@ def build(*, today: dt.date) -> dict:
 def seed(*, stdout=None, extensions=()) -> dict[str, int]:
     """Build or refresh the demo data in one transaction and return the number of rows of
     each counted model. Each extension (a later stage's demo data) is called with the
-    built data and today's date inside the same transaction and returns lines for the
-    summary. Running it again the same day writes nothing."""
+    built data and the clock inside the same transaction and returns lines for the
+    summary. No mail is queued: the services' messages would belong to days long past.
+    Running it again the same day writes nothing."""
     extra_lines = []
-    with transaction.atomic():
-        today = award_models.today()
-        data = build(today=today)
+    clock = Clock()
+    with notify.silenced(), transaction.atomic():
+        data = build(clock=clock)
         for extend in extensions:
-            extra_lines.extend(extend(data, today=today) or [])
+            extra_lines.extend(extend(data, clock=clock) or [])
         # A line may be a callable, read once every extension has run: a later stage may
         # add to what an earlier one counts, and a second run must print the same summary.
         extra_lines = [line() if callable(line) else line for line in extra_lines]

@@ -2,36 +2,33 @@
 sessions with enrolments and attendance, declared conflicts of interest, and confirmed
 teams for this year's submitted applications.
 
-The people are the demo accounts examinator01… of demo.award. Their profiles and pool
-rows are written directly, the way pool_volunteer, pool_decide and
-manager_approval_record write them, with the audit entries those services would have
-recorded, dated when each step happened. Training, enrolments, attendance, conflicts and
-teams go through the services themselves, so the waiting list, the training rule and the
-object permissions of the confirmed teams are exactly what production gives.
+The people are the demo accounts examinator01… of demo.award, their details in
+demo/data/examiners.json. Everything goes through the examiners services, each step at its
+moment on the demo.clock: volunteering (with the conflicts the examiner knows of), SLK's
+record of their history (profile_update), decision, the manager's approval and the team
+limit; the training sessions, enrolments and attendance; the conflicts SLK records; the
+proposal and confirmation of the teams. So the waiting list, the training rule, the object
+permissions of the confirmed teams and the audit trail are exactly what production gives.
 
-Everything is keyed by natural keys (user, cycle, session kind, conflict target) and a
-value is only written when it differs; what a service creates is created only when it
-is missing, and the teams are only proposed while the cycle has no confirmed team. A
-second run on the same day writes nothing. Random choices come from fixed seeds.
+Everything is keyed by natural keys (user, cycle, session kind, conflict target); a step
+is taken only when it has not been, and the teams are only proposed while the cycle has
+no confirmed team. A second run writes nothing. Random choices come from fixed seeds.
 """
 
 import datetime as dt
 import random
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
-from award import audit
-from award.models import STOCKHOLM, AuditEntry, Unit
+from award.models import Unit
 from demo import award as award_demo
 from demo import texts
+from demo.clock import stockholm
 from examiners import queries, services
 from examiners.models import (
-    Attendance,
     Conflict,
     Enrolment,
-    ExaminerProfile,
     PoolMember,
     Team,
     TrainingSession,
@@ -123,45 +120,6 @@ def examiner_seeds(year: int) -> list[ExaminerSeed]:
 # --- Writing ----------------------------------------------------------------------------
 
 
-def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=STOCKHOLM)
-
-
-def _audit_ensure(target, action: str, *, actor, at: dt.datetime, changes=None, reason="") -> None:
-    """The audit entry a service would have written, dated when the step happened."""
-    content_type = ContentType.objects.get_for_model(target)
-    entry = AuditEntry.objects.filter(
-        content_type=content_type, object_id=str(target.pk), action=action
-    ).first()
-    if entry is None:
-        entry = audit.record(actor=actor, action=action, target=target, changes=changes, reason=reason)
-    award_demo.update_changed(AuditEntry, entry, {"at": at})
-
-
-def seed_profiles(seeds, *, data) -> dict[int, ExaminerProfile]:
-    organisations = data["organisations"]
-    units = {unit.name: unit for unit in data["units"]}
-    classes = award_demo.COMPETITION_CLASSES
-    profiles = {}
-    for spec in seeds:
-        user = data["users"]["examiners"][spec.position]
-        unit = units[spec.employer_unit] if spec.employer_unit else None
-        profiles[spec.position] = award_demo._upsert(
-            ExaminerProfile,
-            {"user": user},
-            {
-                "organisation": organisations[spec.organisation],
-                "employer_unit": unit,
-                "employer": EMPLOYER,
-                "job_title": spec.job_title,
-                "years_served": list(spec.years_served),
-                "years_led": list(spec.years_led),
-                "areas": sorted(classes[i] for i in spec.areas),
-            },
-        )
-    return profiles
-
-
 def _manager_name(spec: ExaminerSeed, data) -> str:
     """The head of the examiner's unit when they work at one, otherwise their own manager."""
     if spec.employer_unit:
@@ -170,18 +128,43 @@ def _manager_name(spec: ExaminerSeed, data) -> str:
     return spec.manager
 
 
-def seed_pool(cycle, seeds, profiles, *, data, current: bool) -> dict[int, PoolMember]:
-    """The cycle's pool rows with the audit entries of volunteering, SLK's decision and
-    the manager's approval. Last year's pool is everyone who served last year, accepted."""
+def _profile_values(spec: ExaminerSeed, *, data) -> dict:
+    units = {unit.name: unit for unit in data["units"]}
+    return {
+        "organisation": data["organisations"][spec.organisation],
+        "employer_unit": units[spec.employer_unit] if spec.employer_unit else None,
+        "employer": EMPLOYER,
+        "job_title": spec.job_title,
+        "areas": sorted(award_demo.COMPETITION_CLASSES[i] for i in spec.areas),
+        "years_served": list(spec.years_served),
+        "years_led": list(spec.years_led),
+    }
+
+
+def _targets(data) -> dict:
+    """Conflict targets by the name the data files use: a unit's name or an
+    administration's code."""
+    return {**data["organisations"], **{unit.name: unit for unit in data["units"]}}
+
+
+def seed_pool(cycle, seeds, *, data, current: bool, clock) -> dict[int, PoolMember]:
+    """The cycle's pool through the services: each examiner volunteers (declaring the
+    conflicts they know of), SLK records their history on the profile, decides, records
+    the manager's approval and, for some, allows two teams. Last year's pool is everyone
+    who served last year, accepted."""
     slk = data["users"]["slk"]
+    targets = _targets(data)
     rng = random.Random(f"{SEED}-pool-{cycle.year}")  # noqa: S311  (reproducible demo data)
     opens, closes = cycle.registration_opens, cycle.registration_closes
+    existing = {
+        m.profile.user_id: m for m in PoolMember.objects.filter(cycle=cycle).select_related("profile")
+    }
     members = {}
     for spec in seeds:
         # Drawn for everyone, so that who is in the pool shifts nobody's dates.
-        volunteered = _at(opens + dt.timedelta(days=rng.randint(0, (closes - opens).days - 5)), 9)
+        volunteered = stockholm(opens + dt.timedelta(days=rng.randint(0, (closes - opens).days - 5)), 9)
         volunteered += dt.timedelta(minutes=rng.randrange(0, 8 * 60, 5))
-        decided = _at(volunteered.date() + dt.timedelta(days=rng.randint(2, 6)), 10)
+        decided = stockholm(volunteered.date() + dt.timedelta(days=rng.randint(2, 6)), 10)
         approved_on = decided.date() + dt.timedelta(days=rng.randint(1, 10))
         if current:
             status = (
@@ -195,157 +178,167 @@ def seed_pool(cycle, seeds, profiles, *, data, current: bool) -> dict[int, PoolM
             status = PoolMember.Status.ACCEPTED
         else:
             continue
-        available, note = AVAILABILITY_NOTES.get(spec.position, (True, "")) if current else (True, "")
-        accepted = status == PoolMember.Status.ACCEPTED
-        decided_status = status != PoolMember.Status.VOLUNTEERED
-        manager = _manager_name(spec, data) if status != PoolMember.Status.DECLINED else ""
-        values = {
-            "status": status,
-            "available": available,
-            "availability_note": note,
-            "manager_name": manager,
-            "manager_approved_on": approved_on if accepted else None,
-            "max_teams": 2 if current and spec.position in MORE_TEAMS else 1,
-            "volunteered_at": volunteered,
-            "decided_by": slk if decided_status else None,
-            "decided_at": decided if decided_status else None,
-        }
-        member = award_demo._upsert(PoolMember, {"cycle": cycle, "profile": profiles[spec.position]}, values)
-        user = profiles[spec.position].user
-        _audit_ensure(member, "pool.volunteer", actor=user, at=volunteered)
-        if decided_status:
-            action = "pool.accept" if accepted else "pool.decline"
-            _audit_ensure(member, action, actor=slk, at=decided)
-        if accepted:
-            _audit_ensure(
-                member,
-                "pool.manager_approval",
-                actor=slk,
-                at=_at(approved_on, 11),
-                changes={"manager": manager, "date": approved_on.isoformat()},
+        user = data["users"]["examiners"][spec.position]
+        profile = _profile_values(spec, data=data)
+        member = existing.get(user.pk)
+        if member is None:
+            available, note = AVAILABILITY_NOTES.get(spec.position, (True, "")) if current else (True, "")
+            known = [
+                (targets[target], reason)
+                for position, target, reason, source in CONFLICTS
+                if current and position == spec.position and source == Conflict.Source.JOINING
+            ]
+            volunteer = services.VolunteerData(
+                organisation=profile["organisation"],
+                employer_unit=profile["employer_unit"],
+                employer=profile["employer"],
+                job_title=profile["job_title"],
+                areas=profile["areas"],
+                available=available,
+                availability_note=note,
+                manager_name=_manager_name(spec, data) if status != PoolMember.Status.DECLINED else "",
+                conflicts=known,
             )
-        if values["max_teams"] > 1:
-            _audit_ensure(
-                member,
-                "pool.max_teams",
-                actor=slk,
-                at=_at(approved_on, 11, 5),
-                changes={"max_teams": [1, values["max_teams"]]},
+            member = clock.run(volunteered, services.pool_volunteer, cycle=cycle, user=user, data=volunteer)
+        # The years served and led are SLK's to record, on the profile the volunteering made.
+        changed = {name: value for name, value in profile.items() if getattr(member.profile, name) != value}
+        if changed:
+            clock.run(
+                volunteered + dt.timedelta(hours=1),
+                services.profile_update,
+                profile=member.profile,
+                values=changed,
+                by=slk,
+            )
+        accepted = status == PoolMember.Status.ACCEPTED
+        if status != PoolMember.Status.VOLUNTEERED and member.status == PoolMember.Status.VOLUNTEERED:
+            member = clock.run(decided, services.pool_decide, member=member, accept=accepted, by=slk)
+        manager = _manager_name(spec, data)
+        if accepted and (member.manager_name, member.manager_approved_on) != (manager, approved_on):
+            member = clock.run(
+                stockholm(approved_on, 11),
+                services.manager_approval_record,
+                member=member,
+                manager_name=manager,
+                approved_on=approved_on,
+                by=slk,
+            )
+        max_teams = 2 if current and spec.position in MORE_TEAMS else 1
+        if member.max_teams != max_teams:
+            member = clock.run(
+                stockholm(approved_on, 11, 5),
+                services.pool_member_settings,
+                member=member,
+                max_teams=max_teams,
+                by=slk,
             )
         members[spec.position] = member
     return members
 
 
-def _session(cycle, kind, fields: dict, offsets, *, slk) -> TrainingSession:
-    """Create the session through session_save, or keep an existing one's fields and days
-    in step with the cycle's dates (its attendance follows the days)."""
-    days = [cycle.application_deadline + dt.timedelta(days=n) for n in offsets]
+def _session(cycle, kind, fields: dict, offsets, *, slk, clock) -> TrainingSession:
+    """The session, created through session_save when the registration closes; one already
+    there keeps its days (they are history) and has changed fields saved the same way."""
     session = TrainingSession.objects.filter(cycle=cycle, kind=kind).order_by("pk").first()
+    created = stockholm(cycle.registration_closes, 13)
     if session is None:
-        session = services.session_save(
-            session=TrainingSession(cycle=cycle, kind=kind, **fields), days=days, by=slk, notify=False
+        days = [cycle.application_deadline + dt.timedelta(days=n) for n in offsets]
+        return clock.run(
+            created,
+            services.session_save,
+            session=TrainingSession(cycle=cycle, kind=kind, **fields),
+            days=days,
+            by=slk,
+            notify=False,
         )
-        award_demo.update_changed(
-            AuditEntry,
-            AuditEntry.objects.get(
-                content_type=ContentType.objects.get_for_model(session),
-                object_id=str(session.pk),
-                action="training.create",
-            ),
-            {"at": _at(cycle.registration_closes, 13)},
-        )
-        return session
-    award_demo.update_changed(TrainingSession, session, fields)
-    existing = list(session.days.order_by("date"))
-    if [d.date for d in existing] != days and len(existing) == len(days):
-        pairs = list(zip(existing, days, strict=True))
-        if days[0] > existing[0].date:  # move the last day first, so no two days collide
-            pairs.reverse()
-        for day, date in pairs:
-            award_demo.update_changed(type(day), day, {"date": date})
+    if any(getattr(session, name) != value for name, value in fields.items()):
+        for name, value in fields.items():
+            setattr(session, name, value)
+        days = list(session.days.order_by("date").values_list("date", flat=True))
+        session = clock.run(created, services.session_save, session=session, days=days, by=slk, notify=False)
     return session
 
 
-def _enrol_all(session, members: list[PoolMember], *, slk, at: dt.datetime) -> None:
-    """Enrol in this order; the waiting list is whoever comes after the last seat."""
+def _enrol_all(session, members: list[PoolMember], *, slk, at: dt.datetime, clock) -> None:
+    """Enrol in this order, five minutes apart; the waiting list is whoever comes after the
+    last seat."""
+    enrolled = set(session.enrolments.values_list("member_id", flat=True))
     for n, member in enumerate(members):
-        enrolment = Enrolment.objects.filter(session=session, member=member).first()
-        if enrolment is None:
-            enrolment = services.enrol(session=session, member=member, by=slk)
-        award_demo.update_changed(Enrolment, enrolment, {"requested_at": at + dt.timedelta(minutes=5 * n)})
+        if member.pk not in enrolled:
+            clock.run(
+                at + dt.timedelta(minutes=5 * n), services.enrol, session=session, member=member, by=slk
+            )
 
 
-def _mark(session, *, absent: dict, slk) -> None:
-    """Attendance for every day of the session: all enrolled present except `absent`
-    (day index -> pool member ids)."""
+def _mark(session, *, absent: dict, slk, clock) -> None:
+    """Attendance for every day of the session, at the end of the day: all enrolled present
+    except `absent` (day index -> pool member ids)."""
     for index, day in enumerate(session.days.order_by("date")):
         if not day.attendance.exists():
             enrolled = session.enrolments.filter(status=Enrolment.Status.ENROLLED)
             present = set(enrolled.values_list("member_id", flat=True)) - absent.get(index, set())
-            services.attendance_mark(day=day, present_member_ids=present, by=slk)
-        marked = _at(day.date, 16, 30)
-        for row in Attendance.objects.filter(day=day):
-            award_demo.update_changed(Attendance, row, {"marked_at": marked})
+            clock.run(
+                stockholm(day.date, 16, 30),
+                services.attendance_mark,
+                day=day,
+                present_member_ids=present,
+                by=slk,
+            )
 
 
-def seed_training(cycle, seeds, members, *, slk) -> list[TrainingSession]:
-    basic = _session(cycle, TrainingSession.Kind.BASIC, BASIC_TRAINING, BASIC_DAYS, slk=slk)
-    refresher = _session(cycle, TrainingSession.Kind.REFRESHER, REFRESHER, REFRESHER_DAYS, slk=slk)
+def seed_training(cycle, seeds, members, *, slk, clock) -> list[TrainingSession]:
+    basic = _session(cycle, TrainingSession.Kind.BASIC, BASIC_TRAINING, BASIC_DAYS, slk=slk, clock=clock)
+    refresher = _session(
+        cycle, TrainingSession.Kind.REFRESHER, REFRESHER, REFRESHER_DAYS, slk=slk, clock=clock
+    )
     accepted = [
         (spec, members[spec.position])
         for spec in seeds
         if members[spec.position].status == PoolMember.Status.ACCEPTED
     ]
-    enrolled_at = _at(cycle.registration_closes + dt.timedelta(days=3), 9)
-    _enrol_all(basic, [m for spec, m in accepted if spec.is_new], slk=slk, at=enrolled_at)
+    enrolled_at = stockholm(cycle.registration_closes + dt.timedelta(days=3), 9)
+    _enrol_all(basic, [m for spec, m in accepted if spec.is_new], slk=slk, at=enrolled_at, clock=clock)
     experienced = [m for spec, m in accepted if not spec.is_new and m.available][:REFRESHER_ENROLLED]
-    _enrol_all(refresher, experienced, slk=slk, at=enrolled_at)
-    _mark(basic, absent={1: {members[MISSED_DAY_TWO].pk}}, slk=slk)
-    _mark(refresher, absent={}, slk=slk)
+    _enrol_all(refresher, experienced, slk=slk, at=enrolled_at, clock=clock)
+    _mark(basic, absent={1: {members[MISSED_DAY_TWO].pk}}, slk=slk, clock=clock)
+    _mark(refresher, absent={}, slk=slk, clock=clock)
     return [basic, refresher]
 
 
-def seed_conflicts(cycle, members, *, data) -> None:
+def seed_conflicts(cycle, members, *, data, clock) -> None:
+    """The conflicts SLK recorded for examiners on the day registration closed (the
+    examiners' own were declared when they volunteered)."""
     slk = data["users"]["slk"]
-    units = {unit.name: unit for unit in data["units"]}
+    targets = _targets(data)
     for position, target_key, reason, source in CONFLICTS:
-        member = members[position]
-        target = units.get(target_key) or data["organisations"][target_key]
+        if source == Conflict.Source.JOINING:
+            continue
+        member, target = members[position], targets[target_key]
         lookup = {"unit": target} if isinstance(target, Unit) else {"organisation": target}
-        conflict = Conflict.objects.filter(member=member, **lookup).first()
-        by = member.profile.user if source == Conflict.Source.JOINING else slk
-        if conflict is None:
-            conflict = services.conflict_declare(
-                member=member, target=target, reason=reason, source=source, by=by
+        if not Conflict.objects.filter(member=member, **lookup).exists():
+            clock.run(
+                stockholm(cycle.registration_closes, 15),
+                services.conflict_declare,
+                member=member,
+                target=target,
+                reason=reason,
+                source=source,
+                by=slk,
             )
-        at = (
-            member.volunteered_at if source == Conflict.Source.JOINING else _at(cycle.registration_closes, 15)
-        )
-        award_demo.update_changed(Conflict, conflict, {"reason": reason, "source": source, "recorded_at": at})
 
 
-def seed_teams(cycle, *, slk) -> None:
-    """Propose and confirm the teams through the services, unless the cycle already has
-    confirmed teams (then SLK's teams stand, as they would in production)."""
+def seed_teams(cycle, *, slk, clock) -> None:
+    """SLK proposes and confirms the teams the day after the deadline, unless the cycle
+    already has confirmed teams (then SLK's teams stand, as they would in production).
+    Who has opened which application is demo.scoring's: it is the first step of assessment."""
     if Team.objects.filter(cycle=cycle, status=Team.Status.CONFIRMED).exists():
         return
-    confirmed_at = _at(cycle.application_deadline + dt.timedelta(days=1), 10)
-    for team in services.proposal_apply(cycle=cycle, by=slk):
+    day = cycle.application_deadline + dt.timedelta(days=1)
+    for team in clock.run(stockholm(day, 9), services.proposal_apply, cycle=cycle, by=slk):
         errors, _warnings = services.team_errors(team)
         if errors:
             raise ValidationError([f"{team.name}: {error}" for error in errors])
-        services.team_confirm(team=team, by=slk)
-        Team.objects.filter(pk=team.pk).update(confirmed_at=confirmed_at)
-        # Assessment is under way: every member has opened their applications and said
-        # they have no conflict, except the last member of each team, who has not yet.
-        team_members = list(team.members.select_related("member__profile__user").order_by("-is_leader", "pk"))
-        for team_member in team_members[:-1]:
-            for assignment in team.assignments.select_related("application"):
-                services.application_open(
-                    member=team_member.member,
-                    application=assignment.application,
-                    by=team_member.member.profile.user,
-                )
+        clock.run(stockholm(day, 10), services.team_confirm, team=team, by=slk)
 
 
 # --- Summary ----------------------------------------------------------------------------
@@ -395,23 +388,22 @@ def summary_line(cycle, *, pool_only: bool = False) -> str:
     )
 
 
-def seed(data, *, today):
+def seed(data, *, clock):
     """Add the examiner pool, training, conflicts and teams to the demo city built by
     demo.award.build and its applications from demo.submissions; returns the summary
     lines."""
     cycles = data["cycles"]
-    current = cycles[today.year]
-    previous = cycles.get(today.year - 1)
+    current = cycles[clock.today.year]
+    previous = cycles.get(clock.today.year - 1)
     slk = data["users"]["slk"]
     seeds = examiner_seeds(current.year)
-    profiles = seed_profiles(seeds, data=data)
     lines = []
     if previous is not None:
-        seed_pool(previous, seeds, profiles, data=data, current=False)
-    members = seed_pool(current, seeds, profiles, data=data, current=True)
-    seed_training(current, seeds, members, slk=slk)
-    seed_conflicts(current, members, data=data)
-    seed_teams(current, slk=slk)
+        seed_pool(previous, seeds, data=data, current=False, clock=clock)
+    members = seed_pool(current, seeds, data=data, current=True, clock=clock)
+    seed_training(current, seeds, members, slk=slk, clock=clock)
+    seed_conflicts(current, members, data=data, clock=clock)
+    seed_teams(current, slk=slk, clock=clock)
     lines.append(summary_line(current))
     if previous is not None:
         lines.append(summary_line(previous, pool_only=True))

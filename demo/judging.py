@@ -1,7 +1,7 @@
 """Demo data for the judging committee and the evaluation, on top of demo.scoring.
 
-Last year's cycle is complete: the committee met twice (choosing the two site visits
-demo.scoring made at the first meeting, deciding at the final one), every class of the
+Last year's cycle is complete: the committee met twice (demo.scoring records the first
+meeting, which chose the two site visits; here, the final one, which decided), every class of the
 quality award and the Förnyelsepriset track has a signed decision, SLK has recorded the
 units' consent to publish good examples, the decisions were announced on the feedback
 release date, and the questionnaires to the units and the examiners have been answered
@@ -18,11 +18,11 @@ WINNER_LEVEL; the next eligible ones at MENTION_LEVEL or above get an honourable
 With demo.scoring's levels this reproduces the past results demo.award records for last
 year, so the award seed and the signed decisions agree.
 
-Every change goes through scoring.services, and the timestamps are moved afterwards to
-plausible moments of each cycle's timeline. The mail the services send after commit (the
-decisions, the questionnaire links) is not sent: those messages belong to last year, and
-a demo seed mails nobody. Each part is only seeded while it does not exist, so a second
-run writes nothing. Random choices come from fixed seeds.
+Every change goes through the judging, evaluation and scoring services, each at its
+moment on the demo.clock. The mail the services send after commit (the decisions, the
+questionnaire links) is not sent: those messages belong to last year, and a demo seed
+mails nobody. Each part is only seeded while it does not exist, so a second run writes
+nothing. The texts come from demo/data/judging.json; random choices from fixed seeds.
 """
 
 import datetime as dt
@@ -36,16 +36,17 @@ from demo import award as award_demo
 from demo import scoring as scoring_demo
 from demo import submissions as submissions_demo
 from demo import texts
+from demo.clock import stockholm
 from evaluation import services as evaluation_services
-from evaluation.models import Questionnaire, QuestionnaireResponse
+from evaluation.models import Questionnaire
 from evaluation.report import questionnaire_recipients
 from examiners.models import Team
 from judging import rules as judging_rules
 from judging import services as judging_services
 from judging.consolidation import consolidated
-from judging.models import CommitteeConflict, Decision, DecisionOutcome, Meeting, SiteVisitChoice
+from judging.models import CommitteeConflict, Decision, DecisionOutcome, Meeting
 from scoring import services
-from scoring.models import Assessment, AssessmentItem, Consensus, FeedbackReport, SiteVisit
+from scoring.models import Assessment, AssessmentItem, Consensus
 from submissions.models import Application
 
 SEED = award_demo.SEED
@@ -80,7 +81,6 @@ GOOD_EXAMPLES = _DATA["good_examples"]
 WITHOUT_CONSENT = set(_DATA["without_consent"])
 GOOD_EXAMPLE_TEMPLATE = _DATA["good_example_template"]
 
-SHORTLISTING_NOTES = _DATA["meeting_notes"]["shortlisting"]
 FINAL_NOTES = _DATA["meeting_notes"]["final"]
 CONFLICT_NOTE = _DATA["meeting_notes"]["conflict"]
 
@@ -118,9 +118,8 @@ def _declare_conflicts(cycle, conflicts, *, data, at, clock) -> None:
         member, unit = judges[username], Unit.objects.get(name=unit_name)
         if CommitteeConflict.objects.filter(cycle=cycle, member=member, unit=unit).exists():
             continue
-        when = at + dt.timedelta(minutes=10 * n)
-        conflict = clock.run(
-            when,
+        clock.run(
+            at + dt.timedelta(minutes=10 * n),
             judging_services.committee_conflict_declare,
             cycle=cycle,
             member=member,
@@ -128,7 +127,6 @@ def _declare_conflicts(cycle, conflicts, *, data, at, clock) -> None:
             reason=reason,
             by=member,
         )
-        CommitteeConflict.objects.filter(pk=conflict.pk).update(recorded_at=when)
 
 
 # --- Last year: meetings and decisions -----------------------------------------------------
@@ -185,94 +183,84 @@ def _rationale(track, rows, winner, mentions, refusals) -> str:
     return text
 
 
-def _conflict_notes(cycle, decisions) -> str:
+def _scopes(cycle):
+    """(track, competition class or None, its consolidated rows ranked): one decision each,
+    in the order the committee takes them."""
+    return [
+        (track, competition_class, rows)
+        for track in cycle.tracks.order_by("kind")
+        for competition_class, rows in _candidates(track)
+    ]
+
+
+def _conflict_notes(cycle, scopes) -> str:
+    """Who will step out of which decision, as decision_sign records it: a member whose
+    conflict covers a submitted application of the decision's class (or track)."""
     notes = []
-    for conflict in CommitteeConflict.objects.filter(cycle=cycle).select_related("member", "unit"):
-        for decision in decisions:
-            if decision.stepped_out.filter(pk=conflict.member_id).exists():
+    for conflict in CommitteeConflict.objects.filter(cycle=cycle).select_related(
+        "member", "unit", "organisation"
+    ):
+        for track, competition_class, _rows in scopes:
+            candidates = Application.objects.filter(track=track, status=Application.Status.SUBMITTED)
+            if competition_class is not None:
+                candidates = candidates.filter(competition_class=competition_class)
+            if any(conflict.covers(a) for a in candidates.select_related("unit")):
                 notes.append(
                     CONFLICT_NOTE.format(
                         member=conflict.member.get_full_name() or conflict.member.username,
                         unit=conflict.unit or conflict.organisation,
-                        scope=f"klassen {decision.scope_label}"
-                        if decision.competition_class_id
-                        else decision.scope_label,
+                        scope=f"klassen {competition_class.name}" if competition_class else track.name,
                     )
                 )
     return "".join(notes)
 
 
-def seed_previous_committee(cycle, *, data, today, clock) -> None:
-    """The two meetings, the signed decisions, the good examples and the announcement."""
+def seed_previous_committee(cycle, *, data, clock) -> None:
+    """The final meeting, the signed decisions, the good examples and the announcement
+    (the first meeting, which chose the site visits, is demo.scoring's)."""
+    today = clock.today
     slk = data["users"]["slk"]
     chair = _chair(cycle)
     present = [m.user for m in CommitteeMembership.objects.filter(cycle=cycle).select_related("user")]
     _declare_conflicts(
-        cycle, PREVIOUS_CONFLICTS, data=data, at=scoring_demo._at(cycle.consensus_deadline, 10), clock=clock
-    )
-
-    # The first meeting chose the site visits demo.scoring made that day.
-    visits = list(
-        SiteVisit.objects.filter(application__track__cycle=cycle).select_related("application__unit")
-    )
-    shortlisting = clock.run(
-        scoring_demo._at(cycle.first_committee_meeting, 16),
-        judging_services.meeting_record,
-        cycle=cycle,
-        kind=Meeting.Kind.SHORTLISTING,
-        date=cycle.first_committee_meeting,
-        present=present,
-        notes=SHORTLISTING_NOTES.format(
-            visits=" och ".join(sorted(v.application.unit.name for v in visits)) or "inga bidrag"
-        ),
-        by=slk,
-    )
-    SiteVisitChoice.objects.bulk_create(
-        SiteVisitChoice(site_visit=visit, meeting=shortlisting)
-        for visit in SiteVisit.objects.filter(pk__in=[v.pk for v in visits], choice__isnull=True)
+        cycle, PREVIOUS_CONFLICTS, data=data, at=stockholm(cycle.consensus_deadline, 10), clock=clock
     )
 
     day = cycle.final_committee_meeting
+    scopes = _scopes(cycle)
+    # Recorded as the meeting began, so the decisions can refer to it; its notes say who
+    # stepped out of which decision.
     final = clock.run(
-        scoring_demo._at(day, 16, 30),
+        stockholm(day, 12, 55),
         judging_services.meeting_record,
         cycle=cycle,
         kind=Meeting.Kind.FINAL,
         date=day,
         present=present,
-        notes=FINAL_NOTES,
+        notes=FINAL_NOTES + _conflict_notes(cycle, scopes),
         by=slk,
     )
     decisions = []
-    for track in cycle.tracks.order_by("kind"):
-        for competition_class, rows in _candidates(track):
-            winner, mentions, refusals = _choose(rows)
-            outcomes = [judging_services.OutcomeData(winner.application, WINNER, "")] if winner else []
-            outcomes += [
-                judging_services.OutcomeData(r.application, HONOURABLE_MENTION, "") for r in mentions
-            ]
-            for outcome in outcomes:
-                outcome.citation = _citation(outcome.application, today)
-            n = len(decisions)
-            saved_at = scoring_demo._at(day, 13, 10 * n)
-            decision = clock.run(
-                saved_at,
-                judging_services.decision_save,
-                meeting=final,
-                track=track,
-                competition_class=competition_class,
-                no_award=winner is None,
-                rationale=_rationale(track, rows, winner, mentions, refusals),
-                outcomes=outcomes,
-                by=chair,
-            )
-            signed_at = scoring_demo._at(day, 15, 5 * n)
-            decision = clock.run(signed_at, judging_services.decision_sign, decision=decision, by=chair)
-            Decision.objects.filter(pk=decision.pk).update(created_at=saved_at, signed_at=signed_at)
-            decisions.append(decision)
-    notes = FINAL_NOTES + _conflict_notes(cycle, decisions)
-    if notes != final.notes:
-        Meeting.objects.filter(pk=final.pk).update(notes=notes)
+    for n, (track, competition_class, rows) in enumerate(scopes):
+        winner, mentions, refusals = _choose(rows)
+        outcomes = [judging_services.OutcomeData(winner.application, WINNER, "")] if winner else []
+        outcomes += [judging_services.OutcomeData(r.application, HONOURABLE_MENTION, "") for r in mentions]
+        for outcome in outcomes:
+            outcome.citation = _citation(outcome.application, today)
+        decision = clock.run(
+            stockholm(day, 13, 10 * n),
+            judging_services.decision_save,
+            meeting=final,
+            track=track,
+            competition_class=competition_class,
+            no_award=winner is None,
+            rationale=_rationale(track, rows, winner, mentions, refusals),
+            outcomes=outcomes,
+            by=chair,
+        )
+        decisions.append(
+            clock.run(stockholm(day, 15, 5 * n), judging_services.decision_sign, decision=decision, by=chair)
+        )
 
     # After the ceremony SLK asks the units for their consent to publish a summary.
     consent_day = cycle.ceremony_date + dt.timedelta(days=3)
@@ -285,7 +273,7 @@ def seed_previous_committee(cycle, *, data, today, clock) -> None:
             GOOD_EXAMPLE_TEMPLATE, scoring_demo._words(application, _entries(cycle, today))
         )
         clock.run(
-            scoring_demo._at(consent_day + dt.timedelta(days=n % 3), 10, 15 * n % 60),
+            stockholm(consent_day + dt.timedelta(days=n % 3), 10, 15 * n % 60),
             judging_services.good_example_save,
             outcome=outcome,
             summary=summary,
@@ -293,10 +281,14 @@ def seed_previous_committee(cycle, *, data, today, clock) -> None:
             by=slk,
         )
 
-    notified_at = scoring_demo._at(cycle.feedback_release, 8)
     # Last year's announcements are history: the demo seed mails nobody.
-    clock.run(notified_at, judging_services.decisions_notify, cycle=cycle, by=slk, notify=False)
-    Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(notified_at=notified_at)
+    clock.run(
+        stockholm(cycle.feedback_release, 8),
+        judging_services.decisions_notify,
+        cycle=cycle,
+        by=slk,
+        notify=False,
+    )
 
 
 # --- Last year: the questionnaires ---------------------------------------------------------
@@ -345,22 +337,20 @@ def seed_previous_questionnaires(cycle, *, data, clock) -> None:
         if Questionnaire.objects.filter(cycle=cycle, audience=audience).exists():
             continue
         rng = random.Random(f"{SEED}-questionnaire-{cycle.year}-{audience}")  # noqa: S311  (demo data)
-        sent_at = scoring_demo._at(sent_day, 9, 30 * n)
         questionnaire = clock.run(
-            sent_at,
+            stockholm(sent_day, 9, 30 * n),
             evaluation_services.questionnaire_send,
             cycle=cycle,
             audience=audience,
             by=slk,
             notify=False,
         )
-        Questionnaire.objects.filter(pk=questionnaire.pk).update(sent_at=sent_at)
         recipients = list(questionnaire_recipients(cycle=cycle, audience=audience))
         answering = rng.sample(recipients, round(len(recipients) * ANSWER_SHARE))
         for user in sorted(answering, key=lambda u: u.pk):
             answers = ANSWERS[audience](user, cycle, rng)
             at = scoring_demo._moment(sent_day + dt.timedelta(days=rng.randint(0, 20)), rng, latest=21)
-            response = clock.run(
+            clock.run(
                 at,
                 evaluation_services.questionnaire_answer,
                 questionnaire=questionnaire,
@@ -368,7 +358,6 @@ def seed_previous_questionnaires(cycle, *, data, clock) -> None:
                 answers=answers,
                 by=user,
             )
-            QuestionnaireResponse.objects.filter(pk=response.pk).update(submitted_at=at)
 
 
 # --- This year: consensus for the consolidated view ------------------------------------------
@@ -379,7 +368,7 @@ def _everyone_submitted(application, members) -> bool:
     return submitted.filter(member__in=members).count() == len(members)
 
 
-def seed_current_consensus(cycle, *, today, clock) -> None:
+def seed_current_consensus(cycle, *, clock) -> None:
     """The teams whose members have all submitted agree on the applications whose consensus
     has not started, and finalise it the day after; the consolidated view gets its totals."""
     teams = Team.objects.filter(cycle=cycle, status=Team.Status.CONFIRMED).order_by("name")
@@ -405,14 +394,16 @@ def seed_current_consensus(cycle, *, today, clock) -> None:
             last = Assessment.objects.filter(application=application).aggregate(last=Max("submitted_at"))[
                 "last"
             ]
-            day = min(last.astimezone(STOCKHOLM).date() + dt.timedelta(days=2), today - dt.timedelta(days=1))
+            day = min(
+                last.astimezone(STOCKHOLM).date() + dt.timedelta(days=2), clock.today - dt.timedelta(days=1)
+            )
             started = scoring_demo._moment(day, rng, earliest=9, latest=9)
             consensus = clock.run(started, services.consensus_start, application=application, by=leader)
             scoring_demo._consensus_items(
                 application,
                 consensus,
                 given=given,
-                words=scoring_demo._words(application, _entries(cycle, today)),
+                words=scoring_demo._words(application, _entries(cycle, clock.today)),
                 clock=clock,
                 by=leader,
                 start=started + dt.timedelta(minutes=15),
@@ -420,8 +411,6 @@ def seed_current_consensus(cycle, *, today, clock) -> None:
             )
             final_at = scoring_demo._moment(day, rng, earliest=15, latest=16)
             clock.run(final_at, services.consensus_finalise, consensus=consensus, by=leader)
-            Consensus.objects.filter(pk=consensus.pk).update(started_at=started, finalised_at=final_at)
-            FeedbackReport.objects.filter(application=application).update(updated_at=final_at)
 
 
 # --- Summary ---------------------------------------------------------------------------------
@@ -472,16 +461,16 @@ def _scored(cycle) -> bool:
     return submitted.exists() and not submitted.exclude(consensus__status=Consensus.Status.FINAL).exists()
 
 
-def seed(data, *, today) -> list[str]:
+def seed(data, *, clock) -> list[str]:
     """Add the committee's work and the evaluation to the demo city (after demo.scoring);
     returns the summary lines."""
+    today = clock.today
     cycles: dict[int, AwardCycle] = data["cycles"]
     current = cycles[today.year]
     previous = cycles.get(today.year - 1)
-    clock = scoring_demo._Clock()
     if previous is not None and previous.phase_on(today) == Phase.FEEDBACK and _scored(previous):
-        if not Meeting.objects.filter(cycle=previous).exists():
-            seed_previous_committee(previous, data=data, today=today, clock=clock)
+        if not Meeting.objects.filter(cycle=previous, kind=Meeting.Kind.FINAL).exists():
+            seed_previous_committee(previous, data=data, clock=clock)
         seed_previous_questionnaires(previous, data=data, clock=clock)
     if current.phase_on(today) == Phase.ASSESSMENT:
         if not CommitteeConflict.objects.filter(cycle=current).exists():
@@ -489,8 +478,8 @@ def seed(data, *, today) -> list[str]:
                 current,
                 CURRENT_CONFLICTS,
                 data=data,
-                at=scoring_demo._at(current.application_deadline + dt.timedelta(days=2), 11),
+                at=stockholm(current.application_deadline + dt.timedelta(days=2), 11),
                 clock=clock,
             )
-        seed_current_consensus(current, today=today, clock=clock)
+        seed_current_consensus(current, clock=clock)
     return [summary_line([c for c in (current, previous) if c is not None])]

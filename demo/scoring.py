@@ -12,12 +12,15 @@ written, approved by SLK and released to the units.
 Last year's cycle has no teams from demo.examiners, so this module confirms them through
 the examiners services (proposal, confirmation, opening). Its one new examiner needs the
 basic training to be qualified, so last year gets a basic training with attendance, also
-through the services.
+through the services. The site visits need the committee's first meeting, which chose
+them: it is recorded here, through the judging services.
 
-Every state change goes through scoring.services (and the examiners services), so
-permissions, versions and audit entries are what production gives; afterwards the
-timestamps are moved to plausible moments of each cycle's timeline. A cycle's scoring is
-only seeded while it has no assessments, so a second run writes nothing. Random choices
+Every state change goes through scoring.services (and the examiners and judging
+services), each at its moment on the demo.clock, so permissions, versions, timestamps and
+audit entries are what production gives. Opening an application (and answering the
+conflict question) is the first step of assessment, so this module takes it for this
+year's teams too. A cycle's scoring is only seeded while it has no assessments, so a
+second run writes nothing. The comments come from demo/data/scoring.json; random choices
 come from fixed seeds.
 """
 
@@ -28,18 +31,18 @@ import statistics
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Max
-
-from award.models import STOCKHOLM, AuditEntry, Phase
+from award.models import Phase
 from demo import award as award_demo
 from demo import examiners as examiners_demo
 from demo import submissions as submissions_demo
 from demo import texts
+from demo.clock import stockholm
 from examiners import services as examiner_services
 from examiners.models import ApplicationOpening, PoolMember, Team, TrainingSession
 from judging import services as judging_services
+from judging.models import Meeting
 from scoring import queries, services
-from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, FeedbackReport, SiteVisit
+from scoring.models import Assessment, Consensus, FeedbackReport, SiteVisit
 from submissions.models import Application
 
 SEED = award_demo.SEED
@@ -177,27 +180,9 @@ def _plan_scores(criteria, members, *, level: int, step: int, threshold: int, fl
 # --- Time ----------------------------------------------------------------------------------
 
 
-def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=STOCKHOLM)
-
-
 def _moment(day: dt.date, rng: random.Random, *, earliest: int = 8, latest: int = 17) -> dt.datetime:
-    return _at(day, rng.randint(earliest, latest), rng.choice(range(0, 60, 5)))
-
-
-class _Clock:
-    """Runs service calls and dates the audit entries each wrote to when it happened."""
-
-    def __init__(self):
-        self.last = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
-
-    def run(self, at: dt.datetime, call, **kwargs):
-        result = call(**kwargs)
-        last = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
-        if last > self.last:
-            AuditEntry.objects.filter(pk__gt=self.last, pk__lte=last).update(at=at)
-            self.last = last
-        return result
+    """A moment of `day` in whole five minutes, between `earliest` and `latest` o'clock."""
+    return stockholm(day, rng.randint(earliest, latest), rng.choice(range(0, 60, 5)))
 
 
 # --- Individual assessments -----------------------------------------------------------------
@@ -239,21 +224,19 @@ def _assess(application, member, *, scores, words, criteria, upto, submit, start
         hours = Decimal(rng.randrange(16, 41)) / 2  # 8–20 hours, in half hours
         clock.run(end, services.hours_record, assessment=assessment, hours=hours, by=user)
         clock.run(end, services.assessment_submit, assessment=assessment, by=user)
-        Assessment.objects.filter(pk=assessment.pk).update(submitted_at=end, updated_at=end)
-    else:
-        Assessment.objects.filter(pk=assessment.pk).update(updated_at=end)
-    AssessmentItem.objects.filter(assessment=assessment).update(updated_at=end)
     return given
 
 
-def _open(team_member: PoolMember, application, at: dt.datetime) -> None:
+def _open(team_member: PoolMember, application, at: dt.datetime, *, clock) -> None:
     """The examiner opens the application, saying they have no conflict."""
-    opening = ApplicationOpening.objects.filter(member=team_member, application=application).first()
-    if opening is None:
-        examiner_services.application_open(
-            member=team_member, application=application, by=team_member.profile.user
+    if not ApplicationOpening.objects.filter(member=team_member, application=application).exists():
+        clock.run(
+            at,
+            examiner_services.application_open,
+            member=team_member,
+            application=application,
+            by=team_member.profile.user,
         )
-    ApplicationOpening.objects.filter(member=team_member, application=application).update(at=at)
 
 
 # --- Consensus ---------------------------------------------------------------------------
@@ -303,7 +286,6 @@ def _consensus_items(application, consensus, *, given, words, clock, by, start, 
             base_version=item.version,
             by=by,
         )
-        ConsensusItem.objects.filter(pk=item.pk).update(updated_at=start + dt.timedelta(minutes=20 * n))
     return flagged
 
 
@@ -316,12 +298,11 @@ def _flagged_numbers(criteria, rng, *, share: float) -> set:
     return set(rng.sample([c.number for c in criteria], rng.choice([1, 1, 2])))
 
 
-def seed_current(cycle, *, data, today: dt.date) -> None:
+def seed_current(cycle, *, data, clock) -> None:
     slk = data["users"]["slk"]
     step, threshold = cycle.scale.step, cycle.discussion_threshold
     deadline = cycle.application_deadline
-    last_day = max(today - dt.timedelta(days=1), deadline + dt.timedelta(days=4))
-    clock = _Clock()
+    last_day = max(clock.today - dt.timedelta(days=1), deadline + dt.timedelta(days=4))
     teams = list(Team.objects.filter(cycle=cycle, status=Team.Status.CONFIRMED).order_by("name"))
     for index, team in enumerate(teams):
         stage = CURRENT_STAGES[index % len(CURRENT_STAGES)]
@@ -348,21 +329,21 @@ def seed_current(cycle, *, data, today: dt.date) -> None:
                 flagged=flagged,
                 rng=rng,
             )
-            opened = set(
-                ApplicationOpening.objects.filter(application=application).values_list("member_id", flat=True)
-            )
-            # Who opened the application did so in the first days after the deadline; in the
-            # teams that have all submitted, the last member opened it a few days later.
+            # Every member but the last opened the application in the first days after the
+            # deadline, saying they have no conflict; the last has still to answer that
+            # question, except in the teams that have all submitted, where they opened it a
+            # few days later.
+            opened = {member.pk for member in members[:-1]}
             for member in members:
                 if member.pk in opened:
-                    _open(member, application, _moment(deadline + dt.timedelta(days=rng.randint(1, 3)), rng))
+                    at = _moment(deadline + dt.timedelta(days=rng.randint(1, 3)), rng)
+                    _open(member, application, at, clock=clock)
             everyone = stage in (CONSENSUS_NOTES, SUBMITTED)
             if everyone:
                 for member in members:
                     if member.pk not in opened:
-                        _open(
-                            member, application, _moment(deadline + dt.timedelta(days=rng.randint(4, 7)), rng)
-                        )
+                        at = _moment(deadline + dt.timedelta(days=rng.randint(4, 7)), rng)
+                        _open(member, application, at, clock=clock)
                         opened.add(member.pk)
             given = {}
             for position, member in enumerate(members):
@@ -439,7 +420,6 @@ def seed_current(cycle, *, data, today: dt.date) -> None:
                     rng=rng,
                     only=2,
                 )
-            Consensus.objects.filter(pk=consensus.pk).update(started_at=started)
 
 
 # --- Last year -----------------------------------------------------------------------------
@@ -457,7 +437,7 @@ def seed_previous_training(cycle, *, slk, clock) -> None:
     ]
     if not new or TrainingSession.objects.filter(cycle=cycle, kind=TrainingSession.Kind.BASIC).exists():
         return
-    created = _at(cycle.registration_closes, 13)
+    created = stockholm(cycle.registration_closes, 13)
     days = [cycle.application_deadline + dt.timedelta(days=n) for n in examiners_demo.BASIC_DAYS]
     session = clock.run(
         created,
@@ -469,41 +449,40 @@ def seed_previous_training(cycle, *, slk, clock) -> None:
         by=slk,
         notify=False,
     )
-    enrolled_at = _at(cycle.registration_closes + dt.timedelta(days=3), 9)
+    enrolled_at = stockholm(cycle.registration_closes + dt.timedelta(days=3), 9)
     for n, member in enumerate(new):
         at = enrolled_at + dt.timedelta(minutes=5 * n)
-        enrolment = clock.run(at, examiner_services.enrol, session=session, member=member, by=slk)
-        type(enrolment).objects.filter(pk=enrolment.pk).update(requested_at=at, changed_at=at)
+        clock.run(at, examiner_services.enrol, session=session, member=member, by=slk)
     for day in session.days.order_by("date"):
-        at = _at(day.date, 16, 30)
         clock.run(
-            at, examiner_services.attendance_mark, day=day, present_member_ids=[m.pk for m in new], by=slk
+            stockholm(day.date, 16, 30),
+            examiner_services.attendance_mark,
+            day=day,
+            present_member_ids=[m.pk for m in new],
+            by=slk,
         )
-        day.attendance.update(marked_at=at)
 
 
 def seed_previous_teams(cycle, *, slk, clock) -> list[Team]:
     """Propose and confirm last year's teams; every member opened their applications."""
     if not Team.objects.filter(cycle=cycle, status=Team.Status.CONFIRMED).exists():
-        proposed_at = _at(cycle.application_deadline + dt.timedelta(days=1), 9)
-        confirmed_at = _at(cycle.application_deadline + dt.timedelta(days=1), 10)
+        proposed_at = stockholm(cycle.application_deadline + dt.timedelta(days=1), 9)
+        confirmed_at = stockholm(cycle.application_deadline + dt.timedelta(days=1), 10)
         for team in clock.run(proposed_at, examiner_services.proposal_apply, cycle=cycle, by=slk):
             clock.run(confirmed_at, examiner_services.team_confirm, team=team, by=slk)
-            Team.objects.filter(pk=team.pk).update(confirmed_at=confirmed_at)
     teams = list(Team.objects.filter(cycle=cycle, status=Team.Status.CONFIRMED).order_by("name"))
     for team in teams:
         for n, member in enumerate(_team_members(team)):
             for assignment in team.assignments.select_related("application"):
                 day = cycle.application_deadline + dt.timedelta(days=1 + (n + assignment.pk) % 3)
-                _open(member, assignment.application, _at(day, 13 + n % 4, 15))
+                _open(member, assignment.application, stockholm(day, 13 + n % 4, 15), clock=clock)
     return teams
 
 
-def seed_previous(cycle, *, data) -> None:
+def seed_previous(cycle, *, data, clock) -> None:
     slk = data["users"]["slk"]
     step, threshold = cycle.scale.step, cycle.discussion_threshold
     deadline = cycle.application_deadline
-    clock = _Clock()
     seed_previous_training(cycle, slk=slk, clock=clock)
     teams = seed_previous_teams(cycle, slk=slk, clock=clock)
     finalised = []
@@ -559,22 +538,47 @@ def seed_previous(cycle, *, data) -> None:
                 latest=16,
             )
             clock.run(final_at, services.consensus_finalise, consensus=consensus, by=leader)
-            Consensus.objects.filter(pk=consensus.pk).update(started_at=started, finalised_at=final_at)
-            FeedbackReport.objects.filter(application=application).update(updated_at=final_at)
             finalised.append((application, members, words, rng))
 
-    for application, members, words, rng in finalised:
-        if application.unit.name in PREVIOUS_VISITS:
-            _visit(application, members, words=words, slk=slk, clock=clock, rng=rng)
+    visited = [entry for entry in finalised if entry[0].unit.name in PREVIOUS_VISITS]
+    visits = _shortlisting(cycle, [application for application, *_rest in visited], slk=slk, clock=clock)
+    for (application, members, words, rng), visit in zip(visited, visits, strict=True):
+        _visit(application, members, visit, words=words, clock=clock, rng=rng)
     for application, members, words, rng in finalised:
         _report(application, members, words=words, slk=slk, clock=clock, rng=rng)
 
 
-def _visit(application, members, *, words, slk, clock, rng) -> None:
+def _shortlisting(cycle, applications, *, slk, clock) -> list:
+    """The committee's first meeting, which chose the site visits, recorded by SLK. It is
+    here rather than in demo.judging because the visits need it; its notes are the
+    committee's text (demo/data/judging.json)."""
+    day = cycle.first_committee_meeting
+    meeting = clock.run(
+        stockholm(day, 16),
+        judging_services.meeting_record,
+        cycle=cycle,
+        kind=Meeting.Kind.SHORTLISTING,
+        date=day,
+        present=[m.user for m in cycle.committee.select_related("user")],
+        notes=texts.load("judging")["meeting_notes"]["shortlisting"].format(
+            visits=" och ".join(sorted(a.unit.name for a in applications)) or "inga bidrag"
+        ),
+        by=slk,
+    )
+    return clock.run(
+        stockholm(day, 16, 5),
+        judging_services.site_visits_choose,
+        meeting=meeting,
+        applications=applications,
+        by=slk,
+    )
+
+
+def _visit(application, members, visit, *, words, clock, rng) -> None:
+    """The team plans the visit five days ahead, records its findings on the day and
+    revises scores the day after."""
     cycle = application.track.cycle
     leader = members[0].profile.user
-    selected_at = _at(cycle.first_committee_meeting, 15)
-    visit = clock.run(selected_at, judging_services.site_visit_select, application=application, by=slk)
     visit_day = cycle.site_visits_start + dt.timedelta(
         days=rng.randint(1, (cycle.site_visits_end - cycle.site_visits_start).days - 2)
     )
@@ -583,7 +587,7 @@ def _visit(application, members, *, words, slk, clock, rng) -> None:
         + f"; från enheten {application.unit.head_name} och medarbetare"
     )
     findings = " ".join(_text(t, words) for t in VISIT_FINDINGS)
-    planned_at = _at(visit_day - dt.timedelta(days=5), 10)
+    planned_at = stockholm(visit_day - dt.timedelta(days=5), 10)
     visit = clock.run(
         planned_at,
         services.site_visit_save,
@@ -592,7 +596,7 @@ def _visit(application, members, *, words, slk, clock, rng) -> None:
         base_version=visit.version,
         by=leader,
     )
-    done_at = _at(visit_day, 16, 30)
+    done_at = stockholm(visit_day, 16, 30)
     visit = clock.run(
         done_at,
         services.site_visit_save,
@@ -601,12 +605,11 @@ def _visit(application, members, *, words, slk, clock, rng) -> None:
         base_version=visit.version,
         by=leader,
     )
-    SiteVisit.objects.filter(pk=visit.pk).update(selected_at=selected_at, updated_at=done_at)
     step = cycle.scale.step
     items = {i.criterion.number: i for i in application.consensus.items.select_related("criterion")}
     for n, (number, change, kind) in enumerate(PREVIOUS_VISITS[application.unit.name]):
         item = items[number]
-        at = _at(visit_day + dt.timedelta(days=1), 10, 5 * n)
+        at = stockholm(visit_day + dt.timedelta(days=1), 10, 5 * n)
         clock.run(
             at,
             services.visit_score_revise,
@@ -616,7 +619,6 @@ def _visit(application, members, *, words, slk, clock, rng) -> None:
             base_version=item.version,
             by=leader,
         )
-        ConsensusItem.objects.filter(pk=item.pk).update(updated_at=at)
 
 
 def _report(application, members, *, words, slk, clock, rng) -> None:
@@ -657,8 +659,7 @@ def _report(application, members, *, words, slk, clock, rng) -> None:
         by=leader,
     )
     approved_at = _moment(cycle.feedback_release - dt.timedelta(days=rng.randint(2, 6)), rng)
-    report = clock.run(approved_at, services.report_approve, report=report, by=slk)
-    FeedbackReport.objects.filter(pk=report.pk).update(approved_at=approved_at, updated_at=approved_at)
+    clock.run(approved_at, services.report_approve, report=report, by=slk)
 
 
 # --- Summary ----------------------------------------------------------------------------
@@ -702,10 +703,11 @@ def _submitted(cycle):
     return Application.objects.filter(track__cycle=cycle, status=Application.Status.SUBMITTED)
 
 
-def seed(data, *, today):
+def seed(data, *, clock):
     """Add the scoring of both cycles to the demo city built by demo.award, its
     applications from demo.submissions and its teams from demo.examiners; returns the
     summary lines."""
+    today = clock.today
     cycles = data["cycles"]
     current = cycles[today.year]
     previous = cycles.get(today.year - 1)
@@ -716,12 +718,12 @@ def seed(data, *, today):
         and _submitted(previous).exists()
         and not Assessment.objects.filter(application__track__cycle=previous).exists()
     ):
-        seed_previous(previous, data=data)
+        seed_previous(previous, data=data, clock=clock)
     if (
         current.phase_on(today) == Phase.ASSESSMENT
         and Team.objects.filter(cycle=current, status=Team.Status.CONFIRMED).exists()
         and not Assessment.objects.filter(application__track__cycle=current).exists()
     ):
-        seed_current(current, data=data, today=today)
+        seed_current(current, data=data, clock=clock)
     # Counted after the later stages (demo.judging finalises more consensus).
     return [functools.partial(summary_line, [c for c in (current, previous) if c is not None])]

@@ -1,22 +1,23 @@
 """Demo registrations and applications for the demo city of demo.award.
 
-This year's cycle is past its deadlines (it is in individual assessment), so the entries
-cannot go through application_register, answer_save and application_submit, which check
-the timeline against today. They are written directly instead, the way those services
-write them: the code from the services' code helper, the eligibility mark from
-submissions.eligibility, one answer per criterion with a saved revision, the unit
-contacts' object permissions through services.grant_unit_access, and the audit entries
-the services would have recorded, dated when each step happened.
+Every entry is written through the submissions services, each step at the moment it
+happened on the demo.clock: application_register while registration was open (the code,
+the eligibility mark, the empty answers and the contacts' access come from there),
+registration_decide, answer_save, application_details_save (the film link),
+application_extend, application_submit before the deadline and application_withdraw. So
+the checks, the audit trail and the rows are what the pages would have produced.
 
 Every entry exists in each state the pages show: submitted, draft (one of them given
 more time, so its contact can still write), withdrawn, registration rejected and
 registration pending, in both tracks; a few submitted ones report a deficit. Last year's
 cycle, already decided, has the submitted entries behind last year's results.
 
-Entries are keyed by (track, unit) and their values by their spec, so a second run on the
-same day writes nothing; a run on a later day moves the dates along with the cycles'.
-Answer texts are put together from banks of sentences per criterion, with the unit's own
-words and figures, by random generators with fixed seeds.
+Entries are keyed by (track, unit), and a step is taken only when it has not been, so a
+second run writes nothing. A run on a later day leaves the recorded history as it is
+(the cycles' dates move; see demo.award.seed_cycle), except that the draft given more
+time is given more again. Answer texts are put together from the banks of sentences in
+demo/data/submissions.json, with the unit's own words and figures, by random generators
+with fixed seeds.
 """
 
 import datetime as dt
@@ -24,14 +25,11 @@ import math
 import random
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
-
-from award import audit
-from award.models import STOCKHOLM, AuditEntry, Phase, Track
+from award.models import STOCKHOLM, Phase, Track
 from demo import award as award_demo
 from demo import texts
-from submissions import eligibility, services
-from submissions.models import Answer, AnswerRevision, Application
+from submissions import services
+from submissions.models import Application
 
 SEED = award_demo.SEED
 
@@ -331,21 +329,6 @@ class Moments:
     withdrawn: dt.datetime | None = None
     extended_to: dt.date | None = None
 
-    @property
-    def last(self) -> dt.datetime:
-        return max(
-            m
-            for m in (
-                self.registered,
-                self.decided,
-                self.extended,
-                self.written,
-                self.submitted,
-                self.withdrawn,
-            )
-            if m is not None
-        )
-
 
 def _moments(spec: EntrySeed, cycle, rng: random.Random, *, today: dt.date) -> Moments:
     """When each step happened, within the cycle's own timeline and before today."""
@@ -380,148 +363,19 @@ def _moments(spec: EntrySeed, cycle, rng: random.Random, *, today: dt.date) -> M
 # --- Writing ----------------------------------------------------------------------------
 
 
-class _Audit:
-    """The audit entries the services would have written, one per action and application,
-    dated when the step happened."""
-
-    def __init__(self):
-        self.content_type = ContentType.objects.get_for_model(Application)
-
-    def ensure(self, application, action: str, *, actor, at: dt.datetime, changes=None, reason=""):
-        existing = AuditEntry.objects.filter(
-            content_type=self.content_type, object_id=str(application.pk), action=action
-        ).first()
-        if existing is None:
-            existing = audit.record(
-                actor=actor, action=action, target=application, changes=changes, reason=reason
-            )
-        award_demo.update_changed(AuditEntry, existing, {"at": at, "changes": changes or {}})
-
-
-def _application_values(spec, *, unit, track, contact, slk, moments, result, nominee_name, competition_class):
-    approved = Application.RegistrationStatus.APPROVED
-    registration_status = {
-        PENDING: Application.RegistrationStatus.PENDING,
-        REJECTED: Application.RegistrationStatus.REJECTED,
-    }.get(spec.state, approved)
-    status = {
-        SUBMITTED: Application.Status.SUBMITTED,
-        WITHDRAWN: Application.Status.WITHDRAWN,
-    }.get(spec.state, Application.Status.DRAFT)
-    renewal = not track.has_classes
-    return {
-        "competition_class_id": competition_class.pk if competition_class else None,
-        "head_has_full_responsibility": True,
-        "deficit_last_year": spec.deficit_last_year,
-        "deficit_forecast": spec.deficit_forecast,
-        "nominee_kind": spec.nominee_kind if renewal else "",
-        "nominee_name": nominee_name if renewal else "",
-        "registered_by_id": contact.pk,
-        "registered_at": moments.registered,
-        "registration_status": registration_status,
-        "registration_decided_by_id": slk.pk if moments.decided else None,
-        "registration_decided_at": moments.decided,
-        "registration_decision_reason": spec.reason if spec.state == REJECTED else "",
-        "award_eligible": result.award_eligible,
-        "eligibility_note": result.note,
-        "status": status,
-        "film_url": f"{FILM_HOST}/fornyelsepriset/{track.cycle.year}/{unit.code.lower()}"
-        if spec.film
-        else "",
-        "deadline_extended_to": moments.extended_to,
-        "submitted_at": moments.submitted,
-        "submitted_by_id": contact.pk if moments.submitted else None,
-        "withdrawn_at": moments.withdrawn,
-        "withdrawn_by_id": contact.pk if moments.withdrawn else None,
-        "withdraw_reason": spec.reason if spec.state == WITHDRAWN else "",
-        "updated_at": moments.last,
-    }
-
-
-def _seed_answers(application, texts: dict, *, contact, written: dt.datetime | None) -> None:
-    """One answer per criterion, as application_register creates them, holding the text the
-    unit saved (version 1 and its revision, as answer_save writes them)."""
-    answers = {a.criterion_id: a for a in application.answers.all()}
-    missing = [c for c in texts if c.pk not in answers]
-    if missing:
-        Answer.objects.bulk_create(Answer(application=application, criterion=c) for c in missing)
-        answers = {a.criterion_id: a for a in application.answers.all()}
-    revisions = []
-    for criterion, text in texts.items():
-        answer = answers[criterion.pk]
-        if answer.text != text:
-            answer.text = text
-            answer.version += 1
-            answer.updated_by = contact
-            answer.save(update_fields=["text", "version", "updated_by"])
-            revisions.append(
-                AnswerRevision(
-                    answer=answer, version=answer.version, text=text, saved_by=contact, saved_at=written
-                )
-            )
-        if answer.version and written is not None:
-            award_demo.update_changed(Answer, answer, {"updated_at": written})
-    AnswerRevision.objects.bulk_create(revisions)
-
-
-def _seed_entry(spec: EntrySeed, track, *, data: dict, today: dt.date, audit_log: _Audit) -> Application:
-    units = data["units"]
-    position = next(i for i, unit in enumerate(units) if unit.name == spec.unit)
-    unit = units[position]
-    contact = data["users"]["unit_contacts"][position]
-    slk = data["users"]["slk"]
-    cycle = track.cycle
-    rng = random.Random(f"{SEED}-{cycle.year}-{track.kind}-{unit.code}")  # noqa: S311  (demo data)
-
-    result = eligibility.check(
-        unit=unit,
-        track=track,
-        head_has_full_responsibility=True,
-        deficit_last_year=spec.deficit_last_year,
-        deficit_forecast=spec.deficit_forecast,
-    )
-    if not result.can_register:  # the demo's own lists must follow the rules
-        raise ValueError(f"Demodata: {unit.name} kan inte anmälas till {track}: {result.refusals}")
-
-    competition_class = None
-    if track.has_classes:
-        class_name = award_demo.COMPETITION_CLASSES[award_demo.UNITS[position].work]
-        competition_class = track.classes.filter(name=class_name).first() or track.classes.first()
-    nominee_name = (
-        (unit.head_name if spec.nominee_kind == MANAGER else spec.nominee_name) if spec.nominee_kind else ""
-    )
-    moments = _moments(spec, cycle, rng, today=today)
-    values = _application_values(
-        spec,
-        unit=unit,
-        track=track,
-        contact=contact,
-        slk=slk,
-        moments=moments,
-        result=result,
-        nominee_name=nominee_name,
-        competition_class=competition_class,
-    )
-
-    application = Application.objects.filter(track=track, unit=unit).first()
-    if application is None:
-        application = Application(track=track, unit=unit, code=services._next_code(track), **values)
-        application.save()
-    award_demo.update_changed(Application, application, values)
-
-    # The texts, from generators seeded per criterion so one answer never shifts another.
+def _texts(spec: EntrySeed, application, *, unit, position: int, rng, nominee_name: str) -> dict:
+    """Per criterion, the text the unit has written so far: every answer of an entry that
+    was submitted, part of a draft's. From generators seeded per criterion, so one answer
+    never shifts another."""
+    track, year = application.track, application.track.cycle.year
     criteria = list(track.criteria.all())
     complete = spec.state == SUBMITTED or spec.was_submitted  # submitting needs every answer
     answered = len(criteria) if complete else math.ceil(len(criteria) * DRAFT_SHARE[spec.state])
-    base = _unit_words(unit, position=position, year=cycle.year, rng=rng)
+    base = _unit_words(unit, position=position, year=year, rng=rng)
     texts = {}
     for index, criterion in enumerate(criteria):
-        text_rng = random.Random(f"{SEED}-{cycle.year}-{track.kind}-{unit.code}-{criterion.number}")  # noqa: S311
-        words = {
-            **base,
-            **_figures(text_rng, year=cycle.year),
-            "ekonomi": _economy(spec, text_rng, year=cycle.year),
-        }
+        text_rng = random.Random(f"{SEED}-{year}-{track.kind}-{unit.code}-{criterion.number}")  # noqa: S311
+        words = {**base, **_figures(text_rng, year=year), "ekonomi": _economy(spec, text_rng, year=year)}
         if track.has_classes:
             bank = QUALITY_AWARD_TEXTS.get(criterion.title, GENERIC_TEXT)
         else:
@@ -532,48 +386,100 @@ def _seed_entry(spec: EntrySeed, track, *, data: dict, today: dt.date, audit_log
             texts[criterion] = _compose(bank, words, text_rng, max_length=criterion.max_length, share=share)
         else:
             texts[criterion] = ""
-    _seed_answers(application, texts, contact=contact, written=moments.written)
+    return texts
 
-    # The contacts' access, exactly as the register service grants it.
-    services.grant_unit_access(application)
 
-    audit_log.ensure(
-        application,
-        "application.register",
-        actor=contact,
-        at=moments.registered,
-        changes={"award_eligible": application.award_eligible, "note": application.eligibility_note},
+def _seed_entry(spec: EntrySeed, track, *, data: dict, clock) -> Application:
+    """One entry's story through the submissions services, each step at its moment:
+    registered by the unit's contact, approved or rejected by SLK, written, given more
+    time, submitted, withdrawn. A step already taken is not taken again."""
+    units = data["units"]
+    position = next(i for i, unit in enumerate(units) if unit.name == spec.unit)
+    unit = units[position]
+    contact = data["users"]["unit_contacts"][position]
+    slk = data["users"]["slk"]
+    cycle = track.cycle
+    rng = random.Random(f"{SEED}-{cycle.year}-{track.kind}-{unit.code}")  # noqa: S311  (demo data)
+
+    competition_class = None
+    if track.has_classes:
+        class_name = award_demo.COMPETITION_CLASSES[award_demo.UNITS[position].work]
+        competition_class = track.classes.filter(name=class_name).first() or track.classes.first()
+    nominee_name = (
+        (unit.head_name if spec.nominee_kind == MANAGER else spec.nominee_name) if spec.nominee_kind else ""
     )
-    if moments.decided:
-        approved = spec.state != REJECTED
-        audit_log.ensure(
-            application,
-            "application.registration_approved" if approved else "application.registration_rejected",
-            actor=slk,
-            at=moments.decided,
-            changes={"registration_status": ["pending", application.registration_status]},
-            reason=application.registration_decision_reason,
+    moments = _moments(spec, cycle, rng, today=clock.today)
+
+    application = Application.objects.filter(track=track, unit=unit).select_related("track__cycle").first()
+    if application is None:
+        registration = services.RegistrationData(
+            unit=unit,
+            track=track,
+            competition_class=competition_class,
+            head_has_full_responsibility=True,
+            deficit_last_year=spec.deficit_last_year,
+            deficit_forecast=spec.deficit_forecast,
+            nominee_kind=spec.nominee_kind,
+            nominee_name=nominee_name,
         )
-    if moments.extended:
-        audit_log.ensure(
-            application,
-            "application.extend",
-            actor=slk,
-            at=moments.extended,
-            changes={"deadline_extended_to": [None, moments.extended_to.isoformat()]},
-            reason=spec.reason,
+        application = clock.run(
+            moments.registered, services.application_register, data=registration, by=contact
         )
-    if moments.submitted:
-        audit_log.ensure(application, "application.submit", actor=contact, at=moments.submitted)
-    if moments.withdrawn:
-        old = Application.Status.SUBMITTED if spec.was_submitted else Application.Status.DRAFT
-        audit_log.ensure(
-            application,
-            "application.withdraw",
-            actor=contact,
-            at=moments.withdrawn,
-            changes={"status": [old, "withdrawn"]},
+    pending = Application.RegistrationStatus.PENDING
+    if moments.decided and application.registration_status == pending:
+        rejected = spec.state == REJECTED
+        application = clock.run(
+            moments.decided,
+            services.registration_decide,
+            application=application,
+            approve=not rejected,
+            reason=spec.reason if rejected else "",
+            by=slk,
+        )
+
+    texts = _texts(spec, application, unit=unit, position=position, rng=rng, nominee_name=nominee_name)
+    answers = {a.criterion_id: a for a in application.answers.all()}
+    for criterion, text in texts.items():
+        answer = answers[criterion.pk]
+        if text and answer.text != text:
+            clock.run(
+                moments.written,
+                services.answer_save,
+                application=application,
+                criterion_id=criterion.pk,
+                text=text,
+                base_version=answer.version,
+                by=contact,
+            )
+    film_url = f"{FILM_HOST}/fornyelsepriset/{cycle.year}/{unit.code.lower()}" if spec.film else ""
+    if application.film_url != film_url:
+        application = clock.run(
+            moments.written,
+            services.application_details_save,
+            application=application,
+            film_url=film_url,
+            by=contact,
+        )
+    if moments.extended_to and application.deadline_extended_to != moments.extended_to:
+        application = clock.run(
+            moments.extended,
+            services.application_extend,
+            application=application,
+            until=moments.extended_to,
             reason=spec.reason,
+            by=slk,
+        )
+    if moments.submitted and application.submitted_at is None:
+        application = clock.run(
+            moments.submitted, services.application_submit, application=application, by=contact
+        )
+    if moments.withdrawn and application.status != Application.Status.WITHDRAWN:
+        application = clock.run(
+            moments.withdrawn,
+            services.application_withdraw,
+            application=application,
+            reason=spec.reason,
+            by=contact,
         )
     return application
 
@@ -615,21 +521,20 @@ def summary_line(cycle) -> str:
     return f"Tävlingsbidrag {cycle.year}: {len(applications)} ({', '.join(parts)}); {per_track}."
 
 
-def seed(data, *, today):
+def seed(data, *, clock):
     """Add the registrations and applications of both cycles to the demo city built by
     demo.award.build; returns the summary lines."""
     cycles = data["cycles"]
-    current = cycles[today.year]
-    previous = cycles.get(today.year - 1)
+    current = cycles[clock.today.year]
+    previous = cycles.get(clock.today.year - 1)
     plan = []
-    if previous is not None and previous.phase_on(today) in PHASES_AFTER_WRITING:
+    if previous is not None and previous.phase_on(clock.today) in PHASES_AFTER_WRITING:
         plan.append((previous, PREVIOUS_ENTRIES))
     plan.append((current, CURRENT_ENTRIES))
-    audit_log = _Audit()
     for cycle, entries in plan:
         tracks = {track.kind: track for track in cycle.tracks.select_related("cycle")}
         for kind in (QUALITY_AWARD, RENEWAL_PRIZE):  # codes are numbered in this order
             for spec in entries:
                 if spec.track == kind:
-                    _seed_entry(spec, tracks[kind], data=data, today=today, audit_log=audit_log)
+                    _seed_entry(spec, tracks[kind], data=data, clock=clock)
     return [summary_line(cycle) for cycle, _entries in reversed(plan)]

@@ -155,6 +155,18 @@ class TestSeededDemo:
             assert has_role(contact, Role.UNIT_CONTACT)
             assert contact.get_full_name() == unit.head_name
 
+    def test_seed_demo_names_contacts_and_seats_the_committee_through_the_services(self, seeded):
+        slk = User.objects.get(username="slk")
+        contacts_set = AuditEntry.objects.filter(action="unit.contacts_set")
+        assert contacts_set.count() == Unit.objects.count()
+        assert set(contacts_set.values_list("actor", flat=True)) == {slk.pk}
+        seated = AuditEntry.objects.filter(action="committee.member_add")
+        assert seated.count() == 3 * AwardCycle.objects.count()
+        for cycle in AwardCycle.objects.all():
+            opened = AuditEntry.objects.get(action="cycle.open", object_id=str(cycle.pk))
+            assert opened.actor == slk
+            assert opened.at.date() < cycle.registration_opens
+
     def test_seed_demo_summary_names_the_accounts_and_the_password(self, seeded):
         last_contact = f"enhet{Unit.objects.count():02d}"
         expected = ["slk", "domare1", "ordförande", "examinator01", "examinator30", "enhet01", last_contact]

@@ -1,4 +1,4 @@
-"""The demo's examiners (examiners/demo.py), seeded once for the module through the
+"""The demo's examiners (demo/examiners.py), seeded once for the module through the
 seed_demo command."""
 
 import pytest

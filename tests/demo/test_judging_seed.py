@@ -1,5 +1,5 @@
-"""The demo's committee work and evaluation (scoring/demo_committee.py), seeded once for the
-module through the seed_demo command."""
+"""The demo's committee work and evaluation (demo/judging.py), seeded once for the module
+through the seed_demo command."""
 
 import re
 from dataclasses import dataclass

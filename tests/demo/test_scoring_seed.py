@@ -1,4 +1,4 @@
-"""The demo's scoring (scoring/demo.py), seeded once for the module through the seed_demo
+"""The demo's scoring (demo/scoring.py), seeded once for the module through the seed_demo
 command."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""The demo's registrations and applications (submissions/demo.py), seeded once for the
+"""The demo's registrations and applications (demo/submissions.py), seeded once for the
 module through the seed_demo command."""
 
 import re
@@ -178,6 +178,30 @@ def test_the_audit_trail_tells_each_entrys_story(seeded):
             assert expected[state] <= actions, application
         if state == WITHDRAWN:
             assert "application.withdraw" in actions
+
+
+def test_every_step_went_through_its_service_at_the_moment_it_happened(seeded):
+    """The clock stamps the rows and the audit trail alike: the entry written at a moment
+    of the cycle's own timeline is the service's entry, not one dated afterwards."""
+    for application in Application.objects.all():
+        entries = {e.action: e for e in AuditEntry.objects.filter(object_id=str(application.pk))}
+        assert entries["application.register"].at == application.registered_at
+        assert entries["application.register"].actor == application.registered_by
+        if application.registration_decided_at:
+            decided = application.registration_decided_at
+            action = {
+                Application.RegistrationStatus.APPROVED: "application.registration_approved",
+                Application.RegistrationStatus.REJECTED: "application.registration_rejected",
+            }[application.registration_status]
+            assert entries[action].at == decided
+        if application.submitted_at:
+            assert entries["application.submit"].at == application.submitted_at
+        if application.withdrawn_at:
+            assert entries["application.withdraw"].at == application.withdrawn_at
+        for answer in application.answers.exclude(text=""):
+            revision = answer.revisions.get(version=answer.version)
+            assert revision.saved_at == answer.updated_at
+            assert revision.saved_by == application.registered_by
 
 
 def test_a_unit_contact_sees_their_units_entries_and_no_other(seeded):

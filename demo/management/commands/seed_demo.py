@@ -1,7 +1,9 @@
 """Fill a development database with the demo city, its cycles, applications and accounts.
 
-The command sits at the top of the app chain so it can compose every stage's demo data:
-each app's `demo` module adds its part inside the one transaction.
+The demo app sits at the top of the app chain so it can compose every stage's demo data:
+demo.award builds the city and its cycles, and each later module (submissions, examiners,
+scoring, judging) adds its part inside the one transaction, writing through the services
+at the moments on the one demo.clock that demo.award.seed passes them.
 """
 
 from django.conf import settings
