@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,7 +8,7 @@ from award import queries, services
 from award.forms import PhaseCloseForm, PhaseExtendForm
 from award.models import AwardCycle
 from award.roles import Role, role_required
-from award.web import flash_errors
+from award.web import service_call
 
 
 @login_not_required
@@ -76,11 +75,8 @@ def cycle_phase_close(request, year):
         messages.error(request, _("Ange en motivering för att avsluta fasen."))
         return redirect("award:cycle_detail", year=year)
     before = cycle.phase
-    try:
+    with service_call(request):
         after = services.phase_close_early(cycle=cycle, by=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
         messages.success(
             request,
             _("Fasen ”%(before)s” är avslutad. Nu pågår ”%(after)s”.")
@@ -97,16 +93,13 @@ def cycle_phase_extend(request, year):
     if not form.is_valid():
         messages.error(request, _("Ange ett giltigt datum och en motivering för att förlänga fasen."))
         return redirect("award:cycle_detail", year=year)
-    try:
+    with service_call(request):
         changed = services.phase_extend(
             cycle=cycle,
             by=request.user,
             until=form.cleaned_data["until"],
             reason=form.cleaned_data["reason"],
         )
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
         messages.success(
             request,
             _("Fasen är förlängd. %(count)s datum i tidplanen ändrades.") % {"count": len(changed)},

@@ -1,8 +1,12 @@
 """Small helpers the apps' views share."""
 
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+
+from award.versioning import StaleEdit
 
 
 def refusal_messages(error: ValidationError | PermissionDenied) -> list[str]:
@@ -12,16 +16,57 @@ def refusal_messages(error: ValidationError | PermissionDenied) -> list[str]:
     return error.messages
 
 
-def flash_errors(request, error: ValidationError | PermissionDenied) -> None:
-    """Show each message of a service's refusal to the user."""
-    for message in refusal_messages(error):
-        messages.error(request, message)
+class ServiceCall:
+    """What became of the service call made in a `service_call` block."""
+
+    def __init__(self):
+        self.error: ValidationError | PermissionDenied | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.error is not None
+
+    @property
+    def stale(self):
+        """The row as someone else saved it, when the refusal was a stale edit; else None."""
+        return self.error.current if isinstance(self.error, StaleEdit) else None
 
 
-def add_refusal(form, error: ValidationError | PermissionDenied) -> None:
-    """Show a service's refusal above a form that is rendered again."""
-    for message in refusal_messages(error):
-        form.add_error(None, message)
+@contextmanager
+def service_call(request, *, form=None, success: str = ""):
+    """The one way a view calls a service and shows its refusal.
+
+        with service_call(request, success=_("Laget är fastställt.")):
+            services.team_confirm(team=team, by=request.user)
+        return redirect("examiners:team_detail", pk=team.pk)
+
+    A refusal raised in the block (ValidationError or PermissionDenied) ends the block and
+    nothing more of it runs. It is shown above `form` when one is given (the view renders
+    the page again with what the user wrote), otherwise as messages (the view redirects).
+    A stale edit (`award.versioning.StaleEdit`) is always a message: the page that shows
+    both texts builds its form again on the saved version, which `outcome.stale` holds.
+    `success` becomes a message when the block finished; what needs the service's result
+    (a message naming it, the redirect) goes in the block after the call:
+
+        with service_call(request, form=form) as outcome:
+            session = form.save(by=request.user)
+            messages.success(request, _("Utbildningen %(title)s är skapad.") % {"title": session.title})
+            return redirect("examiners:session_roster", pk=session.pk)
+        # only a refusal gets here
+    """
+    outcome = ServiceCall()
+    try:
+        yield outcome
+    except (ValidationError, PermissionDenied) as error:
+        outcome.error = error
+        for message in refusal_messages(error):
+            if form is not None and not isinstance(error, StaleEdit):
+                form.add_error(None, message)
+            else:
+                messages.error(request, message)
+    else:
+        if success:
+            messages.success(request, success)
 
 
 def flash_form_errors(request, form) -> None:
@@ -29,18 +74,6 @@ def flash_form_errors(request, form) -> None:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
-
-
-def attempt(request, action, success: str = "") -> bool:
-    """Run a service call; show its refusal (or `success`) as a message. True if it ran."""
-    try:
-        action()
-    except (ValidationError, PermissionDenied) as error:
-        flash_errors(request, error)
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 def query_with(request, **changes) -> str:

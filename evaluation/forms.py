@@ -3,7 +3,6 @@ of its audience, and SLK's send button. Validation of the answers is the service
 (`evaluation_services.questionnaire_answer`), so the form and any other caller refuse alike."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from award.forms import CleanTextMixin
@@ -36,14 +35,10 @@ class QuestionnaireForm(CleanTextMixin, forms.Form):
                 )
 
     def save(self, *, by):
-        """Record the answers; a refusal comes back as errors on the form (and None)."""
-        try:
-            return evaluation_services.questionnaire_answer(
-                questionnaire=self.questionnaire, respondent=by, answers=self.cleaned_data, by=by
-            )
-        except ValidationError as error:
-            self.add_error(None, error)
-            return None
+        """Record the answers through the service (which refuses what it must)."""
+        return evaluation_services.questionnaire_answer(
+            questionnaire=self.questionnaire, respondent=by, answers=self.cleaned_data, by=by
+        )
 
 
 class SendForm(CleanTextMixin, forms.Form):

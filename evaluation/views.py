@@ -6,7 +6,6 @@ a questionnaire opens only for the people it was sent to (404 for anyone else, S
 nobody learns whom it went to). Every change goes through `services`.
 """
 
-from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from award.models import AwardCycle
 from award.roles import Role, role_required
 from award.spreadsheets import XLSX_CONTENT_TYPE
-from award.web import attempt
+from award.web import service_call
 from evaluation import report as cycle_report
 from evaluation import services as evaluation_services
 from evaluation.forms import QuestionnaireForm, SendForm
@@ -39,14 +38,12 @@ def evaluation(request, year):
         form = SendForm(request.POST)
         if form.is_valid():
             audience = form.cleaned_data["audience"]
-            attempt(
+            with service_call(
                 request,
-                lambda: evaluation_services.questionnaire_send(
-                    cycle=cycle, audience=audience, by=request.user
-                ),
-                _("Enkäten till %(audience)s är skickad.")
+                success=_("Enkäten till %(audience)s är skickad.")
                 % {"audience": str(Questionnaire.Audience(audience).label).lower()},
-            )
+            ):
+                evaluation_services.questionnaire_send(cycle=cycle, audience=audience, by=request.user)
         return redirect("evaluation:evaluation", year=cycle.year)
     return render(
         request,
@@ -84,7 +81,8 @@ def questionnaire_answer(request, pk):
     if QuestionnaireResponse.objects.filter(questionnaire=questionnaire, respondent=request.user).exists():
         return render(request, "evaluation/thanks.html", context)
     form = QuestionnaireForm(request.POST or None, questionnaire=questionnaire)
-    if request.method == "POST" and form.is_valid() and form.save(by=request.user) is not None:
-        messages.success(request, _("Tack för dina svar!"))
-        return redirect("evaluation:questionnaire_answer", pk=questionnaire.pk)
+    if request.method == "POST" and form.is_valid():
+        with service_call(request, form=form, success=_("Tack för dina svar!")):
+            form.save(by=request.user)
+            return redirect("evaluation:questionnaire_answer", pk=questionnaire.pk)
     return render(request, "evaluation/answer.html", {**context, "form": form})

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from award.models import AwardCycle
 from award.roles import Role, role_required
-from award.web import attempt, flash_form_errors
+from award.web import flash_form_errors, service_call
 from examiners import queries, services
 from examiners.forms import (
     AssignForm,
@@ -79,11 +79,10 @@ def volunteer(request):
             manager_name=data["manager_name"],
             conflicts=[(unit, data["conflict_reason"]) for unit in data["conflict_units"]],
         )
-        if attempt(
-            request,
-            lambda: services.pool_volunteer(cycle=cycle, user=request.user, data=volunteer_data),
-            _("Tack! Din intresseanmälan är mottagen. Stadsledningskontoret hör av sig."),
+        with service_call(
+            request, success=_("Tack! Din intresseanmälan är mottagen. Stadsledningskontoret hör av sig.")
         ):
+            services.pool_volunteer(cycle=cycle, user=request.user, data=volunteer_data)
             return redirect("home")
     return render(request, "examiners/volunteer.html", {"form": form, "cycle": cycle, "existing": existing})
 
@@ -106,17 +105,14 @@ def conflict_declare(request):
     if not form.is_valid():
         flash_form_errors(request, form)
         return redirect("examiners:home")
-    attempt(
-        request,
-        lambda: services.conflict_declare(
+    with service_call(request, success=_("Jävet är registrerat. Stadsledningskontoret ser det.")):
+        services.conflict_declare(
             member=member,
             target=form.target,
             reason=form.cleaned_data["reason"],
             source=Conflict.Source.EXAMINER,
             by=request.user,
-        ),
-        _("Jävet är registrerat. Stadsledningskontoret ser det."),
-    )
+        )
     return redirect("examiners:home")
 
 
@@ -211,13 +207,9 @@ def pool_member(request, pk):
 def pool_decide(request, pk):
     member = _pool_member(pk)
     accept = request.POST.get("decision") == "accept"
-    attempt(
-        request,
-        lambda: services.pool_decide(member=member, accept=accept, by=request.user),
-        _("%(name)s är antagen till poolen.") % {"name": member.profile}
-        if accept
-        else _("%(name)s är inte antagen.") % {"name": member.profile},
-    )
+    decided = _("%(name)s är antagen till poolen.") if accept else _("%(name)s är inte antagen.")
+    with service_call(request, success=decided % {"name": member.profile}):
+        services.pool_decide(member=member, accept=accept, by=request.user)
     return redirect("examiners:pool_member", pk=member.pk)
 
 
@@ -227,16 +219,13 @@ def manager_approval(request, pk):
     member = _pool_member(pk)
     form = ManagerApprovalForm(request.POST)
     if form.is_valid():
-        attempt(
-            request,
-            lambda: services.manager_approval_record(
+        with service_call(request, success=_("Chefens godkännande är registrerat.")):
+            services.manager_approval_record(
                 member=member,
                 manager_name=form.cleaned_data["manager_name"],
                 approved_on=form.cleaned_data["approved_on"],
                 by=request.user,
-            ),
-            _("Chefens godkännande är registrerat."),
-        )
+            )
     else:
         messages.error(request, _("Ange chefens namn och ett giltigt datum."))
     return redirect("examiners:pool_member", pk=member.pk)
@@ -248,13 +237,10 @@ def max_teams(request, pk):
     member = _pool_member(pk)
     form = MaxTeamsForm(request.POST)
     if form.is_valid():
-        attempt(
-            request,
-            lambda: services.pool_member_settings(
+        with service_call(request, success=_("Ändringen är sparad.")):
+            services.pool_member_settings(
                 member=member, max_teams=form.cleaned_data["max_teams"], by=request.user
-            ),
-            _("Ändringen är sparad."),
-        )
+            )
     else:
         messages.error(request, _("Ange ett antal mellan 1 och 5."))
     return redirect("examiners:pool_member", pk=member.pk)
@@ -266,17 +252,14 @@ def conflict_record(request, pk):
     member = _pool_member(pk)
     form = ConflictForm(request.POST)
     if form.is_valid():
-        attempt(
-            request,
-            lambda: services.conflict_declare(
+        with service_call(request, success=_("Jävet är registrerat.")):
+            services.conflict_declare(
                 member=member,
                 target=form.target,
                 reason=form.cleaned_data["reason"],
                 source=Conflict.Source.SLK,
                 by=request.user,
-            ),
-            _("Jävet är registrerat."),
-        )
+            )
     else:
         flash_form_errors(request, form)
     return redirect("examiners:pool_member", pk=member.pk)
@@ -309,11 +292,11 @@ def teams(request, year):
 @role_required(Role.SLK)
 def teams_propose(request, year):
     cycle = _cycle(year)
-    attempt(
+    with service_call(
         request,
-        lambda: services.proposal_apply(cycle=cycle, by=request.user),
-        _("Ett nytt förslag är skapat. Granska lagen, justera dem och fastställ dem ett i taget."),
-    )
+        success=_("Ett nytt förslag är skapat. Granska lagen, justera dem och fastställ dem ett i taget."),
+    ):
+        services.proposal_apply(cycle=cycle, by=request.user)
     return redirect("examiners:teams", year=cycle.year)
 
 
@@ -323,13 +306,10 @@ def team_create(request, year):
     cycle = _cycle(year)
     form = TeamCreateForm(request.POST, cycle=cycle)
     if form.is_valid():
-        attempt(
-            request,
-            lambda: services.team_create(
+        with service_call(request, success=_("Laget är skapat.")):
+            services.team_create(
                 cycle=cycle, track=form.cleaned_data["track"], name=form.cleaned_data["name"], by=request.user
-            ),
-            _("Laget är skapat."),
-        )
+            )
     else:
         messages.error(request, _("Ange ett namn och ett spår."))
     return redirect("examiners:teams", year=cycle.year)
@@ -362,13 +342,10 @@ def team_member_add(request, pk):
     form = MemberAddForm(request.POST, cycle=team.cycle)
     if form.is_valid():
         member = form.cleaned_data["member"]
-        attempt(
-            request,
-            lambda: services.team_member_add(
+        with service_call(request, success=_("%(name)s är med i laget.") % {"name": member.profile}):
+            services.team_member_add(
                 team=team, member=member, leader=form.cleaned_data["leader"], by=request.user
-            ),
-            _("%(name)s är med i laget.") % {"name": member.profile},
-        )
+            )
     else:
         messages.error(request, _("Välj en examinator ur poolen."))
     return redirect("examiners:team_detail", pk=team.pk)
@@ -379,11 +356,10 @@ def team_member_add(request, pk):
 def team_member_remove(request, pk, member_pk):
     team = _team(pk)
     team_member = get_object_or_404(TeamMember, team=team, member_id=member_pk)
-    attempt(
-        request,
-        lambda: services.team_member_remove(team_member=team_member, by=request.user),
-        _("%(name)s är borttagen ur laget.") % {"name": team_member.member.profile},
-    )
+    with service_call(
+        request, success=_("%(name)s är borttagen ur laget.") % {"name": team_member.member.profile}
+    ):
+        services.team_member_remove(team_member=team_member, by=request.user)
     return redirect("examiners:team_detail", pk=team.pk)
 
 
@@ -392,11 +368,8 @@ def team_member_remove(request, pk, member_pk):
 def team_leader(request, pk, member_pk):
     team = _team(pk)
     member = get_object_or_404(PoolMember, pk=member_pk, teams__team=team)
-    attempt(
-        request,
-        lambda: services.team_leader_set(team=team, member=member, by=request.user),
-        _("%(name)s är lagledare.") % {"name": member.profile},
-    )
+    with service_call(request, success=_("%(name)s är lagledare.") % {"name": member.profile}):
+        services.team_leader_set(team=team, member=member, by=request.user)
     return redirect("examiners:team_detail", pk=team.pk)
 
 
@@ -409,11 +382,8 @@ def team_assign(request, pk):
     )
     if form.is_valid():
         application = form.cleaned_data["application"]
-        attempt(
-            request,
-            lambda: services.team_assign(team=team, application=application, by=request.user),
-            _("%(code)s är tilldelat laget.") % {"code": application.code},
-        )
+        with service_call(request, success=_("%(code)s är tilldelat laget.") % {"code": application.code}):
+            services.team_assign(team=team, application=application, by=request.user)
     else:
         messages.error(request, _("Välj ett inskickat bidrag utan lag."))
     return redirect("examiners:team_detail", pk=team.pk)
@@ -426,11 +396,10 @@ def team_unassign(request, pk, application_pk):
     assignment = get_object_or_404(
         Assignment.objects.select_related("application"), team=team, application_id=application_pk
     )
-    attempt(
-        request,
-        lambda: services.team_unassign(assignment=assignment, by=request.user),
-        _("%(code)s är inte längre tilldelat laget.") % {"code": assignment.application.code},
-    )
+    with service_call(
+        request, success=_("%(code)s är inte längre tilldelat laget.") % {"code": assignment.application.code}
+    ):
+        services.team_unassign(assignment=assignment, by=request.user)
     return redirect("examiners:team_detail", pk=team.pk)
 
 
@@ -438,11 +407,10 @@ def team_unassign(request, pk, application_pk):
 @role_required(Role.SLK)
 def team_confirm(request, pk):
     team = _team(pk)
-    attempt(
-        request,
-        lambda: services.team_confirm(team=team, by=request.user),
-        _("Laget är fastställt. Medlemmarna kan nu läsa och bedöma lagets bidrag."),
-    )
+    with service_call(
+        request, success=_("Laget är fastställt. Medlemmarna kan nu läsa och bedöma lagets bidrag.")
+    ):
+        services.team_confirm(team=team, by=request.user)
     return redirect("examiners:team_detail", pk=team.pk)
 
 
@@ -451,7 +419,8 @@ def team_confirm(request, pk):
 def team_delete(request, pk):
     team = _team(pk)
     year = team.cycle.year
-    if attempt(request, lambda: services.team_delete(team=team, by=request.user), _("Laget är upplöst.")):
+    with service_call(request, success=_("Laget är upplöst.")):
+        services.team_delete(team=team, by=request.user)
         return redirect("examiners:teams", year=year)
     return redirect("examiners:team_detail", pk=team.pk)
 
@@ -460,7 +429,6 @@ def team_delete(request, pk):
 @role_required(Role.SLK)
 def team_flag_clear(request, pk):
     team = _team(pk)
-    attempt(
-        request, lambda: services.team_flag_clear(team=team, by=request.user), _("Markeringen är borttagen.")
-    )
+    with service_call(request, success=_("Markeringen är borttagen.")):
+        services.team_flag_clear(team=team, by=request.user)
     return redirect("examiners:team_detail", pk=team.pk)

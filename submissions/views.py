@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from award.models import AwardCycle, Phase
 from award.roles import Role, has_role, role_required
-from award.web import add_refusal, flash_errors, page_links
+from award.web import page_links, service_call
 from submissions import eligibility, exports, queries, services
 from submissions.forms import (
     AnswerForm,
@@ -77,11 +77,8 @@ def register(request):
         data = services.RegistrationData(**form.cleaned_data)
         if not data.track.has_classes:
             data.competition_class = None
-        try:
+        with service_call(request, form=form):
             application = services.application_register(data=data, by=request.user)
-        except ValidationError as error:
-            add_refusal(form, error)
-        else:
             messages.success(
                 request,
                 _("%(unit)s är anmäld till %(track)s med bidragskoden %(code)s. Nu kan ni börja skriva.")
@@ -247,14 +244,10 @@ def details_save(request, pk):
     application = _unit_application(request, pk)
     form = DetailsForm(request.POST, instance=Application(film_url=application.film_url))
     if form.is_valid():
-        try:
+        with service_call(request, success=_("Uppgifterna är sparade.")):
             services.application_details_save(
                 application=application, film_url=form.cleaned_data["film_url"], by=request.user
             )
-        except ValidationError as error:
-            flash_errors(request, error)
-        else:
-            messages.success(request, _("Uppgifterna är sparade."))
     else:
         messages.error(request, _("Ange en giltig webbadress."))
     return redirect("submissions:application_detail", pk=application.pk)
@@ -267,16 +260,13 @@ def attachment_upload(request, pk):
     if not form.is_valid():
         messages.error(request, _("Välj en fil att ladda upp."))
     else:
-        try:
+        with service_call(request):
             attachment = services.attachment_add(
                 application=application,
                 uploaded_file=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
                 by=request.user,
             )
-        except ValidationError as error:
-            flash_errors(request, error)
-        else:
             messages.success(
                 request, _("Bilagan %(name)s är uppladdad.") % {"name": attachment.original_name}
             )
@@ -309,24 +299,18 @@ def attachment_download(request, pk, attachment_id):
 def attachment_delete(request, pk, attachment_id):
     application = _unit_application(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
-    try:
+    with service_call(request, success=_("Bilagan är borttagen.")):
         services.attachment_remove(attachment=attachment, by=request.user)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Bilagan är borttagen."))
     return redirect(application_url(application) + "#bilagor")
 
 
 def submit(request, pk):
     application = _unit_application(request, pk)
     if request.method == "POST":
-        try:
+        with service_call(request):
             services.application_submit(application=application, by=request.user)
-        except ValidationError as error:
-            flash_errors(request, error)
-            return redirect("submissions:application_detail", pk=application.pk)
-        return redirect("submissions:receipt", pk=application.pk)
+            return redirect("submissions:receipt", pk=application.pk)
+        return redirect("submissions:application_detail", pk=application.pk)
     missing = queries.missing_parts(application)
     return render(
         request, "submissions/submit_confirm.html", {"application": application, "missing": missing}
@@ -344,14 +328,10 @@ def withdraw(request, pk):
     application = _unit_application(request, pk)
     form = OptionalReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(request, success=_("Bidraget %(code)s är återtaget.") % {"code": application.code}):
             services.application_withdraw(
                 application=application, reason=form.cleaned_data["reason"], by=request.user
             )
-        except ValidationError as error:
-            flash_errors(request, error)
-        else:
-            messages.success(request, _("Bidraget %(code)s är återtaget.") % {"code": application.code})
         return redirect("submissions:application_detail", pk=application.pk)
     return render(request, "submissions/withdraw_confirm.html", {"application": application, "form": form})
 
@@ -432,17 +412,13 @@ def registration_decide(request, pk):
     if not form.is_valid():
         messages.error(request, _("Välj godkänn eller avslå."))
     else:
-        try:
+        with service_call(request, success=_("Beslutet om anmälan är registrerat.")):
             services.registration_decide(
                 application=application,
                 approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
                 by=request.user,
             )
-        except ValidationError as error:
-            flash_errors(request, error)
-        else:
-            messages.success(request, _("Beslutet om anmälan är registrerat."))
     return redirect("submissions:application_detail", pk=application.pk)
 
 
@@ -454,12 +430,8 @@ def extend(request, pk):
     if not form.is_valid():
         messages.error(request, _("Ange ett datum och en motivering."))
     else:
-        try:
+        with service_call(request, success=_("Enheten har fått förlängd tid.")):
             services.application_extend(application=application, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            flash_errors(request, error)
-        else:
-            messages.success(request, _("Enheten har fått förlängd tid."))
     return redirect("submissions:application_detail", pk=application.pk)
 
 
@@ -471,10 +443,6 @@ def reopen(request, pk):
     if not form.is_valid():
         messages.error(request, _("Ange en motivering."))
     else:
-        try:
+        with service_call(request, success=_("Bidraget är öppnat igen för enheten.")):
             services.application_reopen(application=application, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            flash_errors(request, error)
-        else:
-            messages.success(request, _("Bidraget är öppnat igen för enheten."))
     return redirect("submissions:application_detail", pk=application.pk)

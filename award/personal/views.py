@@ -10,14 +10,13 @@ The detail page answers `?format=json` with the export as a download, and a POST
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from award.personal import data as personal_data
 from award.roles import Role, role_required
-from award.web import flash_errors
+from award.web import service_call
 
 
 def _display(row):
@@ -48,11 +47,8 @@ def person_detail(request, pk):
         if request.POST.get("confirm") != "yes":
             messages.error(request, _("Bekräfta att personen ska anonymiseras."))
             return redirect("award:person_detail", pk=person.pk)
-        try:
+        with service_call(request):
             personal_data.anonymise(user=person, by=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            flash_errors(request, error)
-        else:
             messages.success(
                 request,
                 _("Personen är anonymiserad som ”%(name)s”.") % {"name": personal_data.pseudonym(person)},

@@ -1,13 +1,12 @@
 """SLK's training pages: the cycle's sessions, a session's roster with enrolment and
 attendance, and who in the pool is qualified.
 
-Each view fetches its object, validates with a form, calls one service and redirects. A
-service's refusal (ValidationError, PermissionDenied) is shown as a message and nothing
-changes.
+Each view fetches its object, validates with a form, calls one service (through
+`award.web.service_call`) and redirects. A service's refusal is shown as a message, or
+above the form when the page is shown again, and nothing changes.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 from award.models import AwardCycle
 from award.roles import Role, role_required
 from award.spreadsheets import XLSX_CONTENT_TYPE, StreamingWorkbook
-from award.web import add_refusal, flash_errors
+from award.web import service_call
 from examiners import services
 from examiners.models import Enrolment, TrainingDay, TrainingSession
 from examiners.training import queries as queries_training
@@ -53,15 +52,12 @@ def session_create(request, year):
     cycle = _cycle(year)
     form = SessionForm(request.POST or None, instance=TrainingSession(cycle=cycle))
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(request, form=form):
             session = form.save(by=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            # The transaction rolled back; the in-memory session must not look saved.
-            form.instance.pk = None
-            add_refusal(form, error)
-        else:
             messages.success(request, _("Utbildningen %(title)s är skapad.") % {"title": session.title})
             return redirect("examiners:session_roster", pk=session.pk)
+        # Refused: the transaction rolled back, and the in-memory session must not look saved.
+        form.instance.pk = None
     return render(request, "examiners/training/session_form.html", {"cycle": cycle, "form": form})
 
 
@@ -70,11 +66,8 @@ def session_edit(request, pk):
     session = _session(pk)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(request, form=form):
             session = form.save(by=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            add_refusal(form, error)
-        else:
             messages.success(request, _("Utbildningen %(title)s är ändrad.") % {"title": session.title})
             return redirect("examiners:session_roster", pk=session.pk)
     return render(
@@ -132,11 +125,8 @@ def enrol(request, pk):
     if not form.is_valid():
         messages.error(request, _("Välj en antagen examinator som inte redan är anmäld."))
         return redirect("examiners:session_roster", pk=session.pk)
-    try:
+    with service_call(request):
         enrolment = form.save(by=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        flash_errors(request, error)
-    else:
         if enrolment.status == Enrolment.Status.ENROLLED:
             message = _("%(name)s är anmäld till %(title)s.")
         else:
@@ -155,11 +145,8 @@ def enrolment_cancel(request, pk):
     )
     session = enrolment.session
     if request.method == "POST":
-        try:
+        with service_call(request):
             promoted = services.enrolment_cancel(enrolment=enrolment, by=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            flash_errors(request, error)
-        else:
             messages.success(
                 request,
                 _("%(name)s är avanmäld från %(title)s.")
@@ -186,11 +173,8 @@ def attendance(request, pk, day_pk):
     enrolled = queries_training.session_roster(session).enrolled
     form = AttendanceForm(request.POST or None, day=day, enrolments=enrolled)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(request):
             present = form.save(by=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            flash_errors(request, error)
-        else:
             messages.success(
                 request,
                 _("Närvaron %(date)s är sparad: %(present)s av %(total)s närvarande.")

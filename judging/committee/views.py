@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from award.models import AwardCycle, CommitteeMembership, Criterion, Track
 from award.roles import Role, has_role, role_required
-from award.web import attempt, page_links, query_with
+from award.web import page_links, query_with, service_call
 from judging import consolidation
 from judging import queries as judging_queries
 from judging.committee.forms import ConflictForm, ConsolidatedFilterForm
@@ -69,13 +69,10 @@ def home(request, year):
     _require_member(request.user, cycle)
     is_slk = has_role(request.user, Role.SLK)
     form = ConflictForm(request.POST or None, cycle=cycle, user=request.user, for_slk=is_slk)
-    saved = (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(request, lambda: form.save(by=request.user), _("Jävet är registrerat."))
-    )
-    if saved:
-        return redirect("judging:committee_home", year=cycle.year)
+    if request.method == "POST" and form.is_valid():
+        with service_call(request, success=_("Jävet är registrerat.")):
+            form.save(by=request.user)
+            return redirect("judging:committee_home", year=cycle.year)
     conflicts = CommitteeConflict.objects.filter(cycle=cycle).select_related(
         "member", "unit__organisation", "organisation", "recorded_by"
     )

@@ -9,7 +9,7 @@ locking) for whoever calls.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +21,7 @@ from django.views.decorators.http import require_POST
 
 from award.models import AwardCycle, CommitteeMembership, Track
 from award.roles import Role, has_role, role_required
-from award.versioning import StaleEdit
-from award.web import add_refusal, attempt, flash_errors
+from award.web import service_call
 from judging import consolidation
 from judging import queries as judging_queries
 from judging import rules as judging_rules
@@ -107,11 +106,8 @@ def decisions(request, year):
     _require_visible(request.user, cycle)
     form = MeetingForm(request.POST or None, cycle=cycle)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(request, form=form):
             meeting = form.save(by=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            add_refusal(form, error)
-        else:
             messages.success(request, _("Mötet %(meeting)s är registrerat.") % {"meeting": meeting})
             return redirect("judging:decisions", year=cycle.year)
 
@@ -202,11 +198,8 @@ def site_visit_choice(request, pk):
     ]
     form = SiteVisitChoiceForm(request.POST or None, meeting=meeting, choosable=choosable)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(request):
             visits = form.save(by=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            flash_errors(request, error)
-        else:
             messages.success(
                 request,
                 ngettext(
@@ -287,7 +280,7 @@ def decision_edit(request, pk, track_pk):
     form = DecisionForm(request.POST or None, candidates=candidates, decision=draft)
     stale = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(request, form=form) as call:
             decision = form.save(
                 meeting=meeting,
                 track=track,
@@ -295,22 +288,19 @@ def decision_edit(request, pk, track_pk):
                 decision=draft,
                 by=request.user,
             )
-        except StaleEdit as error:
-            stale = Decision.objects.prefetch_related("outcomes__application").get(pk=error.current.pk)
-            data = request.POST.copy()
-            data["version"] = str(stale.version)
-            form = DecisionForm(data, candidates=candidates, decision=draft)
-            form.is_valid()
-            form.add_error(None, error.messages[0])
-        except (ValidationError, PermissionDenied) as error:
-            add_refusal(form, error)
-        else:
             messages.success(
                 request,
                 _("Beslutsutkastet för %(scope)s är sparat. Ordföranden signerar det när kommittén är klar.")
                 % {"scope": decision.scope_label},
             )
             return redirect(edit_url)
+        if call.stale is not None:
+            # Keep what the member wrote, on top of the version now saved, beside it.
+            stale = Decision.objects.prefetch_related("outcomes__application").get(pk=call.stale.pk)
+            data = request.POST.copy()
+            data["version"] = str(stale.version)
+            form = DecisionForm(data, candidates=candidates, decision=draft)
+            form.is_valid()
     cycle = meeting.cycle
     return render(
         request,
@@ -376,11 +366,10 @@ def decision_sign(request, pk):
         messages.error(request, _("Beslutet är redan signerat."))
         return redirect("judging:decision_detail", pk=decision.pk)
     if request.method == "POST":
-        attempt(
-            request,
-            lambda: judging_services.decision_sign(decision=decision, by=request.user),
-            _("Beslutet är signerat och låst. Ändringar görs nu som en rättelse."),
-        )
+        with service_call(
+            request, success=_("Beslutet är signerat och låst. Ändringar görs nu som en rättelse.")
+        ):
+            judging_services.decision_sign(decision=decision, by=request.user)
         return redirect("judging:decision_detail", pk=decision.pk)
     outcomes = list(decision.outcomes.all())
     return render(
@@ -406,11 +395,8 @@ def decision_correct(request, pk):
         return redirect("judging:decision_detail", pk=decision.pk)
     form = CorrectionForm(request.POST or None, decision=decision)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(request, form=form):
             correction = form.save(by=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            add_refusal(form, error)
-        else:
             messages.success(
                 request,
                 _(
@@ -438,12 +424,8 @@ def good_example_edit(request, pk):
     )
     form = GoodExampleForm(request.POST or None, outcome=outcome)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(request, form=form, success=_("Uppgifterna för goda exempel är sparade.")):
             form.save(by=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            add_refusal(form, error)
-        else:
-            messages.success(request, _("Uppgifterna för goda exempel är sparade."))
             return redirect("judging:decision_detail", pk=outcome.decision_id)
     return render(
         request,

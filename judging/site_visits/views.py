@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from award.models import AwardCycle, CommitteeMembership
 from award.roles import Role, has_role, role_required
-from award.web import attempt
+from award.web import service_call
 from judging import services
 from scoring import queries
 from scoring.access import viewer_for
@@ -24,11 +24,8 @@ def site_visit_select(request, pk):
     viewer = viewer_for(request, pk, committee=True)
     if not (viewer.is_slk or viewer.is_committee):
         raise PermissionDenied(_("Bara domarkommittén eller stadsledningskontoret väljer platsbesök."))
-    attempt(
-        request,
-        lambda: services.site_visit_select(application=viewer.application, by=request.user),
-        success=_("Bidraget är utvalt för platsbesök."),
-    )
+    with service_call(request, success=_("Bidraget är utvalt för platsbesök.")):
+        services.site_visit_select(application=viewer.application, by=request.user)
     return redirect("scoring:site_visit", pk=pk)
 
 

@@ -22,7 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from award.models import Criterion
 from award.versioning import StaleEdit
-from award.web import attempt, flash_form_errors
+from award.web import flash_form_errors, service_call
 from scoring import queries, rules, services
 from scoring.assessment.forms import AssessmentItemForm, HoursForm
 from scoring.models import AssessmentItem
@@ -191,13 +191,12 @@ def item_save(request, application, team_member, criterion_id):
 def submit(request, application, team_member):
     """A confirmation page, then the submission."""
     if request.method == "POST":
-        attempt(
-            request,
-            lambda: services.assessment_submit(
+        with service_call(
+            request, success=_("Din bedömning är inlämnad. Nu ser du lagkamraternas inlämnade bedömningar.")
+        ):
+            services.assessment_submit(
                 assessment=services.assessment_for(application=application, by=request.user), by=request.user
-            ),
-            _("Din bedömning är inlämnad. Nu ser du lagkamraternas inlämnade bedömningar."),
-        )
+            )
         return redirect(_page_url(application))
     own, items = queries.own_assessment(application, team_member.member)
     if own.is_submitted or _consensus_started(application):
@@ -214,11 +213,8 @@ def submit(request, application, team_member):
 @examiner_of_application
 def reopen(request, application, team_member):
     own = services.assessment_for(application=application, by=request.user)
-    attempt(
-        request,
-        lambda: services.assessment_reopen(assessment=own, by=request.user),
-        _("Bedömningen är öppnad igen. Lämna in den på nytt när du är klar."),
-    )
+    with service_call(request, success=_("Bedömningen är öppnad igen. Lämna in den på nytt när du är klar.")):
+        services.assessment_reopen(assessment=own, by=request.user)
     return redirect(_page_url(application))
 
 
@@ -230,9 +226,6 @@ def hours(request, application, team_member):
     if not form.is_valid():
         flash_form_errors(request, form)
     else:
-        attempt(
-            request,
-            lambda: services.hours_record(assessment=own, hours=form.cleaned_data["hours"], by=request.user),
-            _("Tiden är sparad."),
-        )
+        with service_call(request, success=_("Tiden är sparad.")):
+            services.hours_record(assessment=own, hours=form.cleaned_data["hours"], by=request.user)
     return redirect(_page_url(application, "tid"))

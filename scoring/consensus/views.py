@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from award.versioning import StaleEdit
-from award.web import attempt
+from award.web import service_call
 from examiners.models import TeamMember
 from scoring import queries, rules, services
 from scoring.access import Viewer, lead_or_refuse, viewer_for
@@ -143,13 +143,10 @@ def consensus_start(request, pk):
     lead_or_refuse(viewer)
     form = StartForm(request.POST)
     reason = form.cleaned_data["override_reason"] if form.is_valid() else ""
-    attempt(
-        request,
-        lambda: services.consensus_start(
-            application=viewer.application, by=request.user, override_reason=reason
-        ),
-        success=_("Konsensus har startat. De individuella bedömningarna är nu låsta."),
-    )
+    with service_call(
+        request, success=_("Konsensus har startat. De individuella bedömningarna är nu låsta.")
+    ):
+        services.consensus_start(application=viewer.application, by=request.user, override_reason=reason)
     return redirect("scoring:consensus", pk=pk)
 
 
@@ -233,12 +230,12 @@ def consensus_finalise(request, pk):
         messages.info(request, _("Konsensus är redan fastställd."))
         return redirect("scoring:consensus", pk=pk)
     if request.method == "POST":
-        done = attempt(
-            request,
-            lambda: services.consensus_finalise(consensus=consensus, by=request.user),
-            success=_("Konsensus är fastställd. Ett utkast till återföringsrapport är skapat."),
-        )
-        return redirect("scoring:consensus" if done else "scoring:consensus_finalise", pk=pk)
+        with service_call(
+            request, success=_("Konsensus är fastställd. Ett utkast till återföringsrapport är skapat.")
+        ):
+            services.consensus_finalise(consensus=consensus, by=request.user)
+            return redirect("scoring:consensus", pk=pk)
+        return redirect("scoring:consensus_finalise", pk=pk)
     consensus.application = viewer.application
     missing = rules.consensus_missing(consensus, queries.individual_spreads(viewer.application))
     return render(

@@ -8,15 +8,14 @@ any time. Every change goes through `services`.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from award.roles import Role, has_role
-from award.versioning import StaleEdit
-from award.web import attempt, flash_errors
+from award.web import service_call
 from scoring import exports, queries, services
 from scoring.feedback.forms import ReportForm
 from scoring.models import FeedbackReport
@@ -69,21 +68,17 @@ def report_edit(request, pk):
     if request.method == "POST":
         form = ReportForm(request.POST, items=items)
         if form.is_valid():
-            try:
+            with service_call(request) as outcome:
                 form.save(report=report, by=request.user)
-            except StaleEdit as error:
-                flash_errors(request, error)
-                current = error.current
-                saved = {item.criterion_id: item for item in _items(current)}
-                context["saved_summary"] = current.summary
-                context["conflict"] = True
-                form = form.rebase(current.version)
-            except (ValidationError, PermissionDenied) as error:
-                flash_errors(request, error)
-                return redirect("scoring:report_edit", pk=application.pk)
-            else:
                 messages.success(request, _("Rapporten är sparad."))
                 return redirect("scoring:report_edit", pk=application.pk)
+            current = outcome.stale
+            if current is None:
+                return redirect("scoring:report_edit", pk=application.pk)
+            saved = {item.criterion_id: item for item in _items(current)}
+            context["saved_summary"] = current.summary
+            context["conflict"] = True
+            form = form.rebase(current.version)
     rows = (
         [
             {
@@ -124,11 +119,8 @@ def report_redraft(request, pk):
     if report is None or not may_edit:
         raise PermissionDenied
     if request.method == "POST":
-        attempt(
-            request,
-            lambda: services.report_draft(application=application, by=request.user),
-            _("Utkastet är skrivet om från konsensus."),
-        )
+        with service_call(request, success=_("Utkastet är skrivet om från konsensus.")):
+            services.report_draft(application=application, by=request.user)
         return redirect("scoring:report_edit", pk=application.pk)
     return _confirm(
         request,
@@ -150,12 +142,12 @@ def report_approve(request, pk):
     if report is None:
         raise Http404
     if request.method == "POST":
-        attempt(
+        with service_call(
             request,
-            lambda: services.report_approve(report=report, by=request.user),
-            _("Rapporten är godkänd. Enheten kan läsa den från och med %(date)s.")
+            success=_("Rapporten är godkänd. Enheten kan läsa den från och med %(date)s.")
             % {"date": date_format(application.cycle.feedback_release, "j F Y")},
-        )
+        ):
+            services.report_approve(report=report, by=request.user)
         return redirect("scoring:report_edit", pk=application.pk)
     return _confirm(
         request,

@@ -3,13 +3,13 @@ findings) and the leader revises consensus scores after it with a reason, both k
 committee that chose the visit reads it. Who may open it is decided in `scoring.access`."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from award.versioning import StaleEdit
+from award.web import service_call
 from scoring import queries, services
 from scoring.access import Viewer, lead_or_refuse, viewer_for
 from scoring.models import ConsensusItem, SiteVisit
@@ -90,7 +90,7 @@ def site_visit_save(request, pk):
     conflict = None
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_call(request, form=form) as outcome:
             services.site_visit_save(
                 visit=visit,
                 data=services.VisitData(
@@ -103,18 +103,15 @@ def site_visit_save(request, pk):
                 base_version=data["version"],
                 by=request.user,
             )
-        except StaleEdit as error:
-            conflict = error.current
+            messages.success(request, _("Platsbesöket är sparat."))
+            return redirect("scoring:site_visit", pk=pk)
+        if outcome.stale is not None:
+            # Keep what the user wrote, on top of the version now saved.
+            conflict = outcome.stale
             post = request.POST.copy()
             post["version"] = str(conflict.version)
             form = SiteVisitForm(post, done_already=conflict.status == SiteVisit.Status.DONE)
             form.is_valid()
-            messages.error(request, error.messages[0])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Platsbesöket är sparat."))
-            return redirect("scoring:site_visit", pk=pk)
     context = _visit_context(viewer, visit_form=form, visit_conflict=conflict)
     return render(request, "scoring/site_visits/site_visit.html", context)
 
@@ -136,7 +133,7 @@ def visit_score_revise(request, pk, item_id):
     )
     conflict = None
     if form.is_valid():
-        try:
+        with service_call(request, form=form) as outcome:
             services.visit_score_revise(
                 item=item,
                 score=form.cleaned_data["score"],
@@ -144,8 +141,12 @@ def visit_score_revise(request, pk, item_id):
                 base_version=form.cleaned_data["version"],
                 by=request.user,
             )
-        except StaleEdit as error:
-            conflict = error.current
+            messages.success(
+                request, _("Poängen för kriterium %(n)s är sparad.") % {"n": item.criterion.number}
+            )
+            return redirect(reverse("scoring:site_visit", args=[pk]) + f"#kriterium-{item.criterion.number}")
+        if outcome.stale is not None:
+            conflict = outcome.stale
             post = request.POST.copy()
             post[form.add_prefix("version")] = str(conflict.version)
             form = VisitScoreForm(
@@ -155,13 +156,5 @@ def visit_score_revise(request, pk, item_id):
                 criterion=item.criterion,
             )
             form.is_valid()
-            messages.error(request, error.messages[0])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Poängen för kriterium %(n)s är sparad.") % {"n": item.criterion.number}
-            )
-            return redirect(reverse("scoring:site_visit", args=[pk]) + f"#kriterium-{item.criterion.number}")
     context = _visit_context(viewer, bound=(item.pk, form), conflict=conflict)
     return render(request, "scoring/site_visits/site_visit.html", context)
