@@ -185,6 +185,11 @@ class AwardCycleQuerySet(models.QuerySet):
         rule as AwardCycle.feedback_released."""
         return self.filter(feedback_release__lte=on or today())
 
+    def with_committee_member(self, user):
+        """Cycles whose judging committee `user` sits on: the same rule as
+        AwardCycle.has_committee_member, for many cycles in one query."""
+        return self.filter(pk__in=CommitteeMembership.objects.filter(user=user).values("cycle"))
+
 
 class AwardCycle(models.Model):
     class Status(models.TextChoices):
@@ -283,6 +288,13 @@ class AwardCycle(models.Model):
             name: dt.date.fromisoformat(planned[name]) if name in planned else day
             for name, day in dates.items()
         }
+
+    def has_committee_member(self, user, *, chair: bool = False) -> bool:
+        """Whether `user` sits on this cycle's judging committee (chairs it, with `chair`).
+        The role alone is not enough: a member of another year's committee is not one of
+        this cycle's. Every page, service and check of the committee asks here."""
+        members = CommitteeMembership.objects.of_cycle(self)
+        return (members.chairs() if chair else members).filter(user=user).exists()
 
     def feedback_released(self, on: dt.date | None = None) -> bool:
         """Whether the cycle's feedback release date has come on `on` (default today), the
@@ -498,6 +510,15 @@ class ScaleBand(models.Model):
             raise ValidationError(_("Nivåns undre gräns får inte vara större än den övre."))
 
 
+class CommitteeMembershipQuerySet(models.QuerySet):
+    def of_cycle(self, cycle):
+        """The members of `cycle`'s committee, with their users."""
+        return self.filter(cycle=cycle).select_related("user")
+
+    def chairs(self):
+        return self.filter(is_chair=True)
+
+
 class CommitteeMembership(models.Model):
     """A member of a cycle's judging committee (domarkommitté); one member chairs."""
 
@@ -511,6 +532,8 @@ class CommitteeMembership(models.Model):
         verbose_name=_("ledamot"),
     )
     is_chair = models.BooleanField(_("ordförande"), default=False)
+
+    objects = CommitteeMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ledamot i domarkommittén")

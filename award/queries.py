@@ -144,9 +144,9 @@ def cycles_with_work(*, user, role: Role, cycles: list[AwardCycle]) -> list[tupl
         return [(cycle, {}) for cycle in cycles]
     if role == Role.COMMITTEE:
         seated = set(
-            AwardCycle.objects.filter(pk__in=[c.pk for c in cycles], committee__user=user).values_list(
-                "pk", flat=True
-            )
+            AwardCycle.objects.filter(pk__in=[c.pk for c in cycles])
+            .with_committee_member(user)
+            .values_list("pk", flat=True)
         )
         if not seated:
             return [(newest, {"member": False})]
@@ -259,7 +259,7 @@ def cycle_delete_refusal(cycle: AwardCycle) -> str:
 
 def committee_member_refusal(*, cycle: AwardCycle, user) -> str:
     """Why `user` cannot be seated on the cycle's committee (empty when they can)."""
-    if cycle.committee.filter(user=user).exists():
+    if cycle.has_committee_member(user):
         return _("%(name)s är redan ledamot i domarkommittén %(year)s.") % {"name": user, "year": cycle.year}
     return ""
 
@@ -267,7 +267,7 @@ def committee_member_refusal(*, cycle: AwardCycle, user) -> str:
 def committee_chair_refusal(*, cycle: AwardCycle, membership: CommitteeMembership | None = None) -> str:
     """Why `membership` (or a new member) cannot chair the cycle's committee: it already
     has a chair, named. Empty when it can."""
-    chairs = cycle.committee.filter(is_chair=True).select_related("user")
+    chairs = CommitteeMembership.objects.of_cycle(cycle).chairs()
     if membership is not None and membership.pk is not None:
         chairs = chairs.exclude(pk=membership.pk)
     chair = chairs.first()
@@ -291,5 +291,5 @@ def navigation_cycle(user, *, released: bool = False) -> AwardCycle | None:
             if found is not None:
                 return found
         return opened.first() or AwardCycle.objects.order_by("-year").first()
-    seated = opened.filter(committee__user=user)
+    seated = opened.with_committee_member(user)
     return seated.filter(pk__in=AwardCycle.objects.in_progress().values("pk")).first() or seated.first()

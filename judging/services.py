@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from award import audit
 from award.models import CommitteeMembership, Organisation, PastResult, Unit
 from award.notify import mail_after_commit
-from award.roles import Role, has_role, require_role
+from award.roles import Role, require_role
 from award.versioning import bump_version, check_version
 from judging import queries, rules
 from judging.models import CommitteeConflict, Decision, DecisionOutcome, Meeting, SiteVisitChoice
@@ -27,14 +27,8 @@ from scoring.models import SiteVisit
 from submissions.models import Application
 
 
-def _committee(cycle):
-    return CommitteeMembership.objects.filter(cycle=cycle).select_related("user")
-
-
 def _require_committee_or_slk(user, cycle) -> None:
-    if has_role(user, Role.SLK):
-        return
-    if not _committee(cycle).filter(user=user).exists():
+    if not queries.committee_or_slk(user, cycle):
         raise PermissionDenied(
             _("Bara domarkommitténs ledamöter eller stadsledningskontoret kan göra detta.")
         )
@@ -46,7 +40,7 @@ def committee_conflict_declare(*, cycle, member, target, reason: str, by):
     record one for them)."""
     if by != member:
         require_role(by, Role.SLK)
-    if not _committee(cycle).filter(user=member).exists():
+    if not cycle.has_committee_member(member):
         raise ValidationError(_("%(name)s är inte ledamot i årets domarkommitté.") % {"name": member})
     if not reason.strip():
         raise ValidationError(_("Ange skälet till jävet."))
@@ -72,7 +66,7 @@ def committee_conflict_declare(*, cycle, member, target, reason: str, by):
 def meeting_record(*, cycle, kind: str, date, present, notes: str = "", by):
     """Record a committee meeting and who was present."""
     _require_committee_or_slk(by, cycle)
-    members = {m.user for m in _committee(cycle)}
+    members = {m.user for m in CommitteeMembership.objects.of_cycle(cycle)}
     present = set(present)
     if not present:
         raise ValidationError(_("Ange vilka ledamöter som var närvarande."))
@@ -256,7 +250,7 @@ def decision_sign(*, decision, by):
         .get(pk=decision.pk)
     )
     cycle = decision.meeting.cycle
-    if not _committee(cycle).filter(user=by, is_chair=True).exists():
+    if not cycle.has_committee_member(by, chair=True):
         raise PermissionDenied(_("Bara kommitténs ordförande signerar beslut."))
     if decision.is_signed:
         raise ValidationError(_("Beslutet är redan signerat."))

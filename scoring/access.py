@@ -14,7 +14,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from award.models import CommitteeMembership
 from award.roles import Role, has_role
 from examiners.models import TeamMember
 from scoring import queries
@@ -54,11 +53,7 @@ def viewer_for(request, pk, *, committee=False) -> Viewer:
     is_slk = has_role(user, Role.SLK)
     team_member = None if is_slk else queries.team_member_for(user, application)
     # The committee of this cycle only: the role alone is not enough.
-    is_committee = (
-        committee
-        and team_member is None
-        and CommitteeMembership.objects.filter(cycle=application.track.cycle, user=user).exists()
-    )
+    is_committee = committee and team_member is None and application.track.cycle.has_committee_member(user)
     if not (is_slk or team_member or is_committee):
         raise Http404
     return Viewer(application, team_member, is_slk, is_committee)

@@ -52,9 +52,7 @@ class ConflictForm(CleanTextMixin, forms.Form):
             .order_by("name")
         )
         if for_slk:
-            self.fields["member"].queryset = CommitteeMembership.objects.filter(cycle=cycle).select_related(
-                "user"
-            )
+            self.fields["member"].queryset = CommitteeMembership.objects.of_cycle(cycle)
             self.fields["member"].label_from_instance = lambda m: str(m.user)
         else:
             del self.fields["member"]

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,10 +38,7 @@ committee_or_slk = role_required(Role.COMMITTEE, Role.SLK)
 
 def _require_member(user, cycle) -> None:
     """SLK, or a member of this cycle's committee; anyone else is told nothing exists."""
-    if has_role(user, Role.SLK):
-        return
-    if not CommitteeMembership.objects.filter(cycle=cycle, user=user).exists():
-        raise Http404
+    judging_queries.require_committee_or_slk(user, cycle)
 
 
 def _scrubber(application, anonymous: bool):
@@ -84,7 +80,7 @@ def home(request, year):
         {
             "cycle": cycle,
             "tracks": cycle.tracks.all(),
-            "members": CommitteeMembership.objects.filter(cycle=cycle).select_related("user"),
+            "members": CommitteeMembership.objects.of_cycle(cycle),
             "conflicts": conflicts,
             "form": form,
             "is_slk_view": is_slk,

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from award.forms import CleanTextMixin
+from award.models import CommitteeMembership
 from judging import services as judging_services
 from judging.models import DecisionOutcome, Meeting
 from submissions.models import Application
@@ -33,7 +34,9 @@ class MeetingForm(CleanTextMixin, forms.Form):
             .objects.filter(committee_memberships__cycle=cycle)
             .order_by("-committee_memberships__is_chair", "last_name", "username")
         )
-        chair_ids = set(cycle.committee.filter(is_chair=True).values_list("user_id", flat=True))
+        chair_ids = set(
+            CommitteeMembership.objects.of_cycle(cycle).chairs().values_list("user_id", flat=True)
+        )
         field.label_from_instance = lambda user: (
             f"{user.get_full_name() or user.username}{_(' (ordförande)') if user.pk in chair_ids else ''}"
         )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from award.models import AwardCycle, CommitteeMembership, Track
+from award.models import AwardCycle, Track
 from award.roles import Role, has_role, role_required
 from award.web import service_call
 from judging import consolidation
@@ -41,14 +41,11 @@ committee_or_slk = role_required(Role.COMMITTEE, Role.SLK)
 
 def _require_visible(user, cycle) -> None:
     """SLK, or a member of this cycle's committee; anyone else: 404."""
-    if has_role(user, Role.SLK):
-        return
-    if not CommitteeMembership.objects.filter(cycle=cycle, user=user).exists():
-        raise Http404
+    judging_queries.require_committee_or_slk(user, cycle)
 
 
 def _is_chair(user, cycle) -> bool:
-    return CommitteeMembership.objects.filter(cycle=cycle, user=user, is_chair=True).exists()
+    return cycle.has_committee_member(user, chair=True)
 
 
 def _meeting(request, pk, kind) -> Meeting:

@@ -16,10 +16,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from award.models import AwardCycle, CommitteeMembership, Track
+from award.models import AwardCycle, Track
 from award.roles import Role, has_role, role_required
 from judging import charts
 from judging import exports as exports_cycle
+from judging import queries as judging_queries
 from scoring import queries
 from submissions.models import Application
 
@@ -30,11 +31,7 @@ TRACK_CHARTS = {"totals": "classes", "criteria": "criteria"}
 def _cycle_for(user, year: int) -> AwardCycle:
     """The cycle, if the user is SLK or sits on its committee; 404 otherwise."""
     cycle = get_object_or_404(AwardCycle, year=year)
-    if (
-        not has_role(user, Role.SLK)
-        and not CommitteeMembership.objects.filter(cycle=cycle, user=user).exists()
-    ):
-        raise Http404
+    judging_queries.require_committee_or_slk(user, cycle)
     return cycle
 
 

@@ -4,14 +4,14 @@ visit record is scoring's (`scoring:site_visit`)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from award.models import AwardCycle, CommitteeMembership
-from award.roles import Role, has_role, role_required
+from award.models import AwardCycle
+from award.roles import Role, role_required
 from award.web import service_call
+from judging import queries as judging_queries
 from judging import services
 from scoring import queries
 from scoring.access import viewer_for
@@ -45,11 +45,7 @@ def _final_consensus_applications(cycle):
 @role_required(Role.SLK, Role.COMMITTEE)
 def site_visit_list(request, year):
     cycle = get_object_or_404(AwardCycle, year=year)
-    if (
-        not has_role(request.user, Role.SLK)
-        and not CommitteeMembership.objects.filter(cycle=cycle, user=request.user).exists()
-    ):
-        raise Http404
+    judging_queries.require_committee_or_slk(request.user, cycle)
     rows = [
         {
             "application": application,
