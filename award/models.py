@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from award.conflicts import covers as declaration_covers
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 TOTAL_WEIGHT = 1000
 
@@ -559,7 +561,9 @@ class ConflictTargetMixin:
         return self.unit or self.organisation
 
     def covers(self, application) -> bool:
-        return self.unit_id == application.unit_id or self.organisation_id == application.unit.organisation_id
+        return declaration_covers(
+            self, unit_id=application.unit_id, organisation_id=application.unit.organisation_id
+        )
 
 
 class PastResult(models.Model):

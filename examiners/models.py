@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from award.models import AwardCycle, ConflictTargetMixin, Organisation, Track, Unit
+from examiners.conflicts import Ground, Ties
 from submissions.models import Application
 
 
@@ -157,20 +158,29 @@ class PoolMember(models.Model):
             return TrainingStatus(False, _("Ny examinator: saknar grundutbildning"))
         return TrainingStatus(False, _("Saknar repetitionsutbildning"))
 
+    def ties(self) -> Ties:
+        """What this examiner's conflicts of interest follow from (R8, `examiners.conflicts`).
+        Reads `profile` and `conflicts`: prefetch them for lists."""
+        return Ties(
+            organisation_id=self.profile.organisation_id,
+            employer_unit_id=self.profile.employer_unit_id,
+            declarations=tuple(self.conflicts.all()),
+        )
+
     def conflict_reasons(self, application) -> list[str]:
         """Why this examiner may not assess the application (empty when there is no
-        conflict). Reads `profile` and `conflicts`: prefetch them for lists."""
+        conflict), by `Ties.grounds`. Reads `profile` and `conflicts`: prefetch them for lists."""
         unit = application.unit
         reasons = []
-        if self.profile.organisation_id == unit.organisation_id:
-            reasons.append(
-                _("%(name)s arbetar i samma förvaltning som %(unit)s")
-                % {"name": self.profile, "unit": unit.name}
-            )
-        if self.profile.employer_unit_id == unit.pk:
-            reasons.append(_("%(name)s arbetar på %(unit)s") % {"name": self.profile, "unit": unit.name})
-        for conflict in self.conflicts.all():
-            if conflict.covers(application):
+        for ground, conflict in self.ties().grounds(unit_id=unit.pk, organisation_id=unit.organisation_id):
+            if ground is Ground.ADMINISTRATION:
+                reasons.append(
+                    _("%(name)s arbetar i samma förvaltning som %(unit)s")
+                    % {"name": self.profile, "unit": unit.name}
+                )
+            elif ground is Ground.WORKPLACE:
+                reasons.append(_("%(name)s arbetar på %(unit)s") % {"name": self.profile, "unit": unit.name})
+            else:
                 reasons.append(
                     _("%(name)s har anmält jäv mot %(target)s: %(reason)s")
                     % {"name": self.profile, "target": conflict.target, "reason": conflict.reason}

@@ -63,6 +63,10 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from operator import itemgetter
 
+from django.utils.translation import gettext as _
+
+from examiners.conflicts import Declared, Ground, Ties
+
 TEAM_FLOOR = 2
 """Hard minimum of members: an examiner team must be able to reach consensus."""
 
@@ -80,6 +84,18 @@ class Candidate:
     max_teams: int = 1  # SLK may allow more than one team
     conflict_unit_ids: frozenset[int] = frozenset()  # declared conflicts
     conflict_organisation_ids: frozenset[int] = frozenset()
+
+    @property
+    def ties(self) -> Ties:
+        """What the candidate's conflicts follow from, for R8's one definition."""
+        return Ties(
+            organisation_id=self.organisation_id,
+            employer_unit_id=self.employer_unit_id,
+            declarations=(
+                *(Declared(unit_id=u) for u in sorted(self.conflict_unit_ids)),
+                *(Declared(organisation_id=o) for o in sorted(self.conflict_organisation_ids)),
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -120,17 +136,23 @@ class Proposal:
 
 
 def conflicts(candidate: Candidate, entry: Entry) -> list[str]:
-    """Swedish reasons why `candidate` may not assess `entry` (empty if none)."""
-    name, code = candidate.name, entry.code
+    """Swedish reasons why `candidate` may not assess `entry` (empty if none): R8 as
+    `Ties.grounds` has it, the same rule as the pool member's."""
+    values = {"name": candidate.name, "code": entry.code}
     reasons = []
-    if candidate.organisation_id == entry.organisation_id:
-        reasons.append(f"Jäv: {name} tillhör samma förvaltning som bidraget {code}.")
-    if candidate.employer_unit_id is not None and candidate.employer_unit_id == entry.unit_id:
-        reasons.append(f"Jäv: {name} arbetar på enheten som har lämnat bidraget {code}.")
-    if entry.unit_id in candidate.conflict_unit_ids:
-        reasons.append(f"Jäv: {name} har anmält jäv mot enheten bakom bidraget {code}.")
-    if entry.organisation_id in candidate.conflict_organisation_ids:
-        reasons.append(f"Jäv: {name} har anmält jäv mot förvaltningen bakom bidraget {code}.")
+    for ground, declared in candidate.ties.grounds(
+        unit_id=entry.unit_id, organisation_id=entry.organisation_id
+    ):
+        if ground is Ground.ADMINISTRATION:
+            reasons.append(_("Jäv: %(name)s tillhör samma förvaltning som bidraget %(code)s.") % values)
+        elif ground is Ground.WORKPLACE:
+            reasons.append(_("Jäv: %(name)s arbetar på enheten som har lämnat bidraget %(code)s.") % values)
+        elif declared.unit_id is not None:
+            reasons.append(_("Jäv: %(name)s har anmält jäv mot enheten bakom bidraget %(code)s.") % values)
+        else:
+            reasons.append(
+                _("Jäv: %(name)s har anmält jäv mot förvaltningen bakom bidraget %(code)s.") % values
+            )
     return reasons
 
 
@@ -201,9 +223,7 @@ class _Examiners:
         self._by_organisation: dict[int, set[int]] = defaultdict(set)  # administration -> examiner ids
         self._by_unit: dict[int, set[int]] = defaultdict(set)  # unit -> examiner ids
         for c in qualified:
-            self.jav_organisations[c.id] = frozenset({c.organisation_id, *c.conflict_organisation_ids})
-            employer = () if c.employer_unit_id is None else (c.employer_unit_id,)
-            self.jav_units[c.id] = frozenset({*employer, *c.conflict_unit_ids})
+            self.jav_organisations[c.id], self.jav_units[c.id] = c.ties.excluded()
             for organisation in self.jav_organisations[c.id]:
                 self._by_organisation[organisation].add(c.id)
             for unit in self.jav_units[c.id]:

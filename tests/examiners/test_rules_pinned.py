@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from award.models import AwardCycle, Track
 from examiners import proposal, queries, rules, services
-from examiners.models import Attendance, Conflict, Team
+from examiners.models import Attendance, Conflict, PoolMember, Team
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +85,32 @@ def test_the_proposal_places_neither_the_unqualified_nor_the_conflicted(cycle, a
     assert {pool["untrained"].pk, pool["unit_conflict"].pk, pool["organisation_conflict"].pk} <= set(
         result.unused_candidate_ids
     )
+
+
+def test_the_proposal_refuses_exactly_what_the_pool_member_refuses(cycle, quality, application, pool, slk):
+    """R8 has one definition (examiners.conflicts.Ties): for every examiner and application
+    the proposal's reasons and the pool member's are the same grounds, one for one."""
+    elsewhere = factories.submitted_application(quality)
+    colleague = factories.pool_member(cycle, organisation=application.unit.organisation)
+    works_there = factories.pool_member(cycle)
+    works_there.profile.employer_unit = application.unit
+    works_there.profile.save(update_fields=["employer_unit"])
+    both = factories.pool_member(cycle)
+    _declare(both, application.unit, slk)
+    _declare(both, application.unit.organisation, slk)
+    candidates, entries = queries.proposal_inputs(cycle)
+    by_candidate = {c.id: c for c in candidates}
+    members = queries.pool_members(cycle).filter(status=PoolMember.Status.ACCEPTED)
+    pairs = [(m, a) for m in members for a in (application, elsewhere)]
+    assert len(pairs) == 2 * 8
+    seen = set()
+    for member, entry_application in pairs:
+        entry = next(e for e in entries if e.id == entry_application.pk)
+        expected = member.conflict_reasons(entry_application)
+        assert len(proposal.conflicts(by_candidate[member.pk], entry)) == len(expected)
+        seen.add(len(expected))
+    assert seen == {0, 1, 2}
+    assert proposal.conflicts(by_candidate[colleague.pk], next(e for e in entries if e.id == application.pk))
 
 
 def _candidate(id, **kwargs):
