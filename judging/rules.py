@@ -1,13 +1,64 @@
 """Which applications the judging committee's decision may name, for everyone alike:
 an application with a deficit cannot win (R5), a winner waits two cycles (R6), and only
 what was judged (a finalised consensus, and the site visit where one was chosen) can win
-or be mentioned (R15). Used by the decision services and by the pages that explain them."""
+or be mentioned (R15); and who steps out of a decision (R13). Used by the decision
+services and by the pages that explain them."""
 
 from django.utils.translation import gettext as _
 
-from judging.models import DecisionOutcome
+from judging.models import CommitteeConflict, DecisionOutcome
 from scoring.models import SiteVisit
 from submissions import eligibility
+from submissions.models import Application
+
+
+def decision_scope(track, class_id: int | None):
+    """The submitted applications a decision for the class `class_id` (or, without one,
+    for the whole `track`) decides on: every candidate, not only those it names."""
+    scope = Application.objects.filter(track=track, status=Application.Status.SUBMITTED)
+    if class_id is not None:
+        scope = scope.filter(competition_class_id=class_id)
+    return scope
+
+
+def scope_conflicts(*, track, class_id: int | None, member=None) -> dict:
+    """R13 for one decision: committee member -> the candidates in the decision's scope
+    (`decision_scope`) they have declared a conflict with, by code; only `member` if given,
+    and members without any are left out. A class decision decides on every candidate in
+    the class, so a member with a conflict with any of them steps out of the whole
+    decision: neither records, signs nor corrects it. The one place the decision services
+    and pages ask."""
+    declared = CommitteeConflict.objects.filter(cycle_id=track.cycle_id).select_related("member")
+    if member is not None:
+        declared = declared.filter(member=member)
+    declared = list(declared)
+    if not declared:
+        return {}
+    candidates = list(decision_scope(track, class_id).select_related("unit").order_by("code"))
+    found: dict = {}
+    for conflict in declared:
+        hits = found.setdefault(conflict.member, {})
+        hits.update((a.pk, a) for a in candidates if conflict.covers(a))
+    return {user: sorted(hits.values(), key=lambda a: a.code) for user, hits in found.items() if hits}
+
+
+def member_scope_conflicts(user, *, track, class_id: int | None) -> list:
+    """The candidates of a decision's scope that `user` has declared a conflict with
+    (`scope_conflicts` for one member); empty when they take part in the decision."""
+    return scope_conflicts(track=track, class_id=class_id, member=user).get(user, [])
+
+
+def chair_conflict_refusal(decision, user) -> str:
+    """Why `user`, the chair, cannot sign `decision` for a conflict in its scope (empty when
+    they can). The model has one chair per cycle and no acting chair, so the chair with a
+    conflict is refused and the decision waits."""
+    conflicted = member_scope_conflicts(user, track=decision.track, class_id=decision.competition_class_id)
+    if not conflicted:
+        return ""
+    return _(
+        "Ordföranden har jäv mot %(codes)s i %(scope)s och kan inte signera beslutet: ett beslut för "
+        "klassen gäller alla dess bidrag."
+    ) % {"codes": ", ".join(a.code for a in conflicted), "scope": decision.scope_label}
 
 
 def winner_refusal(application) -> str:

@@ -120,14 +120,6 @@ def site_visit_select(*, application: Application, by, meeting=None) -> SiteVisi
     return visit
 
 
-def _decision_scope(decision):
-    """The submitted applications a decision is about: its class, or its whole track."""
-    scope = Application.objects.filter(track=decision.track, status=Application.Status.SUBMITTED)
-    if decision.competition_class_id:
-        scope = scope.filter(competition_class_id=decision.competition_class_id)
-    return scope
-
-
 @dataclass
 class OutcomeData:
     application: Application
@@ -150,8 +142,8 @@ def decision_save(
 ):
     """Create or change the draft decision for one class (or the Förnyelsepriset track).
     Refuses outcomes `outcome_refusal` refuses (what was not judged, ineligible winners),
-    applications outside the class, and members deciding on an application they have a
-    conflict with."""
+    applications outside the class, and a member with a conflict with any candidate of the
+    class (`rules.scope_conflicts`, R13)."""
     cycle = meeting.cycle
     _require_committee_or_slk(by, cycle)
     if meeting.kind != Meeting.Kind.FINAL:
@@ -160,18 +152,22 @@ def decision_save(
         raise ValidationError(_("Klassen hör inte till omgångens spår."))
     if track.has_classes and competition_class is None:
         raise ValidationError(_("Välj tävlingsklass."))
+    conflicted = rules.member_scope_conflicts(
+        by, track=track, class_id=competition_class.pk if competition_class else None
+    )
+    if conflicted:
+        raise ValidationError(
+            _(
+                "Du har jäv mot %(codes)s och deltar inte i beslutet för %(scope)s: ett beslut för klassen "
+                "gäller alla dess bidrag."
+            )
+            % {"codes": ", ".join(a.code for a in conflicted), "scope": competition_class or track}
+        )
     if decision is not None:
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
         if decision.is_signed:
             raise ValidationError(_("Beslutet är signerat och låst. En rättelse görs som ett nytt beslut."))
         check_version(decision, base_version)
-        replaced = [o.application for o in decision.outcomes.select_related("application__unit")]
-        conflicted = [a.code for a in replaced if queries.committee_conflicts_for(by, a)]
-        if conflicted:
-            raise ValidationError(
-                _("Du har jäv mot %(codes)s och kan inte ändra beslutet om det.")
-                % {"codes": ", ".join(conflicted)}
-            )
     elif (
         Decision.objects.filter(track=track, competition_class=competition_class)
         .exclude(status=Decision.Status.SUPERSEDED)
@@ -206,10 +202,6 @@ def decision_save(
         refusal = rules.outcome_refusal(facts[a.pk], o.outcome)
         if refusal:
             errors.append(refusal)
-        if queries.committee_conflicts_for(by, a):
-            errors.append(
-                _("Du har jäv mot %(code)s och kan inte registrera beslut om det.") % {"code": a.code}
-            )
     if len({o.application.pk for o in outcomes}) != len(outcomes):
         errors.append(_("Ett bidrag kan bara ha ett utfall."))
     if errors:
@@ -254,24 +246,17 @@ def decision_sign(*, decision, by):
         raise PermissionDenied(_("Bara kommitténs ordförande signerar beslut."))
     if decision.is_signed:
         raise ValidationError(_("Beslutet är redan signerat."))
+    refusal = rules.chair_conflict_refusal(decision, by)
+    if refusal:
+        raise ValidationError(refusal)
     outcomes = list(decision.outcomes.select_related("application__unit"))
-    applications = [o.application for o in outcomes]
-    if any(queries.committee_conflicts_for(by, a) for a in applications):
-        raise ValidationError(_("Ordföranden har jäv mot ett av bidragen och kan inte signera beslutet."))
     # What was true when the draft was saved may not be now (a site visit chosen since,
     # a win recorded): the rules are asked again at the signature.
     refusals = [r for r in (rules.outcome_refusal(o.application, o.outcome) for o in outcomes) if r]
     if refusals:
         raise ValidationError(refusals)
     # A class decision decides on every candidate in the class, not only on the winners.
-    candidates = list(_decision_scope(decision).select_related("unit"))
-    conflicted = {
-        c.member
-        for c in CommitteeConflict.objects.filter(cycle=cycle).select_related(
-            "member", "unit", "organisation"
-        )
-        if any(c.covers(a) for a in candidates)
-    }
+    conflicted = set(rules.scope_conflicts(track=decision.track, class_id=decision.competition_class_id))
     decision.stepped_out.set(conflicted)
     decision.status = Decision.Status.SIGNED
     decision.signed_by = by
@@ -320,10 +305,13 @@ def decision_correct(*, decision, reason: str, by):
         raise ValidationError(_("Beslutet har redan en rättelse."))
     if not reason.strip():
         raise ValidationError(_("Ange skälet till rättelsen."))
-    conflicted = [a.code for a in _decision_scope(decision) if queries.committee_conflicts_for(by, a)]
+    conflicted = rules.member_scope_conflicts(
+        by, track=decision.track, class_id=decision.competition_class_id
+    )
     if conflicted:
         raise ValidationError(
-            _("Du har jäv mot %(codes)s och kan inte rätta beslutet.") % {"codes": ", ".join(conflicted)}
+            _("Du har jäv mot %(codes)s och kan inte rätta beslutet.")
+            % {"codes": ", ".join(a.code for a in conflicted)}
         )
     correction = Decision.objects.create(
         meeting=decision.meeting,
@@ -361,7 +349,9 @@ def decisions_notify(*, cycle, by=None, on=None, notify: bool = True) -> int:
     for decision in decisions:
         outcomes = {o.application_id: o for o in decision.outcomes.all()}
         for application in (
-            _decision_scope(decision).select_related("unit", "consensus").prefetch_related("unit__contacts")
+            rules.decision_scope(decision.track, decision.competition_class_id)
+            .select_related("unit", "consensus")
+            .prefetch_related("unit__contacts")
         ):
             outcome = outcomes.get(application.pk)
             recipients = [u.email for u in application.unit.contacts.all()] + [application.unit.head_email]

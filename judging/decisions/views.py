@@ -315,6 +315,13 @@ def decision_edit(request, pk, track_pk):
             "stale": stale,
             "is_renewal": track.kind == Track.Kind.RENEWAL_PRIZE,
             "is_chair": _is_chair(request.user, cycle),
+            # R13: a conflict with any candidate keeps the member out of the whole decision.
+            "stepped_out": [
+                a.code
+                for a in judging_rules.member_scope_conflicts(
+                    request.user, track=track, class_id=competition_class.pk if competition_class else None
+                )
+            ],
             "class_links": [
                 {
                     "name": c.name,
@@ -345,7 +352,9 @@ def decision_detail(request, pk):
             "is_draft": is_draft,
             "is_renewal": decision.track.kind == Track.Kind.RENEWAL_PRIZE,
             "is_slk": has_role(request.user, Role.SLK),
-            "can_sign": is_draft and _is_chair(request.user, cycle),
+            "can_sign": is_draft
+            and _is_chair(request.user, cycle)
+            and not judging_rules.chair_conflict_refusal(decision, request.user),
             "can_correct": decision.status == Decision.Status.SIGNED and superseded_by is None,
             "edit_url": decision_edit_url(final_meeting, decision.track, decision.competition_class)
             if is_draft and final_meeting
@@ -378,7 +387,12 @@ def decision_sign(request, pk):
             "is_renewal": decision.track.kind == Track.Kind.RENEWAL_PRIZE,
             # The service asks the same at the signature; the page says so before.
             "refusals": [
-                r for o in outcomes if (r := judging_rules.outcome_refusal(o.application, o.outcome))
+                r
+                for r in (
+                    judging_rules.chair_conflict_refusal(decision, request.user),
+                    *(judging_rules.outcome_refusal(o.application, o.outcome) for o in outcomes),
+                )
+                if r
             ],
         },
     )

@@ -221,6 +221,34 @@ def test_a_conflicted_members_fields_are_disabled_and_a_post_is_refused(
     assert decision.version == 1 and list(decision.outcomes.values_list("application", flat=True)) == [b1.pk]
 
 
+def test_the_pages_say_who_steps_out_of_the_class_decision_as_the_services_do(
+    client, cycle, quality, committee, applications, slk
+):
+    """A conflict with a1, which no outcome names, keeps a member out of the class's
+    decision and the chair from signing it; the pages say so before the services refuse."""
+    a1, b1 = applications["a1"], applications["b1"]
+    meeting = _meeting(cycle, committee, slk)
+    url = decision_edit_url(meeting, quality, b1.competition_class)
+    client.force_login(committee["member"])
+    _post_decision(client, url, {b1: ("winner", "Bäst")})
+    decision = Decision.objects.get()
+    for who in ("conflicted", "chair"):
+        judging_services.committee_conflict_declare(
+            cycle=cycle, member=committee[who], target=a1.unit, reason="Jäv", by=slk
+        )
+
+    client.force_login(committee["conflicted"])
+    page = client.get(url).content.decode()
+    assert "Du deltar inte i det här beslutet" in page and a1.code in page
+    assert "Spara utkastet" not in page
+
+    client.force_login(committee["chair"])
+    detail = client.get(reverse("judging:decision_detail", args=[decision.pk])).content.decode()
+    assert reverse("judging:decision_sign", args=[decision.pk]) not in detail
+    confirm = client.get(reverse("judging:decision_sign", args=[decision.pk])).content.decode()
+    assert f"Ordföranden har jäv mot {a1.code}" in confirm and "Ja, signera beslutet" not in confirm
+
+
 def test_renewal_prize_page_names_the_nominee(client, cycle, committee, slk):
     renewal = cycle.tracks.get(kind=Track.Kind.RENEWAL_PRIZE)
     application = judged(

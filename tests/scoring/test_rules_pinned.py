@@ -215,7 +215,7 @@ def test_a_conflicted_member_cannot_change_a_draft_naming_that_application(final
             by=committee["conflicted"],
             decision=decision,
         )
-    assert f"Du har jäv mot {klass['b1'].code} och kan inte ändra beslutet" in _msg(error)
+    assert f"Du har jäv mot {klass['b1'].code} och deltar inte i beslutet" in _msg(error)
     decision.refresh_from_db()
     assert decision.version == 1
     assert list(decision.outcomes.values_list("application", flat=True)) == [klass["b1"].pk]
@@ -231,6 +231,56 @@ def test_a_conflicted_chair_cannot_sign(final, klass, committee, cycle):
     assert "Ordföranden har jäv" in _msg(error)
     decision.refresh_from_db()
     assert decision.status == Decision.Status.DRAFT
+
+
+def _declare(member, application, cycle):
+    judging_services.committee_conflict_declare(
+        cycle=cycle, member=member, target=application.unit, reason="Jäv", by=member
+    )
+
+
+def test_a_conflict_with_any_candidate_keeps_a_member_from_recording_the_class_decision(
+    final, klass, committee, cycle
+):
+    """A class decision decides on every candidate: a conflict with a1, which no outcome
+    names, is enough (it was not, before the three services shared one rule)."""
+    _declare(committee["conflicted"], klass["a1"], cycle)
+    with pytest.raises(ValidationError) as error:
+        _save(final, klass, [(klass["b1"], "winner")], by=committee["conflicted"])
+    assert f"Du har jäv mot {klass['a1'].code} och deltar inte i beslutet" in _msg(error)
+    assert not Decision.objects.exists()
+
+
+def test_a_chair_with_a_conflict_with_any_candidate_cannot_sign(final, klass, committee, cycle):
+    decision = _save(final, klass, [(klass["b1"], "winner")], by=committee["member"])
+    _declare(committee["chair"], klass["a1"], cycle)
+    with pytest.raises(ValidationError) as error:
+        judging_services.decision_sign(decision=decision, by=committee["chair"])
+    assert f"Ordföranden har jäv mot {klass['a1'].code}" in _msg(error)
+    decision.refresh_from_db()
+    assert decision.status == Decision.Status.DRAFT
+
+
+def test_recording_signing_stepping_out_and_correcting_ask_one_rule(final, klass, committee, monkeypatch):
+    decision = _save(final, klass, [(klass["b1"], "winner")], by=committee["member"])
+    conflicted = {committee["member"], committee["chair"]}
+
+    def scope_conflicts(*, track, class_id, member=None):
+        users = [member] if member is not None else list(conflicted)
+        return {user: [klass["a2"]] for user in users if user in conflicted}
+
+    monkeypatch.setattr(judging_rules, "scope_conflicts", scope_conflicts)
+    with pytest.raises(ValidationError, match=f"Du har jäv mot {klass['a2'].code}"):
+        _save(final, klass, [(klass["b1"], "winner")], by=committee["member"], decision=decision)
+    with pytest.raises(ValidationError, match=f"Ordföranden har jäv mot {klass['a2'].code}"):
+        judging_services.decision_sign(decision=decision, by=committee["chair"])
+
+    conflicted.discard(committee["chair"])
+    judging_services.decision_sign(decision=decision, by=committee["chair"])
+    decision.refresh_from_db()
+    assert set(decision.stepped_out.all()) == {committee["member"]}
+    with pytest.raises(ValidationError, match=f"Du har jäv mot {klass['a2'].code}"):
+        judging_services.decision_correct(decision=decision, reason="Fel", by=committee["member"])
 
 
 # --- R14: "no award this year" ----------------------------------------------------------------
