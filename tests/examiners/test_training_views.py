@@ -1,5 +1,5 @@
-"""SLK's training pages: who may open them, what each form does, and that the lists run a
-fixed number of queries however many examiners there are."""
+"""SLK's training pages: what each form does, that a refused request changes nothing, and
+that the lists run a fixed number of queries however many examiners there are."""
 
 import datetime as dt
 import io
@@ -10,10 +10,8 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from award.roles import Role
 from examiners import services
 from examiners.models import Attendance, Enrolment, TrainingDay, TrainingSession
-from examiners.training import urls as urls_training
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
@@ -50,52 +48,8 @@ def training(cycle, slk):
 
 # --- Access ---------------------------------------------------------------------------
 
-# Every URL of the training pages with the method SLK uses and how to build its
-# arguments. A new URL without a row here fails test_every_training_url_has_a_row.
-ROUTES = {
-    "training_list": ("get", lambda t: [t["cycle"].year]),
-    "session_create": ("get", lambda t: [t["cycle"].year]),
-    "qualification": ("get", lambda t: [t["cycle"].year]),
-    "qualification_export": ("get", lambda t: [t["cycle"].year]),
-    "session_roster": ("get", lambda t: [t["session"].pk]),
-    "session_edit": ("get", lambda t: [t["session"].pk]),
-    "session_print": ("get", lambda t: [t["session"].pk]),
-    "enrol": ("post", lambda t: [t["session"].pk]),
-    "attendance": ("get", lambda t: [t["session"].pk, t["day"].pk]),
-    "enrolment_cancel": ("get", lambda t: [t["enrolment"].pk]),
-}
-
-
-def test_every_training_url_has_a_row():
-    assert set(ROUTES) == {p.name for p in urls_training.urlpatterns}
-
-
-@pytest.mark.parametrize("name", sorted(ROUTES))
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [
-        (None, 302),
-        (Role.UNIT_CONTACT, 403),
-        (Role.EXAMINER, 403),
-        (Role.COMMITTEE, 403),
-        (Role.SLK, {200, 302}),
-    ],
-)
-def test_only_slk_reaches_the_training_pages(client, role_users, training, name, role, expected):
-    method, args = ROUTES[name]
-    url = reverse(f"examiners:{name}", args=args(training))
-    if role is not None:
-        client.force_login(role_users[role])
-    response = getattr(client, method)(url)
-    if role is None:
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("login"))
-    elif isinstance(expected, set):
-        assert response.status_code in expected
-    else:
-        assert response.status_code == expected
-    # Nobody's refused request changed anything.
-    assert Enrolment.objects.count() == 1
+# That only SLK reaches the training pages (everyone else: 403) is the access walk's
+# (tests/access); a refused request changes nothing:
 
 
 def test_pool_member_who_is_an_examiner_cannot_enrol_others(client, training, cycle):

@@ -425,10 +425,13 @@ def _url(name, scored):
 
 @pytest.mark.parametrize(
     ("name", "method", "role", "expected"),
+    # The refusals of a GET are asserted by the access walk (tests/access); a refused POST
+    # is kept here for what it must not do: declare a conflict.
     [
         pytest.param(name, method, role, expected, id=f"{name}-{method}-{role}")
         for name, method, outcomes in MATRIX
         for role, expected in zip(ROLES, outcomes, strict=True)
+        if method == "post" or expected not in (LOGIN, 403, 404)
     ],
 )
 def test_access(client, scored, cycle, people, name, method, role, expected):

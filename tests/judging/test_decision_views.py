@@ -484,7 +484,9 @@ def matrix_world(cycle, quality, committee, applications, slk, role_users):
     return users, paths
 
 
-@pytest.mark.parametrize("role", ROLES)
+# Every other role is walked, with the refusal due, by tests/access; the chair is not one of
+# the walk's roles.
+@pytest.mark.parametrize("role", ["chair"])
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_permission_matrix(client, matrix_world, name, role):
     users, paths = matrix_world

@@ -1,6 +1,6 @@
-"""The examiner's own assessment pages: who reaches them, the scale and the stale-edit
-rules as the examiner meets them, htmx autosave, submit and reopen, independence at the
-server, and a query count that does not grow with the number of criteria."""
+"""The examiner's own assessment pages: the scale and the stale-edit rules as the examiner
+meets them, htmx autosave, submit and reopen, independence at the server, and a query
+count that does not grow with the number of criteria."""
 
 from decimal import Decimal
 
@@ -10,7 +10,6 @@ from guardian.shortcuts import remove_perm
 
 from award.models import AuditEntry, Track
 from scoring import queries, services
-from scoring.assessment import urls as urls_assessment
 from scoring.models import Assessment
 from submissions.models import Answer, Attachment
 from tests.support import factories
@@ -18,36 +17,8 @@ from tests.support.teams import confirmed_team, fill, submit_all
 
 pytestmark = pytest.mark.django_db
 
-NAMES = ["assessment", "assessment_item", "assessment_submit", "assessment_reopen", "assessment_hours"]
-POSTS = {"assessment_item", "assessment_reopen", "assessment_hours"}
-ROLES = [
-    "anonymous",
-    "unit_contact",
-    "committee_member",
-    "other_examiner",
-    "examiner",
-    "leader",
-    "slk",
-]
-TEAM_ROLES = {"examiner", "leader"}
 # Measured: 22 for a draft, 24 once submitted (the team panel), for 2 and for 6 criteria.
 PAGE_QUERIES = 24
-
-
-def test_every_url_has_a_row():
-    assert {p.name for p in urls_assessment.urlpatterns} == set(NAMES)
-
-
-def _user(request, world, role):
-    if role == "anonymous":
-        return None
-    if role in ("examiner", "leader", "other_examiner"):
-        return world[role]
-    if role == "unit_contact":
-        user = request.getfixturevalue("unit_contact")
-        world["application"].unit.contacts.add(user)
-        return user
-    return request.getfixturevalue(role)
 
 
 def _own_item(world, user):
@@ -55,30 +26,7 @@ def _own_item(world, user):
     return assessment.items.order_by("criterion__number").first()
 
 
-def _kwargs(world, name, user, role):
-    kwargs = {"pk": world["application"].pk}
-    if name == "assessment_item":
-        # The criterion of the user's own assessment.
-        kwargs["criterion_id"] = _own_item(world, world["examiner"]).criterion_id
-    return kwargs
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", NAMES)
-def test_access(client, request, team_world, name, role):
-    user = _user(request, team_world, role)
-    url = reverse(f"scoring:{name}", kwargs=_kwargs(team_world, name, user, role))
-    if user is not None:
-        client.force_login(user)
-    response = client.post(url, {}) if name in POSTS else client.get(url)
-    if role == "anonymous":
-        assert response.status_code == 302 and "/logga-in/" in response["Location"]
-    elif role in TEAM_ROLES:
-        assert response.status_code in (200, 302), response.status_code
-        if response.status_code == 302:
-            assert "/logga-in/" not in response["Location"]
-    else:
-        assert response.status_code == 404
+# Who reaches these pages, and the 404 everyone else gets, is the access walk's (tests/access).
 
 
 def test_a_save_reaches_only_the_posters_own_assessment(client, team_world):

@@ -45,10 +45,14 @@ MATRIX = [
     ("visit_score_revise", "post", "visited", [LOGIN, 404, 403, 404, 403, VISIT, VISIT]),
 ]
 
+# The refusals (the login page, 403, 404) of every role are asserted by the access walk
+# (tests/access), which knows which refusal is due; here each allowed role uses the page in
+# the state it needs.
 CASES = [
     pytest.param(name, method, state, role, expected, id=f"{name}-{role}")
     for name, method, state, outcomes in MATRIX
     for role, expected in zip(ROLES, outcomes, strict=True)
+    if expected not in (LOGIN, 403, 404)
 ]
 
 

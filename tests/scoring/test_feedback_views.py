@@ -44,10 +44,14 @@ MATRIX = [
     ("report_pdf", "released", [LOGIN, 200, 404, 404, 404, 404, 404, 200]),
 ]
 
+# The refusals (the login page, 403, 404) of every role are asserted by the access walk
+# (tests/access), which knows which refusal is due; here each allowed role uses the page in
+# the state it needs.
 CASES = [
     pytest.param(name, state, role, expected, id=f"{name}-{state}-{role}")
     for name, state, outcomes in MATRIX
     for role, expected in zip(ROLES, outcomes, strict=True)
+    if expected not in (LOGIN, 403, 404)
 ]
 
 
@@ -107,16 +111,11 @@ def test_access(client, world, users, name, state, role, expected):
     if state == "released":
         approve(world["report"], world["leader"], users["slk"])
         release_today(world["cycle"])
-    if role != "anonymous":
-        client.force_login(users[role])
+    client.force_login(users[role])
 
     response = client.get(_url(name, world))
 
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("login"))
-    else:
-        assert response.status_code == expected
+    assert response.status_code == expected
 
 
 def test_report_hidden_from_the_unit_until_approved_and_released(client, world, users):

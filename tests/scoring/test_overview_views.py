@@ -36,10 +36,14 @@ MATRIX = [
     ("hours", [LOGIN, 403, 403, 403, 403, 403, 403, 200]),
 ]
 
+# The refusals (the login page, 403, 404) of every role are asserted by the access walk
+# (tests/access), which knows which refusal is due; here each allowed role uses the page in
+# the state it needs.
 CASES = [
     pytest.param(name, role, expected, id=f"{name}-{role}")
     for name, outcomes in MATRIX
     for role, expected in zip(ROLES, outcomes, strict=True)
+    if expected not in (LOGIN, 403, 404)
 ]
 
 
