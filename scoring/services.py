@@ -316,26 +316,26 @@ def consensus_item_save(
     _require_leader_or_slk(by, application)
     if item.consensus.is_final:
         raise ValidationError(_("Konsensus är fastställd och kan inte ändras."))
-    check_version(item, base_version)
-    _check_score(application, data.score)
     before = {
         "score": item.score,
         "strengths": item.strengths,
         "improvements": item.improvements,
         "discussion_note": item.discussion_note,
     }
-    item.score = data.score
-    item.strengths = _lines(data.strengths)
-    item.improvements = _lines(data.improvements)
-    item.discussion_note = discussion_note.strip()
     after = {
-        "score": item.score,
-        "strengths": item.strengths,
-        "improvements": item.improvements,
-        "discussion_note": item.discussion_note,
+        "score": data.score,
+        "strengths": _lines(data.strengths),
+        "improvements": _lines(data.improvements),
+        "discussion_note": discussion_note.strip(),
     }
     if before == after:
+        # Nothing to save, whatever version the page had: an explicit save right after
+        # the autosave of the same text is not a conflict.
         return item
+    check_version(item, base_version)
+    _check_score(application, data.score)
+    item.score, item.strengths = after["score"], after["strengths"]
+    item.improvements, item.discussion_note = after["improvements"], after["discussion_note"]
     bump_version(item)
     item.updated_by = by
     item.save()
@@ -375,7 +375,7 @@ def consensus_finalise(*, consensus: Consensus, by) -> Consensus:
         by=by,
         action="scoring.consensus_final",
         application=consensus.application,
-        changes={"stage": "consensus", "status": ["open", "final"]},
+        changes={"stage": "consensus", "status": [Consensus.Status.OPEN, Consensus.Status.FINAL]},
     )
     report_draft(application=consensus.application, by=by)
     return consensus
@@ -591,12 +591,11 @@ def report_save(
     _require_leader_or_slk(by, report.application)
     if report.is_approved:
         raise ValidationError(_("Rapporten är godkänd och kan inte ändras."))
-    check_version(report, base_version)
     changes = {}
     if summary.strip() != report.summary:
         changes["summary"] = [report.summary, summary.strip()]
-        report.summary = summary.strip()
     by_criterion = {i.criterion_id: i for i in report.items.select_related("criterion")}
+    edited = []
     for data in items:
         item = by_criterion.get(data.criterion_id)
         if item is None:
@@ -607,17 +606,24 @@ def report_save(
                 {"strengths": item.strengths, "improvements": item.improvements},
                 {"strengths": strengths, "improvements": improvements},
             ]
-            item.strengths, item.improvements = strengths, improvements
-            item.save(update_fields=["strengths", "improvements"])
-    if changes:
-        bump_version(report)
-        report.save()
-        _record(
-            by=by,
-            action="scoring.report",
-            application=report.application,
-            changes={"stage": "feedback", **changes},
-        )
+            edited.append((item, strengths, improvements))
+    if not changes:
+        # Nothing to save, whatever version the page had: an explicit save right after
+        # the autosave of the same text is not a conflict.
+        return report
+    check_version(report, base_version)
+    report.summary = summary.strip()
+    for item, strengths, improvements in edited:
+        item.strengths, item.improvements = strengths, improvements
+        item.save(update_fields=["strengths", "improvements"])
+    bump_version(report)
+    report.save()
+    _record(
+        by=by,
+        action="scoring.report",
+        application=report.application,
+        changes={"stage": "feedback", **changes},
+    )
     return report
 
 
@@ -639,6 +645,9 @@ def report_approve(*, report: FeedbackReport, by) -> FeedbackReport:
         by=by,
         action="scoring.report_approve",
         application=report.application,
-        changes={"stage": "feedback", "status": ["draft", "approved"]},
+        changes={
+            "stage": "feedback",
+            "status": [FeedbackReport.Status.DRAFT, FeedbackReport.Status.APPROVED],
+        },
     )
     return report
