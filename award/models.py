@@ -251,6 +251,10 @@ class AwardCycle(models.Model):
     def __str__(self):
         return str(self.year)
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
     def clean(self):
         errors = self.timeline_order_errors()
         if errors:

@@ -295,9 +295,11 @@ def seed_previous_committee(cycle, *, data, clock) -> None:
 
 
 def _applicant_answers(user, cycle, rng) -> dict:
-    outcome = DecisionOutcome.objects.filter(
-        application__unit__contacts=user, application__track__cycle=cycle, decision__status="signed"
-    ).exists()
+    outcome = (
+        DecisionOutcome.objects.signed()
+        .filter(application__unit__contacts=user, application__track__cycle=cycle)
+        .exists()
+    )
     answers = {
         "criteria_clarity": rng.choice([3, 4, 4, 5]),
         "feedback_usefulness": rng.choice([4, 5, 5]) if outcome else rng.choice([2, 3, 4, 4, 5]),

@@ -293,7 +293,7 @@ def examiners(cycle) -> dict:
     return {
         "accepted": PoolMember.objects.filter(cycle=cycle, status=PoolMember.Status.ACCEPTED).count(),
         "in_teams": in_teams,
-        "teams": Team.objects.filter(cycle=cycle, status=Team.Status.CONFIRMED).count(),
+        "teams": Team.objects.confirmed().filter(cycle=cycle).count(),
         "hours": hours,
         "mean_per_examiner": round(hours["total"] / counted, 1)
         if hours["total"] is not None and counted
@@ -553,9 +553,7 @@ def report_xlsx(report: dict) -> bytes:
 def report_html(request, context: dict) -> str:
     from django.template.loader import render_to_string
 
-    return render_to_string(
-        "evaluation/report_pdf.html", {**context, "for_pdf": True}, request=request
-    )
+    return render_to_string("evaluation/report_pdf.html", {**context, "for_pdf": True}, request=request)
 
 
 def report_pdf(request, context: dict) -> bytes:

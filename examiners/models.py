@@ -128,6 +128,12 @@ class PoolMember(models.Model):
     def manager_approved(self) -> bool:
         return bool(self.manager_name and self.manager_approved_on)
 
+    @property
+    def may_volunteer_again(self) -> bool:
+        """Whether sending the volunteer form again updates this offer: until SLK has
+        accepted or declined it (`services.pool_volunteer` refuses after that)."""
+        return self.status not in (self.Status.ACCEPTED, self.Status.DECLINED)
+
     def training_status(self) -> "TrainingStatus":
         """The training rule: someone new this cycle must attend every day of a basic
         training; an experienced examiner needs a refresher (or the basic training) when
@@ -267,6 +273,10 @@ class Enrolment(models.Model):
     def __str__(self):
         return f"{self.member} – {self.session}"
 
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.WAITING
+
 
 class Attendance(models.Model):
     enrolment = models.ForeignKey(
@@ -357,6 +367,16 @@ class ApplicationOpening(models.Model):
         return f"{self.member} öppnade {self.application_id}"
 
 
+class TeamQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Teams SLK has confirmed: their members hold the permissions on their applications."""
+        return self.filter(status=Team.Status.CONFIRMED)
+
+    def drafts(self):
+        """Proposed teams, not yet confirmed: what a new proposal replaces."""
+        return self.filter(status=Team.Status.DRAFT)
+
+
 class Team(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Förslag")
@@ -383,6 +403,8 @@ class Team(models.Model):
         verbose_name=_("fastställt av"),
     )
     confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("fastställt"))
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("examinatorslag")

@@ -72,9 +72,9 @@ def pool_volunteer(*, cycle: AwardCycle, user, data: VolunteerData) -> PoolMembe
     profile.areas = sorted(set(data.areas))
     profile.save()
     member, created = PoolMember.objects.get_or_create(cycle=cycle, profile=profile)
-    if not created and member.status == PoolMember.Status.ACCEPTED:
-        raise ValidationError(_("Du är redan antagen till årets examinatorspool."))
-    if not created and member.status == PoolMember.Status.DECLINED:
+    if not member.may_volunteer_again:
+        if member.status == PoolMember.Status.ACCEPTED:
+            raise ValidationError(_("Du är redan antagen till årets examinatorspool."))
         raise ValidationError(
             _(
                 "Stadsledningskontoret har redan beslutat om din intresseanmälan i år. Kontakta dem om något har ändrats."
@@ -506,7 +506,7 @@ def recheck_members(member_ids, *, by) -> None:
         problems = rules.member_errors(member)
         for application in _team_applications(member):
             team = application.assignment.team
-            if team.status != Team.Status.CONFIRMED:
+            if not team.is_confirmed:
                 continue
             conflicts = member.conflict_reasons(application)
             if conflicts:
@@ -773,7 +773,7 @@ def proposal_apply(*, cycle: AwardCycle, by) -> list[Team]:
     require_role(by, Role.SLK)
     # One proposal at a time per cycle: a second click waits instead of clashing on names.
     cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
-    for team in Team.objects.filter(cycle=cycle, status=Team.Status.DRAFT):
+    for team in Team.objects.drafts().filter(cycle=cycle):
         team_delete(team=team, by=by)
     result = queries.proposal_make(cycle)
     taken = set(Team.objects.filter(cycle=cycle).values_list("name", flat=True))

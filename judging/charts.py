@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from award.models import Criterion
 from judging.consolidation import consolidated
 from judging.models import DecisionOutcome
-from scoring.models import AssessmentItem, ConsensusItem
+from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem
 from submissions.models import Application
 
 # Bump when the drawing code changes, so cached drawings of the old code are not served.
@@ -86,6 +86,14 @@ class ClassTotals:
     def mentions(self) -> list[str]:
         return [code for code, _total, outcome in self.points if outcome == MENTION]
 
+    @property
+    def rows(self) -> list[tuple[str, float, str]]:
+        """(code, total, the outcome's label or "") for the chart's table."""
+        return [
+            (code, total, str(DecisionOutcome.Outcome(outcome).label) if outcome else "")
+            for code, total, outcome in self.points
+        ]
+
 
 @dataclass
 class CriterionScores:
@@ -131,9 +139,9 @@ class ProfilePoint:
 
 def _signed_outcomes(application_ids) -> dict[int, str]:
     return dict(
-        DecisionOutcome.objects.filter(
-            application_id__in=application_ids, decision__status="signed"
-        ).values_list("application_id", "outcome")
+        DecisionOutcome.objects.signed()
+        .filter(application_id__in=application_ids)
+        .values_list("application_id", "outcome")
     )
 
 
@@ -173,11 +181,15 @@ def calibration_data(cycle) -> list[ExaminerDeviation]:
     agreed = {
         (application_id, criterion_id): (score, team)
         for application_id, criterion_id, score, team in ConsensusItem.objects.filter(
-            consensus__application__track__cycle=cycle, consensus__status="final", score__isnull=False
+            consensus__application__track__cycle=cycle,
+            consensus__status=Consensus.Status.FINAL,
+            score__isnull=False,
         ).values_list("consensus__application_id", "criterion_id", "score", "consensus__team__name")
     }
     items = AssessmentItem.objects.filter(
-        assessment__application__track__cycle=cycle, assessment__status="submitted", score__isnull=False
+        assessment__application__track__cycle=cycle,
+        assessment__status=Assessment.Status.SUBMITTED,
+        score__isnull=False,
     ).values_list(
         "assessment__member_id",
         "assessment__member__profile__user__first_name",
@@ -230,7 +242,7 @@ def profile_data(application: Application) -> list[ProfilePoint]:
     scores: dict[int, list[int]] = {}
     own: dict[int, int] = {}
     for application_id, criterion_id, score, visit_score in ConsensusItem.objects.filter(
-        consensus__application__in=peers, consensus__status="final"
+        consensus__application__in=peers, consensus__status=Consensus.Status.FINAL
     ).values_list("consensus__application_id", "criterion_id", "score", "visit_score"):
         final = visit_score if visit_score is not None else score
         if final is None:

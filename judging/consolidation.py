@@ -24,7 +24,7 @@ from django.db import connection
 from award.models import Criterion, PastResult, Track
 from judging.models import CommitteeConflict, DecisionOutcome
 from scoring import queries, rules, totals
-from scoring.models import Assessment, AssessmentItem, ConsensusItem, SiteVisit
+from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, SiteVisit
 from submissions import eligibility
 from submissions.models import Application
 
@@ -134,7 +134,7 @@ def consolidated(track: Track, *, viewer=None, class_id: int | None = None) -> d
         .order_by("code")
     )
     consensus_items = ConsensusItem.objects.filter(
-        **_scope("consensus__application__", track, class_id), consensus__status="final"
+        **_scope("consensus__application__", track, class_id), consensus__status=Consensus.Status.FINAL
     ).values_list("consensus__application_id", "criterion_id", "score", "visit_score")
     aggregates = _criterion_aggregates(cycle, track_id=track.pk, class_id=class_id)
     in_scope = _scope("application__", track, class_id)
@@ -155,9 +155,7 @@ def consolidated(track: Track, *, viewer=None, class_id: int | None = None) -> d
     # individual scores (spread, calibration) of their own team's applications yet.
     withheld = queries.withheld_assessments(viewer, cycle) if viewer is not None else frozenset()
     outcomes = dict(
-        DecisionOutcome.objects.filter(**in_scope, decision__status="signed").values_list(
-            "application_id", "outcome"
-        )
+        DecisionOutcome.objects.signed().filter(**in_scope).values_list("application_id", "outcome")
     )
     outcome_labels = dict(DecisionOutcome.Outcome.choices)
 

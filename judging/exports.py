@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy
 from award.spreadsheets import XLSX_CONTENT_TYPE, StreamingWorkbook, write_csv
 from judging.consolidation import consolidated
 from judging.models import Decision, DecisionOutcome
-from scoring.models import AssessmentItem, ConsensusItem
+from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem
 
 SPOOL_BYTES = 8 * 1024 * 1024
 
@@ -132,12 +132,12 @@ def examiner_rows(cycle, *, named: bool = False, withheld=(), **_options) -> Ite
     `queries.withheld_assessments`) are left out."""
     consensus_score = ConsensusItem.objects.filter(
         consensus__application=OuterRef("assessment__application"),
-        consensus__status="final",
+        consensus__status=Consensus.Status.FINAL,
         criterion=OuterRef("criterion"),
     ).values("score")[:1]
     items = (
         AssessmentItem.objects.filter(
-            assessment__application__track__cycle=cycle, assessment__status="submitted"
+            assessment__application__track__cycle=cycle, assessment__status=Assessment.Status.SUBMITTED
         )
         .exclude(assessment__application_id__in=list(withheld))
         .annotate(consensus_score=Subquery(consensus_score))
@@ -223,7 +223,9 @@ def consensus_header() -> list[str]:
 
 def consensus_rows(cycle, **_options) -> Iterator[list]:
     items = (
-        ConsensusItem.objects.filter(consensus__application__track__cycle=cycle, consensus__status="final")
+        ConsensusItem.objects.filter(
+            consensus__application__track__cycle=cycle, consensus__status=Consensus.Status.FINAL
+        )
         .order_by("consensus__application__code", "criterion__number")
         .values_list(
             "consensus__application__code",

@@ -96,6 +96,20 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"
 
+    @property
+    def is_shortlisting(self) -> bool:
+        return self.kind == self.Kind.SHORTLISTING
+
+
+class DecisionQuerySet(models.QuerySet):
+    def signed(self):
+        """Signed by the chair and not replaced by a correction: the committee's decisions."""
+        return self.filter(status=Decision.Status.SIGNED)
+
+    def current(self):
+        """The decisions that stand or are being drafted: all but those a correction replaced."""
+        return self.exclude(status=Decision.Status.SUPERSEDED)
+
 
 class Decision(models.Model):
     """The committee's decision for one competition class (or the Förnyelsepriset track):
@@ -153,6 +167,8 @@ class Decision(models.Model):
     notified_at = models.DateTimeField(_("enheter och examinatorer underrättade"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         db_table = "scoring_decision"
         verbose_name = _("beslut")
@@ -167,8 +183,21 @@ class Decision(models.Model):
         return self.status != self.Status.DRAFT
 
     @property
+    def is_superseded(self) -> bool:
+        return self.status == self.Status.SUPERSEDED
+
+    @property
     def scope_label(self) -> str:
         return str(self.competition_class.name if self.competition_class else self.track.name)
+
+
+class DecisionOutcomeQuerySet(models.QuerySet):
+    def signed(self):
+        """Outcomes of signed decisions (`DecisionQuerySet.signed`): the results that stand."""
+        return self.filter(decision__status=Decision.Status.SIGNED)
+
+    def winners(self):
+        return self.filter(outcome=DecisionOutcome.Outcome.WINNER)
 
 
 class DecisionOutcome(models.Model):
@@ -187,6 +216,8 @@ class DecisionOutcome(models.Model):
     # Good examples: what the city may publish, with the unit's consent.
     public_summary = models.TextField(_("sammanfattning för goda exempel"), blank=True)
     unit_consented = models.BooleanField(_("enheten har samtyckt till publicering"), default=False)
+
+    objects = DecisionOutcomeQuerySet.as_manager()
 
     class Meta:
         db_table = "scoring_decisionoutcome"

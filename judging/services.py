@@ -168,11 +168,7 @@ def decision_save(
         if decision.is_signed:
             raise ValidationError(_("Beslutet är signerat och låst. En rättelse görs som ett nytt beslut."))
         check_version(decision, base_version)
-    elif (
-        Decision.objects.filter(track=track, competition_class=competition_class)
-        .exclude(status=Decision.Status.SUPERSEDED)
-        .exists()
-    ):
+    elif Decision.objects.current().filter(track=track, competition_class=competition_class).exists():
         # Two decisions for one class would each name winners; a change goes through the
         # draft, and a signed decision through a correction.
         raise ValidationError(
@@ -341,8 +337,9 @@ def decisions_notify(*, cycle, by=None, on=None, notify: bool = True) -> int:
     if not cycle.feedback_released(on):
         return 0
     decisions = list(
-        Decision.objects.select_for_update(of=("self",))
-        .filter(meeting__cycle=cycle, status=Decision.Status.SIGNED, notified_at__isnull=True)
+        Decision.objects.signed()
+        .select_for_update(of=("self",))
+        .filter(meeting__cycle=cycle, notified_at__isnull=True)
         .select_related("track", "competition_class")
     )
     sent = 0

@@ -5,7 +5,7 @@ import statistics
 from django.db.models import Exists, OuterRef, Prefetch
 
 from award.models import Criterion
-from examiners.models import TeamMember
+from examiners.models import Team, TeamMember
 from scoring import rules, totals
 from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, FeedbackReport
 from submissions.models import Application
@@ -26,7 +26,7 @@ def _submitted_items(application: Application):
 def _blocking_teams(user):
     """The confirmed team places of `user` (whatever their roles): independence binds
     everyone in a team, SLK staff and superusers included."""
-    return TeamMember.objects.filter(member__profile__user=user, team__status="confirmed")
+    return TeamMember.objects.filter(member__profile__user=user, team__status=Team.Status.CONFIRMED)
 
 
 def _withheld(user, applications) -> frozenset[int]:
@@ -162,7 +162,7 @@ def team_member_for(user, application: Application) -> TeamMember | None:
         TeamMember.objects.select_related("member__profile__user", "member__cycle", "team")
         .filter(
             member__profile__user=user,
-            team__status="confirmed",
+            team__status=Team.Status.CONFIRMED,
             team__assignments__application=application,
         )
         .first()

@@ -265,7 +265,7 @@ def consensus_start(*, application: Application, by, override_reason: str = "") 
     if _consensus_started(application):
         raise ValidationError(_("Konsensus har redan startat."))
     assignment = getattr(application, "assignment", None)
-    if assignment is None or assignment.team.status != "confirmed":
+    if assignment is None or not assignment.team.is_confirmed:
         raise ValidationError(_("Bidraget har inget fastställt lag."))
     team = assignment.team
     members = [tm.member for tm in team.members.select_related("member__profile__user")]

@@ -123,6 +123,14 @@ class Application(models.Model):
         return timezone.now() > self.deadline_at
 
     @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
     def is_editable(self) -> bool:
         return (
             self.status == self.Status.DRAFT

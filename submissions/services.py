@@ -463,7 +463,7 @@ def application_withdraw(*, application: Application, reason: str, by) -> Applic
         actor=by,
         action="application.withdraw",
         target=application,
-        changes={"status": [old, "withdrawn"]},
+        changes={"status": [old, Application.Status.WITHDRAWN]},
         reason=reason,
     )
     signals.application_status_changed.send(

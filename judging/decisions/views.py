@@ -265,8 +265,8 @@ def decision_edit(request, pk, track_pk):
     edit_url = decision_edit_url(meeting, track, competition_class)
 
     current = list(
-        Decision.objects.filter(track=track, competition_class=competition_class)
-        .exclude(status=Decision.Status.SUPERSEDED)
+        Decision.objects.current()
+        .filter(track=track, competition_class=competition_class)
         .select_related("signed_by")
         .prefetch_related("outcomes")
         .order_by("-pk")

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
 from award.models import Track, today
-from judging.models import Decision, DecisionOutcome
+from judging.models import DecisionOutcome
 
 
 @dataclass
@@ -29,10 +29,8 @@ def published_outcomes():
     publishing a signed decision earlier would give the news away before the city does, so
     a cycle appears only from the day after its ceremony_date."""
     return (
-        DecisionOutcome.objects.filter(
-            decision__status=Decision.Status.SIGNED,
-            decision__meeting__cycle__ceremony_date__lt=today(),
-        )
+        DecisionOutcome.objects.signed()
+        .filter(decision__meeting__cycle__ceremony_date__lt=today())
         .select_related(
             "decision__meeting__cycle",
             "decision__track",

@@ -26,8 +26,6 @@ class Command(BaseCommand):
                 f"Återföringsrapporterna släpps {found.feedback_release:%Y-%m-%d}; inget har skickats."
             )
             return
-        waiting = Decision.objects.filter(
-            meeting__cycle=found, status=Decision.Status.SIGNED, notified_at__isnull=True
-        ).count()
+        waiting = Decision.objects.signed().filter(meeting__cycle=found, notified_at__isnull=True).count()
         sent = judging_services.decisions_notify(cycle=found)
         self.stdout.write(f"{waiting} beslut meddelades; {sent} bidrag underrättades.")
