@@ -5,7 +5,7 @@ not see it), validates with a form, calls one service and redirects.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from award.autosave import autosave
 from award.models import AwardCycle, Phase
 from award.roles import Role, has_role, role_required
 from award.web import page_links, service_call
@@ -155,46 +156,24 @@ def answer_edit(request, pk, criterion_id):
     conflict = None
     if request.method == "POST":
         form = AnswerForm(request.POST, **form_kwargs)
+
+        def save() -> Answer:
+            return services.answer_save(
+                application=application,
+                criterion_id=criterion.pk,
+                text=form.cleaned_data["text"],
+                base_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+
+        if request.htmx:
+            return autosave(request, form=form, save=save, stale_message=_answer_saved_meanwhile)
         if form.is_valid():
-            try:
-                answer = services.answer_save(
-                    application=application,
-                    criterion_id=criterion.pk,
-                    text=form.cleaned_data["text"],
-                    base_version=form.cleaned_data["version"],
-                    by=request.user,
-                )
-            except services.AnswerConflict as error:
-                conflict = error.answer
-                if request.htmx:
-                    # The status line cannot show both texts; the save button's page does.
-                    return _autosave_status(
-                        request,
-                        answer,
-                        error=_(
-                            "%(who)s sparade det här svaret medan du skrev. Din text är inte sparad men "
-                            "står kvar i rutan: tryck på ”Spara och gå vidare” för att jämföra texterna."
-                        )
-                        % {"who": conflict.updated_by or _("Någon annan")},
-                    )
-                messages.error(request, str(error))
-            except ValidationError as error:
-                if request.htmx:
-                    return _autosave_status(request, answer, error=" ".join(error.messages))
-                form.add_error("text", error)
-            else:
-                if request.htmx:
-                    return _autosave_status(request, answer)
+            with service_call(request, form=form) as outcome:
+                answer = save()
                 messages.success(request, _("Svaret på %(number)s är sparat.") % {"number": criterion.number})
                 return redirect(_next_answer_url(application, answer) or application_url(application))
-        elif request.htmx:
-            # A refused text (a control character, say) is said as such and stays in the
-            # box; only a page that posts no readable version is stale and needs reloading.
-            return _autosave_status(
-                request,
-                answer,
-                error=form.error_summary(leave_out=["version"]) or _("Sidan behöver laddas om."),
-            )
+            conflict = outcome.stale
     else:
         form = AnswerForm(initial={"text": answer.text, "version": answer.version}, **form_kwargs)
     # A refused POST stays on the page with the reason, so the text just written is not lost.
@@ -235,8 +214,12 @@ def _next_answer_url(application, answer):
     return reverse("submissions:answer_edit", args=[application.pk, following])
 
 
-def _autosave_status(request, answer, error=None):
-    return render(request, "submissions/includes/autosave_status.html", {"answer": answer, "error": error})
+def _answer_saved_meanwhile(saved: Answer) -> str:
+    # The status line cannot show both texts; the save button's page does.
+    return _(
+        "%(who)s sparade det här svaret medan du skrev. Din text är inte sparad men "
+        "står kvar i rutan: tryck på ”Spara och gå vidare” för att jämföra texterna."
+    ) % {"who": saved.updated_by or _("Någon annan")}
 
 
 @require_POST

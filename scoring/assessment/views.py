@@ -11,7 +11,6 @@ them, so nothing of them can reach the page before the examiner's own submission
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from award.autosave import autosave
 from award.models import Criterion
-from award.versioning import StaleEdit
 from award.web import flash_form_errors, service_call
 from scoring import queries, rules, services
 from scoring.assessment.forms import AssessmentItemForm, HoursForm
@@ -125,14 +124,6 @@ def _render_page(request, application, own, items=None, *, bound=None, conflicts
     return render(request, "scoring/assessment/assessment.html", context, status=status)
 
 
-def _autosave_status(request, item, *, error: str = ""):
-    return render(
-        request,
-        "scoring/assessment/autosave_status.html",
-        {"item": item, "error": error, "form": AssessmentItemForm(item=item)},
-    )
-
-
 @require_POST
 @examiner_of_application
 def item_save(request, application, team_member, criterion_id):
@@ -144,47 +135,35 @@ def item_save(request, application, team_member, criterion_id):
         assessment=own, criterion=criterion
     )
     form = AssessmentItemForm(request.POST, item=item)
-    if not form.is_valid():
-        if request.htmx:
-            # Said as refused, naming the box; only a missing version means a stale page.
-            return _autosave_status(
-                request,
-                item,
-                error=form.error_summary(leave_out=["version"]) or _("Sidan behöver laddas om."),
-            )
-        return _render_page(request, application, item.assessment, bound={criterion.pk: form})
-    try:
-        saved = form.save(item=item, by=request.user)
-    except StaleEdit as error:
-        if request.htmx:
-            # The page keeps the old version, so the save button then shows both texts.
-            return _autosave_status(
-                request,
-                item,
-                error=_(
-                    "Inte sparat: kriteriet har sparats från ett annat fönster sedan du öppnade sidan. "
-                    "Tryck på Spara för att jämföra med den sparade versionen."
-                ),
-            )
-        # Keep what the examiner wrote, on top of the version now saved.
-        data = request.POST.copy()
-        data[form.add_prefix("version")] = str(error.current.version)
-        return _render_page(
-            request,
-            application,
-            item.assessment,
-            bound={criterion.pk: AssessmentItemForm(data, item=item)},
-            conflicts={criterion.pk: error.current},
-        )
-    except ValidationError as error:
-        if request.htmx:
-            return _autosave_status(request, item, error=" ".join(error.messages))
-        form.add_error(None, error)
-        return _render_page(request, application, item.assessment, bound={criterion.pk: form})
     if request.htmx:
-        return _autosave_status(request, saved)
-    messages.success(request, _("Kriterium %(n)s är sparat.") % {"n": item.criterion.number})
-    return redirect(_page_url(application, f"kriterium-{item.criterion.number}"))
+        return autosave(
+            request,
+            form=form,
+            save=lambda: form.save(item=item, by=request.user),
+            # The page keeps the old version, so the save button then shows both texts.
+            stale_message=_(
+                "Inte sparat: kriteriet har sparats från ett annat fönster sedan du öppnade sidan. "
+                "Tryck på Spara för att jämföra med den sparade versionen."
+            ),
+        )
+    if not form.is_valid():
+        return _render_page(request, application, item.assessment, bound={criterion.pk: form})
+    with service_call(request, form=form) as outcome:
+        form.save(item=item, by=request.user)
+        messages.success(request, _("Kriterium %(n)s är sparat.") % {"n": item.criterion.number})
+        return redirect(_page_url(application, f"kriterium-{item.criterion.number}"))
+    if outcome.stale is None:
+        return _render_page(request, application, item.assessment, bound={criterion.pk: form})
+    # Keep what the examiner wrote, on top of the version now saved.
+    data = request.POST.copy()
+    data[form.add_prefix("version")] = str(outcome.stale.version)
+    return _render_page(
+        request,
+        application,
+        item.assessment,
+        bound={criterion.pk: AssessmentItemForm(data, item=item)},
+        conflicts={criterion.pk: outcome.stale},
+    )
 
 
 @examiner_of_application

@@ -4,13 +4,12 @@ in `scoring.access`."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from award.versioning import StaleEdit
+from award.autosave import autosave
 from award.web import service_call
 from examiners.models import TeamMember
 from scoring import queries, rules, services
@@ -159,67 +158,54 @@ def consensus_item_save(request, pk, item_id):
         pk=item_id,
         consensus__application=viewer.application,
     )
-    if item.consensus.is_final:
+    # An autosave of a finalised consensus is refused by the service, in the status line.
+    if item.consensus.is_final and not request.htmx:
         messages.error(request, _("Konsensus är fastställd och kan inte ändras."))
         return redirect("scoring:consensus", pk=pk)
     row = next(
         r for r in queries.criterion_rows(viewer.application) if r["criterion"].pk == item.criterion_id
     )
     form = _item_form(viewer, item, row, data=request.POST)
+
+    def save() -> ConsensusItem:
+        return services.consensus_item_save(
+            item=item,
+            data=services.ItemData(
+                score=form.cleaned_data["score"],
+                strengths=form.agreed("strengths"),
+                improvements=form.agreed("improvements"),
+            ),
+            discussion_note=form.cleaned_data["discussion_note"],
+            base_version=form.cleaned_data["version"],
+            by=request.user,
+        )
+
+    if request.htmx:
+        return autosave(
+            request,
+            form=form,
+            save=save,
+            stale_message=_(
+                "Inte sparat: någon annan har sparat det här kriteriet. Din text står kvar: "
+                "tryck på Spara för att jämföra och spara igen."
+            ),
+        )
     conflict = None
     if form.is_valid():
-        try:
-            saved = services.consensus_item_save(
-                item=item,
-                data=services.ItemData(
-                    score=form.cleaned_data["score"],
-                    strengths=form.agreed("strengths"),
-                    improvements=form.agreed("improvements"),
-                ),
-                discussion_note=form.cleaned_data["discussion_note"],
-                base_version=form.cleaned_data["version"],
-                by=request.user,
-            )
-        except StaleEdit as error:
-            if request.htmx:
-                return _autosave_status(request, form, error=_stale_hint())
-            conflict = error.current
+        with service_call(request, form=form) as outcome:
+            save()
+            messages.success(request, _("Kriterium %(n)s är sparat.") % {"n": item.criterion.number})
+            return redirect(reverse("scoring:consensus", args=[pk]) + f"#kriterium-{item.criterion.number}")
+        if outcome.stale is not None:
+            conflict = outcome.stale
             # Keep what the user wrote, on top of the version now saved, so saving again
             # is a deliberate choice after comparing.
             data = request.POST.copy()
             data[form.add_prefix("version")] = str(conflict.version)
             form = _item_form(viewer, item, row, data=data)
             form.is_valid()
-            messages.error(request, error.messages[0])
-        except ValidationError as error:
-            if request.htmx:
-                return _autosave_status(request, form, error=" ".join(error.messages))
-            form.add_error(None, error)
-        else:
-            if request.htmx:
-                return _autosave_status(request, form, item=saved)
-            messages.success(request, _("Kriterium %(n)s är sparat.") % {"n": item.criterion.number})
-            return redirect(reverse("scoring:consensus", args=[pk]) + f"#kriterium-{item.criterion.number}")
-    elif request.htmx:
-        # What was refused, naming the box, so the text stays and can be corrected; only a
-        # missing version means a stale page.
-        return _autosave_status(
-            request, form, error=form.error_summary(leave_out=["version"]) or _("Sidan behöver laddas om.")
-        )
     context = _consensus_context(viewer, bound=(item.pk, form), conflict=conflict)
     return render(request, "scoring/consensus/consensus.html", context)
-
-
-def _stale_hint() -> str:
-    return _("Någon annan har sparat det här kriteriet. Tryck på Spara för att jämföra och spara igen.")
-
-
-def _autosave_status(request, form, *, item=None, error=""):
-    return render(
-        request,
-        "scoring/consensus/autosave_status.html",
-        {"item": item, "error": error, "version_name": form.add_prefix("version")},
-    )
 
 
 def consensus_finalise(request, pk):

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from award.autosave import autosave
 from award.roles import Role, has_role
 from award.web import service_call
 from scoring import exports, queries, services
@@ -67,6 +68,17 @@ def report_edit(request, pk):
     saved = {}
     if request.method == "POST":
         form = ReportForm(request.POST, items=items)
+        if request.htmx:
+            return autosave(
+                request,
+                form=form,
+                save=lambda: form.save(report=report, by=request.user),
+                # The page keeps the old version, so the save button then shows both texts.
+                stale_message=_(
+                    "Inte sparat: någon annan har sparat rapporten sedan du öppnade sidan. Din text står "
+                    "kvar: tryck på ”Spara rapporten” för att jämföra med den sparade versionen."
+                ),
+            )
         if form.is_valid():
             with service_call(request) as outcome:
                 form.save(report=report, by=request.user)

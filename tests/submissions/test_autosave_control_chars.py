@@ -84,7 +84,7 @@ def test_tabs_and_line_breaks_in_an_answer_are_saved(client, application, unit_c
         _edit_url(application, answer), {"text": text, "version": 0}, HTTP_HX_REQUEST="true"
     )
 
-    assert "Utkastet sparades automatiskt" in response.content.decode()
+    assert "Sparat automatiskt" in response.content.decode()
     answer.refresh_from_db()
     assert answer.text.replace("\r\n", "\n") == text.replace("\r\n", "\n")
 

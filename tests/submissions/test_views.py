@@ -250,7 +250,7 @@ def test_autosave_returns_the_status_fragment(client, application, unit_contact)
     )
     content = response.content.decode()
     assert response.status_code == 200
-    assert "Utkastet sparades automatiskt" in content
+    assert "Sparat automatiskt" in content
     assert 'name="version" value="1"' in content and 'hx-swap-oob="true"' in content
     assert "<html" not in content
     answer.refresh_from_db()
