@@ -196,9 +196,6 @@ class DecisionOutcomeQuerySet(models.QuerySet):
         """Outcomes of signed decisions (`DecisionQuerySet.signed`): the results that stand."""
         return self.filter(decision__status=Decision.Status.SIGNED)
 
-    def winners(self):
-        return self.filter(outcome=DecisionOutcome.Outcome.WINNER)
-
 
 class DecisionOutcome(models.Model):
     class Outcome(models.TextChoices):

@@ -78,12 +78,6 @@ class AssessmentItem(models.Model):
         return f"{self.assessment} – {self.criterion.number}"
 
 
-class ConsensusQuerySet(models.QuerySet):
-    def final(self):
-        """Finalised consensuses: what the committee judges and the reports are drafted from."""
-        return self.filter(status=Consensus.Status.FINAL)
-
-
 class Consensus(models.Model):
     """The team's agreed assessment of one application, led by the team leader."""
 
@@ -119,8 +113,6 @@ class Consensus(models.Model):
     # Set by the judging committee's signed decision (through `services.consensus_lock`):
     # from then on no score may change, not even after a site visit.
     locked_at = models.DateTimeField(_("låst av kommitténs beslut"), null=True, blank=True)
-
-    objects = ConsensusQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("konsensus")
