@@ -123,4 +123,3 @@ def withdraw_refusal(application: Application) -> str:
     if application.track.cycle.phase in (Phase.AWARDED, Phase.FEEDBACK):
         return _("Domarkommittén har redan fattat beslut; bidraget kan inte återtas.")
     return ""
-

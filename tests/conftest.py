@@ -109,6 +109,9 @@ def _uses_seed(item) -> bool:
     return "seeded" in getattr(item, "fixturenames", ())
 
 
+# tryfirst: pytest-xdist's worker reads the xdist_group marks in its own hook of this name,
+# registered after this conftest, so it runs first unless this one is told to.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     seeded_items = [item for item in items if _uses_seed(item)]
     items[:] = [item for item in items if not _uses_seed(item)] + seeded_items

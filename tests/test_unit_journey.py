@@ -42,7 +42,7 @@ def test_flow(client, cycle, unit_contact, unit, slk, django_capture_on_commit_c
         {"text": "Nytt", "version": 1},
         HTTP_HX_REQUEST="true",
     )
-    assert "sparades automatiskt" in r.content.decode(), r.content.decode()
+    assert "Sparat automatiskt" in r.content.decode(), r.content.decode()
     r = client.post(
         reverse("submissions:answer_edit", args=[app.pk, ans.criterion_id]), {"text": "Gammalt", "version": 1}
     )

@@ -226,7 +226,9 @@ class CorrectionForm(CleanTextMixin, forms.Form):
         self.decision = decision
 
     def save(self, *, by):
-        return judging_services.decision_correct(decision=self.decision, reason=self.cleaned_data["reason"], by=by)
+        return judging_services.decision_correct(
+            decision=self.decision, reason=self.cleaned_data["reason"], by=by
+        )
 
 
 class GoodExampleForm(CleanTextMixin, forms.Form):
