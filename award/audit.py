@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from award.audit_actions import AuditAction
 from award.models import TIMELINE_FIELDS, AuditEntry, AwardCycle
 
 
@@ -28,7 +29,9 @@ def entries_for(target):
     ).select_related("actor")
 
 
-ADMIN_ACTIONS = {1: "admin.add", 2: "admin.change", 3: "admin.delete"}
+# django.contrib.admin.models.LogEntry.action_flag: 1 addition, 2 change, 3 deletion.
+ADMIN_ACTIONS = {1: AuditAction.ADMIN_ADD, 2: AuditAction.ADMIN_CHANGE, 3: AuditAction.ADMIN_DELETE}
+IMPORT_ACTIONS = {1: AuditAction.IMPORT_ADD, 2: AuditAction.IMPORT_CHANGE}
 
 
 def mirror_admin_log(sender, instance, created, **kwargs):
@@ -39,7 +42,7 @@ def mirror_admin_log(sender, instance, created, **kwargs):
     AuditEntry.objects.create(
         at=instance.action_time,
         actor_id=instance.user_id,
-        action=ADMIN_ACTIONS.get(instance.action_flag, "admin.other"),
+        action=ADMIN_ACTIONS.get(instance.action_flag, AuditAction.ADMIN_OTHER),
         content_type_id=instance.content_type_id,
         object_id=str(instance.object_id or "")[:64],
         object_repr=(instance.object_repr or "")[:300],
@@ -53,7 +56,7 @@ def record_import(*, user_id, instances, action_flag) -> None:
     AuditEntry.objects.bulk_create(
         AuditEntry(
             actor_id=user_id,
-            action=f"import.{ADMIN_ACTIONS.get(action_flag, 'admin.other').split('.')[1]}",
+            action=IMPORT_ACTIONS.get(action_flag, AuditAction.ADMIN_OTHER),
             content_type=ContentType.objects.get_for_model(instance),
             object_id=str(instance.pk)[:64],
             object_repr=str(instance)[:300],
@@ -64,30 +67,25 @@ def record_import(*, user_id, instances, action_flag) -> None:
     )
 
 
-# What a cycle's log says for each action recorded on the cycle, by any app (the later apps'
-# actions are named by their strings, so the award app imports nothing of them). The
-# cycle's page and the cycle report show these; tests/award/test_cycle_log.py checks that
-# every action the services record on a cycle has one.
-CYCLE_ACTION_LABELS = {
-    "cycle.open": gettext_lazy("Omgången öppnades"),
-    "cycle.copy": gettext_lazy("Omgången skapades som kopia"),
-    "cycle.delete": gettext_lazy("Omgången togs bort"),
-    "cycle.timeline_set": gettext_lazy("Tidplanen ändrades före öppnandet"),
-    "cycle.phase_closed_early": gettext_lazy("Fasen avslutades i förtid"),
-    "cycle.phase_extended": gettext_lazy("Fasen förlängdes"),
-    "committee.member_add": gettext_lazy("Ledamot tillsattes i domarkommittén"),
-    "committee.chair": gettext_lazy("Domarkommitténs ordförande ändrades"),
-    "committee.member_remove": gettext_lazy("Ledamot togs bort ur domarkommittén"),
-    "committee.conflict": gettext_lazy("Jäv i domarkommittén registrerades"),
-    "committee.meeting": gettext_lazy("Domarmöte registrerades"),
-    "team.propose": gettext_lazy("Förslag till examinatorslag skapades"),
-    "team.delete": gettext_lazy("Examinatorslag löstes upp"),
-    "admin.add": gettext_lazy("Skapad i administrationen"),
-    "admin.change": gettext_lazy("Ändrad i administrationen"),
-    "admin.delete": gettext_lazy("Borttagen i administrationen"),
-    "import.add": gettext_lazy("Importerad"),
-    "import.change": gettext_lazy("Ändrad genom import"),
-}
+# The Swedish name of every action, from each app's AuditAction (its audit_actions.py), which
+# the app registers in its ready(): the award app names none of the later apps' actions, and
+# a log (the cycle's page, an application's history, the cycle report) asks action_label.
+_ACTION_LABELS: dict[str, str] = {}
+
+
+def register_actions(actions) -> None:
+    """Make an app's AuditAction (a TextChoices) known to action_label."""
+    for action in actions:
+        _ACTION_LABELS[action.value] = action.label
+
+
+register_actions(AuditAction)
+
+
+def action_label(action: str) -> str:
+    """The Swedish name of an action in a log (the action's own name if it has none)."""
+    return str(_ACTION_LABELS.get(action, action))
+
 
 _CHANGE_LABELS = {
     "member": gettext_lazy("ledamot"),
@@ -108,11 +106,6 @@ _MEETING_KINDS = {
 }
 # Changes recorded as [old, new].
 _PAIRS = {*TIMELINE_FIELDS, "chair"}
-
-
-def cycle_action_label(action: str) -> str:
-    """The Swedish name of an action in a cycle's log (the action's own name if it has none)."""
-    return str(CYCLE_ACTION_LABELS.get(action, action))
 
 
 def _value(key: str, value) -> str:

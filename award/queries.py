@@ -180,7 +180,7 @@ def cycle_log(cycle: AwardCycle) -> list:
     """The cycle's latest 50 log entries, each with its Swedish `label` and `change_lines`."""
     entries = list(audit.entries_for(cycle)[:50])
     for entry in entries:
-        entry.label = audit.cycle_action_label(entry.action)
+        entry.label = audit.action_label(entry.action)
         entry.change_lines = audit.cycle_change_lines(entry.changes)
     return entries
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from award import audit, queries, signals
+from award.audit_actions import AuditAction
 from award.models import (
     TIMELINE_FIELDS,
     AwardCycle,
@@ -45,7 +46,7 @@ def cycle_open(*, cycle: AwardCycle, by) -> AwardCycle:
     cycle.status = AwardCycle.Status.OPEN
     cycle.planned_timeline = _iso(cycle.timeline_dates())
     cycle.save(update_fields=["status", "planned_timeline"])
-    audit.record(actor=by, action="cycle.open", target=cycle)
+    audit.record(actor=by, action=AuditAction.CYCLE_OPEN, target=cycle)
     return cycle
 
 
@@ -112,7 +113,7 @@ def cycle_copy(*, cycle: AwardCycle, by, year: int | None = None) -> AwardCycle:
             ScaleBand(scale=new_scale, kind=b.kind, low=b.low, high=b.high, descriptor=b.descriptor)
             for b in scale.bands.all()
         )
-    audit.record(actor=by, action="cycle.copy", target=copy, changes={"from_year": cycle.year})
+    audit.record(actor=by, action=AuditAction.CYCLE_COPY, target=copy, changes={"from_year": cycle.year})
     return copy
 
 
@@ -149,7 +150,7 @@ def cycle_timeline_set(*, cycle: AwardCycle, dates: dict[str, dt.date], reason: 
     cycle.save(update_fields=[*changed, "planned_timeline"])
     audit.record(
         actor=by,
-        action="cycle.timeline_set",
+        action=AuditAction.CYCLE_TIMELINE_SET,
         target=cycle,
         changes={name: [old.isoformat(), new.isoformat()] for name, (old, new) in changed.items()},
         reason=reason,
@@ -164,7 +165,7 @@ def cycle_delete(*, cycle: AwardCycle, by) -> None:
     holds, once it has any other record; those are never deleted with a cycle."""
     cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
     _refuse(queries.cycle_delete_refusal(cycle))
-    audit.record(actor=by, action="cycle.delete", target=cycle)
+    audit.record(actor=by, action=AuditAction.CYCLE_DELETE, target=cycle)
     cycle.delete()
 
 
@@ -198,7 +199,7 @@ def phase_close_early(*, cycle: AwardCycle, by, reason: str) -> Phase:
         if (name == field or old > new_end) and old != new_end:
             changed[name] = (old, new_end)
             setattr(cycle, name, new_end)
-    _save_timeline(cycle, changed, by=by, action="cycle.phase_closed_early", reason=reason)
+    _save_timeline(cycle, changed, by=by, action=AuditAction.CYCLE_PHASE_CLOSED_EARLY, reason=reason)
     return cycle.phase
 
 
@@ -234,7 +235,7 @@ def phase_extend(*, cycle: AwardCycle, by, until: dt.date, reason: str) -> dict:
             changed[name] = (old, moved)
             setattr(cycle, name, moved)
         floor = getattr(cycle, name)
-    _save_timeline(cycle, changed, by=by, action="cycle.phase_extended", reason=reason)
+    _save_timeline(cycle, changed, by=by, action=AuditAction.CYCLE_PHASE_EXTENDED, reason=reason)
     return changed
 
 
@@ -262,7 +263,7 @@ def unit_save(*, unit: Unit, by) -> Unit:
         organisation_before = Organisation.objects.get(pk=before)
         audit.record(
             actor=by,
-            action="unit.organisation_change",
+            action=AuditAction.UNIT_ORGANISATION_CHANGE,
             target=unit,
             changes={"organisation": [organisation_before.name, unit.organisation.name]},
         )
@@ -299,7 +300,7 @@ def committee_member_add(*, cycle: AwardCycle, user, by, is_chair: bool = False)
     add_role(user, Role.COMMITTEE)
     audit.record(
         actor=by,
-        action="committee.member_add",
+        action=AuditAction.COMMITTEE_MEMBER_ADD,
         target=cycle,
         changes={"member": user.username, "chair": is_chair},
     )
@@ -321,7 +322,7 @@ def committee_chair_set(*, membership: CommitteeMembership, is_chair: bool, by) 
     membership.save(update_fields=["is_chair"])
     audit.record(
         actor=by,
-        action="committee.chair",
+        action=AuditAction.COMMITTEE_CHAIR,
         target=cycle,
         changes={"member": membership.user.username, "chair": [not is_chair, is_chair]},
     )
@@ -342,7 +343,7 @@ def committee_member_remove(*, membership: CommitteeMembership, by) -> None:
         remove_role(user, Role.COMMITTEE)
     audit.record(
         actor=by,
-        action="committee.member_remove",
+        action=AuditAction.COMMITTEE_MEMBER_REMOVE,
         target=cycle,
         changes={"member": user.username, "chair": was_chair},
     )

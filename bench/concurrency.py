@@ -34,6 +34,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scoring.audit_actions import AuditAction
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -725,9 +727,9 @@ def read_outcome(plan: Plan, audit_after: int) -> tuple[dict, dict, int]:
         ).values_list("pk", "score", "strengths", "version")
     }
     audit, other = {}, 0
-    for pk, changes in AuditEntry.objects.filter(pk__gt=audit_after, action="scoring.individual").values_list(
-        "pk", "changes"
-    ):
+    for pk, changes in AuditEntry.objects.filter(
+        pk__gt=audit_after, action=AuditAction.INDIVIDUAL
+    ).values_list("pk", "changes"):
         after = (changes.get("strengths") or [None, None])[1]
         token = stored_token(after)
         if token is None:

@@ -7,7 +7,10 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Utvärdering")
 
     def ready(self):
+        from award import audit
         from award.personal import providers
+        from evaluation.audit_actions import AuditAction
         from evaluation.personal import EvaluationPersonalData
 
+        audit.register_actions(AuditAction)
         providers.register(EvaluationPersonalData())

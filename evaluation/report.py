@@ -19,12 +19,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from award.audit import cycle_action_label
+from award.audit import action_label
+from award.audit_actions import AuditAction as AwardAction
 from award.models import PHASE_ENDS, TIMELINE_FIELDS, AuditEntry, AwardCycle
 from evaluation.models import Questionnaire, QuestionnaireResponse
 from evaluation.questionnaire import questions_for
 from examiners.models import PoolMember, Team
 from scoring import queries
+from submissions.audit_actions import AuditAction as SubmissionAction
 from submissions.models import Application
 
 # --- Who the questionnaire goes to ---------------------------------------------------------
@@ -313,7 +315,7 @@ def _phase_of(action: str, changed: list[str]) -> str:
     ends = [name for name in changed if name in _PHASE_OF_FIELD]
     if not ends:
         return ""
-    name = ends[-1] if action == "cycle.phase_closed_early" else ends[0]
+    name = ends[-1] if action == AwardAction.CYCLE_PHASE_CLOSED_EARLY else ends[0]
     return str(_PHASE_OF_FIELD[name].label)
 
 
@@ -350,7 +352,7 @@ def timeline_kept(cycle) -> dict:
         # A draft's timeline_set moves its plan; only closing and extending a phase move a
         # date away from the plan. Both are listed with the dates they moved.
         moves_phase = entry.action.startswith("cycle.phase_")
-        moved = entry.changes if moves_phase or entry.action == "cycle.timeline_set" else {}
+        moved = entry.changes if moves_phase or entry.action == AwardAction.CYCLE_TIMELINE_SET else {}
         names = [name for name in TIMELINE_FIELDS if name in moved]
         dates = []
         for name in names:
@@ -362,7 +364,7 @@ def timeline_kept(cycle) -> dict:
             TimelineChange(
                 at=entry.at,
                 action=entry.action,
-                label=cycle_action_label(entry.action),
+                label=action_label(entry.action),
                 phase=_phase_of(entry.action, names) if moves_phase else "",
                 dates=dates,
                 reason=entry.reason,
@@ -380,8 +382,8 @@ def timeline_kept(cycle) -> dict:
     return {
         "changes": changes,
         "dates": dates,
-        "closed_early": sum(1 for c in phase_changes if c.action == "cycle.phase_closed_early"),
-        "extended": sum(1 for c in phase_changes if c.action == "cycle.phase_extended"),
+        "closed_early": sum(1 for c in phase_changes if c.action == AwardAction.CYCLE_PHASE_CLOSED_EARLY),
+        "extended": sum(1 for c in phase_changes if c.action == AwardAction.CYCLE_PHASE_EXTENDED),
     }
 
 
@@ -398,7 +400,7 @@ def deadline_extensions(cycle) -> list[dict]:
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Application),
             object_id__in=[str(a.pk) for a in applications],
-            action="application.extend",
+            action=SubmissionAction.APPLICATION_EXTEND,
         )
         .order_by("at", "pk")
         .values_list("object_id", "reason")

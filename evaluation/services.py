@@ -10,6 +10,7 @@ from award import audit
 from award.models import AwardCycle
 from award.notify import mail_after_commit
 from award.roles import Role, require_role
+from evaluation.audit_actions import AuditAction
 from evaluation.models import Questionnaire, QuestionnaireResponse
 from evaluation.questionnaire import SCALE_VALUES, TEXT_MAX_LENGTH, questions_for
 from evaluation.report import is_recipient, questionnaire_recipients
@@ -46,7 +47,7 @@ def questionnaire_send(*, cycle, audience: str, by, on=None, notify: bool = True
     questionnaire = Questionnaire.objects.create(cycle=cycle, audience=audience, sent_by=by)
     audit.record(
         actor=by,
-        action="evaluation.questionnaire_send",
+        action=AuditAction.QUESTIONNAIRE_SEND,
         target=questionnaire,
         changes={"audience": audience, "recipients": len(recipients)},
     )
@@ -118,5 +119,5 @@ def questionnaire_answer(*, questionnaire, respondent, answers: dict, by):
     except IntegrityError as error:
         raise ValidationError(_("Du har redan besvarat enkäten. Tack!")) from error
     # The answers themselves stay out of the log: it is read more widely than the results.
-    audit.record(actor=by, action="evaluation.questionnaire_answer", target=questionnaire)
+    audit.record(actor=by, action=AuditAction.QUESTIONNAIRE_ANSWER, target=questionnaire)
     return response

@@ -7,12 +7,15 @@ class ExaminersConfig(AppConfig):
     verbose_name = _("Examinatorer")
 
     def ready(self):
+        from award import audit
         from award.personal import providers
         from award.signals import unit_organisation_changed
         from examiners import services
+        from examiners.audit_actions import AuditAction
         from examiners.personal import ExaminersPersonalData
         from submissions.signals import application_status_changed
 
+        audit.register_actions(AuditAction)
         providers.register(ExaminersPersonalData())
 
         def on_status_changed(sender, **kwargs):

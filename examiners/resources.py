@@ -41,6 +41,7 @@ from award.resources import (
 )
 from award.roles import Role, has_role
 from examiners import services
+from examiners.audit_actions import AuditAction
 from examiners.models import ExaminerProfile, PoolMember
 
 User = get_user_model()
@@ -416,7 +417,7 @@ class PoolMemberResource(AwardResource):
         instance.save()
         audit.record(
             actor=by,
-            action="pool.import",
+            action=AuditAction.POOL_IMPORT,
             target=instance,
             changes={"created": is_create, "status": wanted["status"]},
         )

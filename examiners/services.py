@@ -21,6 +21,7 @@ from award.models import AwardCycle, Organisation, Track, Unit
 from award.notify import mail_after_commit
 from award.roles import Role, add_role, require_role
 from examiners import queries, rules
+from examiners.audit_actions import AuditAction
 from examiners.models import (
     ApplicationOpening,
     Assignment,
@@ -87,7 +88,7 @@ def pool_volunteer(*, cycle: AwardCycle, user, data: VolunteerData) -> PoolMembe
     member.save()
     for target, reason in data.conflicts:
         conflict_declare(member=member, target=target, reason=reason, source=Conflict.Source.JOINING, by=user)
-    audit.record(actor=user, action="pool.volunteer", target=member)
+    audit.record(actor=user, action=AuditAction.POOL_VOLUNTEER, target=member)
     return member
 
 
@@ -105,7 +106,9 @@ def pool_decide(*, member: PoolMember, accept: bool, by) -> PoolMember:
     member.save()
     if accept:
         add_role(member.profile.user, Role.EXAMINER)
-    audit.record(actor=by, action="pool.accept" if accept else "pool.decline", target=member)
+    audit.record(
+        actor=by, action=AuditAction.POOL_ACCEPT if accept else AuditAction.POOL_DECLINE, target=member
+    )
     return member
 
 
@@ -123,7 +126,7 @@ def manager_approval_record(*, member: PoolMember, manager_name: str, approved_o
     member.save(update_fields=["manager_name", "manager_approved_on"])
     audit.record(
         actor=by,
-        action="pool.manager_approval",
+        action=AuditAction.POOL_MANAGER_APPROVAL,
         target=member,
         changes={"manager": member.manager_name, "date": approved_on.isoformat()},
     )
@@ -148,7 +151,9 @@ def pool_member_settings(*, member: PoolMember, max_teams: int, by) -> PoolMembe
     before = member.max_teams
     member.max_teams = max_teams
     member.save(update_fields=["max_teams"])
-    audit.record(actor=by, action="pool.max_teams", target=member, changes={"max_teams": [before, max_teams]})
+    audit.record(
+        actor=by, action=AuditAction.POOL_MAX_TEAMS, target=member, changes={"max_teams": [before, max_teams]}
+    )
     return member
 
 
@@ -193,7 +198,7 @@ def profile_update(*, profile: ExaminerProfile, values: dict, by) -> ExaminerPro
             % {"unit": unit.name, "organisation": profile.organisation.name}
         )
     profile.save(update_fields=list(changes))
-    audit.record(actor=by, action="pool.profile_change", target=profile, changes=changes)
+    audit.record(actor=by, action=AuditAction.POOL_PROFILE_CHANGE, target=profile, changes=changes)
     recheck_members(profile.memberships.values_list("pk", flat=True), by=by)
     return profile
 
@@ -241,7 +246,7 @@ def session_save(
         recheck_members(session.enrolments.values_list("member_id", flat=True), by=by)
     audit.record(
         actor=by,
-        action="training.create" if is_new else "training.change",
+        action=AuditAction.TRAINING_CREATE if is_new else AuditAction.TRAINING_CHANGE,
         target=session,
         changes={
             "days": [d.isoformat() for d in sorted(days)],
@@ -304,7 +309,9 @@ def enrol(*, session: TrainingSession, member: PoolMember, by) -> Enrolment:
     enrolment.status = Enrolment.Status.ENROLLED if enrolled < session.capacity else Enrolment.Status.WAITING
     enrolment.requested_at = timezone.now()
     enrolment.save()
-    audit.record(actor=by, action="training.enrol", target=enrolment, changes={"status": enrolment.status})
+    audit.record(
+        actor=by, action=AuditAction.TRAINING_ENROL, target=enrolment, changes={"status": enrolment.status}
+    )
     return enrolment
 
 
@@ -324,7 +331,10 @@ def enrolment_cancel(*, enrolment: Enrolment, by) -> list[Enrolment]:
     enrolment.status = Enrolment.Status.CANCELLED
     enrolment.save(update_fields=["status", "changed_at"])
     audit.record(
-        actor=by, action="training.cancel", target=enrolment, changes={"status": [was, enrolment.status]}
+        actor=by,
+        action=AuditAction.TRAINING_CANCEL,
+        target=enrolment,
+        changes={"status": [was, enrolment.status]},
     )
     recheck_members([enrolment.member_id], by=by)
     return _promote_waiting(session) if was == Enrolment.Status.ENROLLED else []
@@ -348,7 +358,7 @@ def attendance_mark(*, day: TrainingDay, present_member_ids, by) -> int:
         )
     audit.record(
         actor=by,
-        action="training.attendance",
+        action=AuditAction.TRAINING_ATTENDANCE,
         target=day.session,
         changes={"day": day.date.isoformat(), "present": len(present_member_ids)},
     )
@@ -391,7 +401,7 @@ def conflict_declare(*, member: PoolMember, target, reason: str, source: str, by
     conflict.save()
     audit.record(
         actor=by,
-        action="conflict.declare",
+        action=AuditAction.CONFLICT_DECLARE,
         target=member,
         changes={"target": str(target), "source": source},
         reason=reason,
@@ -411,7 +421,11 @@ def conflict_declare(*, member: PoolMember, target, reason: str, source: str, by
         team.flag = f"{team.flag}\n{note}".strip()
         team.save(update_fields=["flag"])
         audit.record(
-            actor=by, action="team.flag", target=team, changes={"application": application.code}, reason=note
+            actor=by,
+            action=AuditAction.TEAM_FLAG,
+            target=team,
+            changes={"application": application.code},
+            reason=note,
         )
     return conflict
 
@@ -442,7 +456,7 @@ def application_open(*, member: PoolMember, application: Application, conflict_r
 @transaction.atomic
 def team_flag_clear(*, team: Team, by) -> Team:
     require_role(by, Role.SLK)
-    audit.record(actor=by, action="team.flag_clear", target=team, reason=team.flag)
+    audit.record(actor=by, action=AuditAction.TEAM_FLAG_CLEAR, target=team, reason=team.flag)
     team.flag = ""
     team.save(update_fields=["flag"])
     return team
@@ -454,7 +468,7 @@ def _flag(team: Team, note: str, *, by) -> None:
         return
     team.flag = f"{team.flag}\n{note}".strip()
     team.save(update_fields=["flag"])
-    audit.record(actor=by, action="team.flag", target=team, reason=note)
+    audit.record(actor=by, action=AuditAction.TEAM_FLAG, target=team, reason=note)
 
 
 @transaction.atomic
@@ -570,7 +584,7 @@ def team_create(*, cycle: AwardCycle, track: Track, name: str, by) -> Team:
     if Team.objects.filter(cycle=cycle, name=name).exists():
         raise ValidationError(_("Det finns redan ett lag som heter %(name)s.") % {"name": name})
     team = Team.objects.create(cycle=cycle, track=track, name=name)
-    audit.record(actor=by, action="team.create", target=team)
+    audit.record(actor=by, action=AuditAction.TEAM_CREATE, target=team)
     return team
 
 
@@ -612,7 +626,7 @@ def team_member_add(*, team: Team, member: PoolMember, by, leader: bool = False)
             _grant(member, assignment.application)
     audit.record(
         actor=by,
-        action="team.member_add",
+        action=AuditAction.TEAM_MEMBER_ADD,
         target=team,
         changes={"member": str(member.profile), "leader": leader},
     )
@@ -632,7 +646,9 @@ def team_leader_set(*, team: Team, member: PoolMember, by) -> Team:
     team.members.filter(is_leader=True).update(is_leader=False)
     team_member.is_leader = True
     team_member.save(update_fields=["is_leader"])
-    audit.record(actor=by, action="team.leader", target=team, changes={"leader": str(member.profile)})
+    audit.record(
+        actor=by, action=AuditAction.TEAM_LEADER, target=team, changes={"leader": str(member.profile)}
+    )
     return team
 
 
@@ -655,7 +671,7 @@ def team_member_remove(*, team_member: TeamMember, by) -> None:
             _revoke(team_member.member, assignment.application)
     audit.record(
         actor=by,
-        action="team.member_remove",
+        action=AuditAction.TEAM_MEMBER_REMOVE,
         target=team,
         changes={"member": str(team_member.member.profile)},
     )
@@ -687,7 +703,9 @@ def team_assign(*, team: Team, application: Application, by) -> Assignment:
     if team.is_confirmed:
         for member in members:
             _grant(member, application)
-    audit.record(actor=by, action="team.assign", target=team, changes={"application": application.code})
+    audit.record(
+        actor=by, action=AuditAction.TEAM_ASSIGN, target=team, changes={"application": application.code}
+    )
     return assignment
 
 
@@ -713,7 +731,10 @@ def team_unassign(*, assignment: Assignment, by) -> None:
         for team_member in team.members.select_related("member__profile__user"):
             _revoke(team_member.member, assignment.application)
     audit.record(
-        actor=by, action="team.unassign", target=team, changes={"application": assignment.application.code}
+        actor=by,
+        action=AuditAction.TEAM_UNASSIGN,
+        target=team,
+        changes={"application": assignment.application.code},
     )
     assignment.delete()
 
@@ -747,7 +768,10 @@ def team_confirm(*, team: Team, by) -> Team:
         for application in applications:
             _grant(member, application)
     audit.record(
-        actor=by, action="team.confirm", target=team, changes={"applications": [a.code for a in applications]}
+        actor=by,
+        action=AuditAction.TEAM_CONFIRM,
+        target=team,
+        changes={"applications": [a.code for a in applications]},
     )
     return team
 
@@ -759,7 +783,7 @@ def team_delete(*, team: Team, by) -> None:
     team = Team.objects.select_for_update().get(pk=team.pk)
     for assignment in list(team.assignments.select_related("application")):
         team_unassign(assignment=assignment, by=by)
-    audit.record(actor=by, action="team.delete", target=team.cycle, changes={"team": team.name})
+    audit.record(actor=by, action=AuditAction.TEAM_DELETE, target=team.cycle, changes={"team": team.name})
     team.delete()
 
 
@@ -799,7 +823,7 @@ def proposal_apply(*, cycle: AwardCycle, by) -> list[Team]:
         teams.append(team)
     audit.record(
         actor=by,
-        action="team.propose",
+        action=AuditAction.TEAM_PROPOSE,
         target=cycle,
         changes={"teams": len(teams), "unplaced": [applications[pk].code for pk in result.unplaced]},
     )

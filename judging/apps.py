@@ -7,7 +7,10 @@ class JudgingConfig(AppConfig):
     verbose_name = _("Domarkommittén")
 
     def ready(self):
+        from award import audit
         from award.personal import providers
+        from judging.audit_actions import AuditAction
         from judging.personal import JudgingPersonalData
 
+        audit.register_actions(AuditAction)
         providers.register(JudgingPersonalData())

@@ -21,6 +21,7 @@ from award.notify import mail_after_commit
 from award.roles import Role, require_role
 from award.versioning import bump_version, check_version
 from judging import queries, rules
+from judging.audit_actions import AuditAction
 from judging.models import CommitteeConflict, Decision, DecisionOutcome, Meeting, SiteVisitChoice
 from scoring import services as scoring_services
 from scoring.models import SiteVisit
@@ -54,7 +55,7 @@ def committee_conflict_declare(*, cycle, member, target, reason: str, by):
     )
     audit.record(
         actor=by,
-        action="committee.conflict",
+        action=AuditAction.COMMITTEE_CONFLICT,
         target=cycle,
         changes={"member": str(member), "target": str(target)},
         reason=reason,
@@ -80,7 +81,7 @@ def meeting_record(*, cycle, kind: str, date, present, notes: str = "", by):
     meeting.present.set(present)
     audit.record(
         actor=by,
-        action="committee.meeting",
+        action=AuditAction.COMMITTEE_MEETING,
         target=cycle,
         changes={"kind": kind, "date": date.isoformat(), "present": sorted(str(u) for u in present)},
     )
@@ -219,7 +220,7 @@ def decision_save(
     )
     audit.record(
         actor=by,
-        action="committee.decision_draft",
+        action=AuditAction.COMMITTEE_DECISION_DRAFT,
         target=decision,
         changes={"no_award": no_award, "outcomes": [[o.application.code, o.outcome] for o in outcomes]},
         reason=rationale,
@@ -279,7 +280,7 @@ def decision_sign(*, decision, by):
         scoring_services.consensus_lock(application=o.application, by=by)
     audit.record(
         actor=by,
-        action="committee.decision_sign",
+        action=AuditAction.COMMITTEE_DECISION_SIGN,
         target=decision,
         changes={
             "outcomes": [[o.application.code, o.outcome] for o in outcomes],
@@ -325,7 +326,7 @@ def decision_correct(*, decision, reason: str, by):
         )
         for o in decision.outcomes.all()
     )
-    audit.record(actor=by, action="committee.decision_correct", target=decision, reason=reason)
+    audit.record(actor=by, action=AuditAction.COMMITTEE_DECISION_CORRECT, target=decision, reason=reason)
     return correction
 
 
@@ -375,7 +376,7 @@ def decisions_notify(*, cycle, by=None, on=None, notify: bool = True) -> int:
             sent += 1
         decision.notified_at = timezone.now()
         decision.save(update_fields=["notified_at"])
-        audit.record(actor=by, action="committee.notify", target=decision)
+        audit.record(actor=by, action=AuditAction.COMMITTEE_NOTIFY, target=decision)
     return sent
 
 
@@ -390,7 +391,7 @@ def good_example_save(*, outcome, summary: str, consented: bool, by):
     outcome.save(update_fields=["public_summary", "unit_consented"])
     audit.record(
         actor=by,
-        action="committee.good_example",
+        action=AuditAction.COMMITTEE_GOOD_EXAMPLE,
         target=outcome.decision,
         changes={"application": outcome.application.code, "consented": consented},
     )

@@ -7,7 +7,10 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Bedömning")
 
     def ready(self):
+        from award import audit
         from award.personal import providers
+        from scoring.audit_actions import AuditAction
         from scoring.personal import ScoringPersonalData
 
+        audit.register_actions(AuditAction)
         providers.register(ScoringPersonalData())

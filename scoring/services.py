@@ -21,6 +21,7 @@ from award.roles import Role, has_role, require_role
 from award.versioning import bump_version, check_version
 from examiners.models import PoolMember
 from scoring import queries, rules
+from scoring.audit_actions import AuditAction
 from scoring.models import (
     Assessment,
     AssessmentItem,
@@ -103,7 +104,7 @@ def assessment_for(*, application: Application, by) -> Assessment:
         )
         _record(
             by=by,
-            action="scoring.individual_start",
+            action=AuditAction.INDIVIDUAL_START,
             application=application,
             changes={"stage": "individual", "examiner": str(member.profile)},
         )
@@ -154,7 +155,7 @@ def assessment_item_save(*, item: AssessmentItem, data: ItemData, base_version: 
     if changed:
         _record(
             by=by,
-            action="scoring.individual",
+            action=AuditAction.INDIVIDUAL,
             application=application,
             changes={
                 "stage": "individual",
@@ -183,7 +184,7 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
     if missing:
         raise ValidationError(missing)
     return _assessment_move(
-        assessment, to=Assessment.Status.SUBMITTED, action="scoring.individual_submit", by=by
+        assessment, to=Assessment.Status.SUBMITTED, action=AuditAction.INDIVIDUAL_SUBMIT, by=by
     )
 
 
@@ -201,7 +202,9 @@ def assessment_reopen(*, assessment: Assessment, by) -> Assessment:
         raise ValidationError(_("Konsensus har startat; bedömningen kan inte öppnas igen."))
     if not assessment.is_submitted:
         raise ValidationError(_("Bedömningen är inte inlämnad."))
-    return _assessment_move(assessment, to=Assessment.Status.DRAFT, action="scoring.individual_reopen", by=by)
+    return _assessment_move(
+        assessment, to=Assessment.Status.DRAFT, action=AuditAction.INDIVIDUAL_REOPEN, by=by
+    )
 
 
 def _assessment_move(assessment: Assessment, *, to: str, action: str, by) -> Assessment:
@@ -239,7 +242,7 @@ def hours_record(*, assessment: Assessment, hours, by) -> Assessment:
     assessment.save(update_fields=["hours", "updated_at"])
     _record(
         by=by,
-        action="scoring.hours",
+        action=AuditAction.HOURS,
         application=assessment.application,
         changes={
             "examiner": str(assessment.member.profile),
@@ -295,7 +298,7 @@ def consensus_start(*, application: Application, by, override_reason: str = "") 
     )
     _record(
         by=by,
-        action="scoring.consensus_start",
+        action=AuditAction.CONSENSUS_START,
         application=application,
         changes={"stage": "consensus", "waiting": [str(m.profile) for m in waiting]},
         reason=override_reason,
@@ -341,7 +344,7 @@ def consensus_item_save(
     item.save()
     _record(
         by=by,
-        action="scoring.consensus",
+        action=AuditAction.CONSENSUS,
         application=application,
         changes={
             "stage": "consensus",
@@ -373,7 +376,7 @@ def consensus_finalise(*, consensus: Consensus, by) -> Consensus:
     consensus.save()
     _record(
         by=by,
-        action="scoring.consensus_final",
+        action=AuditAction.CONSENSUS_FINAL,
         application=consensus.application,
         changes={"stage": "consensus", "status": [Consensus.Status.OPEN, Consensus.Status.FINAL]},
     )
@@ -390,7 +393,7 @@ def consensus_lock(*, application: Application, by) -> Consensus:
         consensus.locked_at = timezone.now()
         consensus.save(update_fields=["locked_at"])
         _record(
-            by=by, action="scoring.consensus_lock", application=application, changes={"stage": "consensus"}
+            by=by, action=AuditAction.CONSENSUS_LOCK, application=application, changes={"stage": "consensus"}
         )
     return consensus
 
@@ -429,7 +432,7 @@ def site_visit_create(*, application: Application, by) -> SiteVisit:
     if not created:
         raise ValidationError(_("Bidraget är redan utvalt för platsbesök."))
     _record(
-        by=by, action="scoring.site_visit_select", application=application, changes={"stage": "site_visit"}
+        by=by, action=AuditAction.SITE_VISIT_SELECT, application=application, changes={"stage": "site_visit"}
     )
     return visit
 
@@ -476,7 +479,7 @@ def site_visit_save(*, visit: SiteVisit, data: VisitData, base_version: int, by)
     visit.save()
     _record(
         by=by,
-        action="scoring.site_visit",
+        action=AuditAction.SITE_VISIT,
         application=visit.application,
         changes={"stage": "site_visit", **{k: [before[k], after[k]] for k in after if before[k] != after[k]}},
     )
@@ -516,7 +519,7 @@ def visit_score_revise(
     item.save()
     _record(
         by=by,
-        action="scoring.visit_score",
+        action=AuditAction.VISIT_SCORE,
         application=application,
         changes={
             "stage": "site_visit",
@@ -563,13 +566,15 @@ def report_draft(*, application: Application, by) -> FeedbackReport:
         for item in items
     )
     if created:
-        _record(by=by, action="scoring.report_draft", application=application, changes={"stage": "feedback"})
+        _record(
+            by=by, action=AuditAction.REPORT_DRAFT, application=application, changes={"stage": "feedback"}
+        )
     else:
         # A redraft replaces the edited texts: a form loaded before it must not save over it.
         bump_version(report)
         report.save(update_fields=["version", "updated_at"])
         _record(
-            by=by, action="scoring.report_redraft", application=application, changes={"stage": "feedback"}
+            by=by, action=AuditAction.REPORT_REDRAFT, application=application, changes={"stage": "feedback"}
         )
     return report
 
@@ -620,7 +625,7 @@ def report_save(
     report.save()
     _record(
         by=by,
-        action="scoring.report",
+        action=AuditAction.REPORT,
         application=report.application,
         changes={"stage": "feedback", **changes},
     )
@@ -643,7 +648,7 @@ def report_approve(*, report: FeedbackReport, by) -> FeedbackReport:
     report.save()
     _record(
         by=by,
-        action="scoring.report_approve",
+        action=AuditAction.REPORT_APPROVE,
         application=report.application,
         changes={
             "stage": "feedback",

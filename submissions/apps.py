@@ -7,7 +7,10 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("Tävlingsbidrag")
 
     def ready(self):
+        from award import audit
         from award.personal import providers
+        from submissions.audit_actions import AuditAction
         from submissions.personal import SubmissionsPersonalData
 
+        audit.register_actions(AuditAction)
         providers.register(SubmissionsPersonalData())

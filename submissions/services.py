@@ -23,6 +23,7 @@ from award.notify import mail_after_commit
 from award.roles import Role, add_role, has_role, remove_role, require_role
 from award.versioning import StaleEdit, bump_version, check_version
 from submissions import eligibility, queries, signals
+from submissions.audit_actions import AuditAction
 from submissions.models import Answer, AnswerRevision, Application, Attachment
 
 UNIT_PERMS = ["submissions.view_application", "submissions.change_application"]
@@ -128,7 +129,7 @@ def unit_contacts_set(*, unit: Unit, contacts, by) -> None:
             remove_role(user, Role.UNIT_CONTACT)
     audit.record(
         actor=by,
-        action="unit.contacts_set",
+        action=AuditAction.UNIT_CONTACTS_SET,
         target=unit,
         changes={
             "added": sorted(u.username for u in after - before),
@@ -232,7 +233,7 @@ def application_register(*, data: RegistrationData, by) -> Application:
     grant_unit_access(application)
     audit.record(
         actor=by,
-        action="application.register",
+        action=AuditAction.APPLICATION_REGISTER,
         target=application,
         changes={"award_eligible": application.award_eligible, "note": application.eligibility_note},
     )
@@ -272,7 +273,9 @@ def registration_decide(*, application: Application, approve: bool, reason: str,
     )
     audit.record(
         actor=by,
-        action="application.registration_approved" if approve else "application.registration_rejected",
+        action=AuditAction.APPLICATION_REGISTRATION_APPROVED
+        if approve
+        else AuditAction.APPLICATION_REGISTRATION_REJECTED,
         target=application,
         changes={"registration_status": [old, application.registration_status]},
         reason=reason,
@@ -361,7 +364,10 @@ def application_details_save(*, application: Application, film_url: str, by) -> 
     application.film_url = film_url
     application.save(update_fields=["film_url", "updated_at"])
     audit.record(
-        actor=by, action="application.details", target=application, changes={"film_url": [old, film_url]}
+        actor=by,
+        action=AuditAction.APPLICATION_DETAILS,
+        target=application,
+        changes={"film_url": [old, film_url]},
     )
     return application
 
@@ -380,7 +386,7 @@ def application_submit(*, application: Application, by) -> Application:
     application.submitted_at = timezone.now()
     application.submitted_by = by
     application.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    audit.record(actor=by, action="application.submit", target=application)
+    audit.record(actor=by, action=AuditAction.APPLICATION_SUBMIT, target=application)
     mail_after_commit(
         subject=_("Tävlingsbidrag inlämnat: %(code)s") % {"code": application.code},
         template="submissions/email/submitted.txt",
@@ -409,7 +415,7 @@ def application_extend(*, application: Application, until: dt.date, reason: str,
     application.save(update_fields=["deadline_extended_to", "updated_at"])
     audit.record(
         actor=by,
-        action="application.extend",
+        action=AuditAction.APPLICATION_EXTEND,
         target=application,
         changes={"deadline_extended_to": [old.isoformat() if old else None, until.isoformat()]},
         reason=reason,
@@ -435,7 +441,7 @@ def application_reopen(
         application = application_extend(application=application, until=until, reason=reason, by=by)
     application.status = Application.Status.DRAFT
     application.save(update_fields=["status", "updated_at"])
-    audit.record(actor=by, action="application.reopen", target=application, reason=reason)
+    audit.record(actor=by, action=AuditAction.APPLICATION_REOPEN, target=application, reason=reason)
     signals.application_status_changed.send(
         sender=Application, application=application, by=by, status_before=Application.Status.SUBMITTED
     )
@@ -461,7 +467,7 @@ def application_withdraw(*, application: Application, reason: str, by) -> Applic
     )
     audit.record(
         actor=by,
-        action="application.withdraw",
+        action=AuditAction.APPLICATION_WITHDRAW,
         target=application,
         changes={"status": [old, Application.Status.WITHDRAWN]},
         reason=reason,
@@ -547,7 +553,7 @@ def attachment_add(*, application: Application, uploaded_file, description: str,
         raise
     audit.record(
         actor=by,
-        action="attachment.add",
+        action=AuditAction.ATTACHMENT_ADD,
         target=application,
         changes={"file": attachment.original_name, "size": attachment.size},
     )
@@ -565,4 +571,4 @@ def attachment_remove(*, attachment: Attachment, by) -> None:
     attachment.delete()
     # The file goes only once the row is gone for good.
     transaction.on_commit(lambda: storage.delete(path))
-    audit.record(actor=by, action="attachment.remove", target=application, changes={"file": name})
+    audit.record(actor=by, action=AuditAction.ATTACHMENT_REMOVE, target=application, changes={"file": name})

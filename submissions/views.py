@@ -139,9 +139,13 @@ def _mb(setting_name):
 
 
 def _log(application):
+    """The application's last 50 events, each with its Swedish name."""
     from award import audit
 
-    return audit.entries_for(application)[:50]
+    entries = list(audit.entries_for(application)[:50])
+    for entry in entries:
+        entry.label = audit.action_label(entry.action)
+    return entries
 
 
 def answer_edit(request, pk, criterion_id):

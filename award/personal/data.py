@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission, UserObjectPermissionBase
 
 from award import audit
+from award.audit_actions import AuditAction
 from award.models import AuditEntry, Phase, Unit
 from award.personal import providers
 from award.personal.providers import Section, iso
@@ -313,7 +314,7 @@ def anonymise(*, user, by) -> dict:
 
     audit.record(
         actor=by,
-        action="user.anonymise",
+        action=AuditAction.USER_ANONYMISE,
         target=user,
         changes={
             "pseudonym": name,

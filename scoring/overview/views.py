@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from award.models import AwardCycle
 from award.roles import Role, role_required
 from scoring import exports, queries
+from scoring.audit_actions import AuditAction
 from submissions.models import Application
 
 STAGES = {
@@ -21,11 +22,14 @@ STAGES = {
 
 # Entries that change no single field say what happened instead.
 ACTIONS = {
-    "scoring.consensus_start": _("Konsensus startade"),
-    "scoring.site_visit_select": _("Utvald för platsbesök"),
-    "scoring.report_draft": _("Rapportutkast skrivet från konsensus"),
-    "scoring.report_redraft": _("Utkastet skrevs om från konsensus"),
-    "scoring.hours": _("Nedlagd tid"),
+    action: action.label
+    for action in (
+        AuditAction.CONSENSUS_START,
+        AuditAction.SITE_VISIT_SELECT,
+        AuditAction.REPORT_DRAFT,
+        AuditAction.REPORT_REDRAFT,
+        AuditAction.HOURS,
+    )
 }
 
 FIELDS = {

@@ -4,11 +4,8 @@ not as the raw action and keys of the audit trail."""
 
 import datetime as dt
 import html
-import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from award import audit, services
@@ -16,27 +13,21 @@ from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 
-SERVICES = ["award/services.py", "examiners/services.py", "scoring/services.py", "submissions/services.py"]
 
-
-def _actions_recorded_on_a_cycle() -> set[str]:
-    """The literal actions of every audit.record(...) whose target is a cycle."""
-    found = set()
-    for path in SERVICES:
-        source = (Path(settings.BASE_DIR) / path).read_text()
-        for call in re.finditer(r"audit\.record\((.*?)\n\s*\)|audit\.record\((.*?)\)\n", source, re.S):
-            body = call.group(1) or call.group(2)
-            if re.search(r"target=(\w+\.)?cycle\b", body):
-                found.update(re.findall(r'action="([^"]+)"', body))
-    return found
-
-
-def test_every_action_recorded_on_a_cycle_has_a_swedish_name():
-    recorded = _actions_recorded_on_a_cycle()
-
-    # The scan finds the services' cycle actions (a scan that found none would prove nothing).
-    assert {"cycle.open", "cycle.timeline_set", "committee.member_add", "team.propose"} <= recorded
-    assert recorded - set(audit.CYCLE_ACTION_LABELS) == set()
+def test_every_action_a_cycle_log_can_show_has_a_swedish_name():
+    # What the services record on a cycle (the phases, the committee, the team proposal).
+    for action in [
+        "cycle.open",
+        "cycle.timeline_set",
+        "cycle.phase_extended",
+        "committee.member_add",
+        "committee.conflict",
+        "committee.meeting",
+        "team.propose",
+        "team.delete",
+        "import.add",
+    ]:
+        assert audit.action_label(action) != action
 
 
 def test_cycle_page_names_each_event_and_its_details_in_swedish(client, slk):
@@ -77,7 +68,7 @@ def test_the_details_are_listed_in_one_order_whatever_order_the_database_keeps()
 
 
 def test_an_action_without_a_name_is_shown_as_recorded():
-    assert audit.cycle_action_label("something.new") == "something.new"
+    assert audit.action_label("something.new") == "something.new"
     assert audit.cycle_change_lines({"teams": 3, "unplaced": ["K1", "K2"]}) == [
         "Antal lag: 3",
         "Bidrag utan lag: K1, K2",
