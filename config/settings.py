@@ -41,11 +41,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "award",
     "submissions",
     "examiners",
     "scoring",
     "judging",
+    "accounts",
     "evaluation",
 ]
 # The demo data (seed_demo): for `make run` and the tests, never needed in production (the
@@ -72,6 +76,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Logs a session out once it is older than AWARD_SESSION_MAX_HOURS, however active.
     "config.middleware.SessionLifetimeMiddleware",
+    # SLK administrators, the committee and staff reach no page of theirs (nor the admin)
+    # before their second factor is verified in this session (accounts/twofactor.py).
+    "accounts.twofactor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # django-axes turns a locked-out login attempt into its lockout page; it must be last.
@@ -155,6 +162,27 @@ OIDC_CREATE_USER = False
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATE_CLASS = "config.oidc.AuthenticateView"
 OIDC_CALLBACK_CLASS = "config.oidc.CallbackView"
+
+# Getting in without the admin (the accounts app): invitations, password reset, two-factor.
+# An invitation link is valid this many days and works once.
+INVITATION_DAYS = env.int("AWARD_INVITATION_DAYS", default=7)
+# "Glömt lösenordet?": at most this many requests an hour for one address and from one client
+# (counted whether or not the address has an account, so the answer tells nothing).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("AWARD_PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("AWARD_PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
+# A reset link works once, for this many seconds (Django's own setting).
+PASSWORD_RESET_TIMEOUT = env.int("AWARD_PASSWORD_RESET_SECONDS", default=2 * 3600)
+# SLK administrators, committee members and staff must verify a second factor (TOTP or a
+# recovery code) before any page of theirs; off only for a demonstration.
+TWO_FACTOR_REQUIRED = env.bool("AWARD_TWO_FACTOR_REQUIRED", default=True)
+# With single sign-on: the ID token's `amr` values (any of them) or `acr` values that mean
+# the identity provider itself asked for a second factor; such a sign-on counts as verified.
+# Empty (the default): the provider's word does not count, the platform asks its own.
+OIDC_SECOND_FACTOR_AMR = env.list("AWARD_OIDC_SECOND_FACTOR_AMR", default=[])
+OIDC_SECOND_FACTOR_ACR = env.list("AWARD_OIDC_SECOND_FACTOR_ACR", default=[])
+# The e-mail domains an examiner volunteer without an account may use (the city's own).
+VOLUNTEER_EMAIL_DOMAINS = env.list("AWARD_VOLUNTEER_EMAIL_DOMAINS", default=["stockholm.se"])
+OTP_TOTP_ISSUER = "Kvalitetsutmärkelsen"
 
 # Anonymous visitors never hold object permissions: no guardian anonymous user is created.
 ANONYMOUS_USER_NAME = None

@@ -16,6 +16,7 @@ urlpatterns = [
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("losenord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("losenord/klart/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("konto/", include("accounts.urls")),
     path("omgang/", include("award.urls")),
     path("bidrag/", include("submissions.urls")),
     path("examinator/", include("examiners.urls")),

@@ -123,3 +123,14 @@ def withdraw_refusal(application: Application) -> str:
     if application.track.cycle.phase in (Phase.AWARDED, Phase.FEEDBACK):
         return _("Domarkommittén har redan fattat beslut; bidraget kan inte återtas.")
     return ""
+
+
+def is_unit_head(user, unit) -> bool:
+    """The person is a contact of the unit and its head (the unit's head e-mail is theirs):
+    the head may invite or add a second contact for the unit."""
+    return (
+        user.is_authenticated
+        and bool(user.email)
+        and user.email.casefold() == unit.head_email.casefold()
+        and unit.contacts.filter(pk=user.pk).exists()
+    )

@@ -109,12 +109,14 @@ def grant_unit_access(application: Application, users=None):
 def unit_contacts_set(*, unit: Unit, contacts, by) -> None:
     """Replace a unit's contact people, granting and revoking their access to the unit's
     applications in the same transaction. A new contact gets the unit contact role; one
-    left with no unit loses it."""
-    require_role(by, Role.SLK)
+    left with no unit loses it. SLK may make any change; the unit's head (a contact of the
+    unit with the head's e-mail address) may only add a second contact."""
     # Locked so that two changes at once each start from the other's result.
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = set(unit.contacts.all())
     after = set(contacts)
+    if not (has_role(by, Role.SLK) or (before <= after and queries.is_unit_head(by, unit) and len(after) <= 2)):
+        require_role(by, Role.SLK)
     unit.contacts.set(after)
     applications = list(unit.applications.all())
     for application in applications:

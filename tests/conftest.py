@@ -17,6 +17,28 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def second_factor_verified(request):
+    """Every login of a test (force_login, the login form, the browser's) counts as having
+    passed the second factor, so the tests of pages need not set up an authenticator for SLK
+    and the committee. A test marked `second_factor` opts out and meets the real demand
+    (tests/accounts/test_two_factor.py)."""
+    if request.node.get_closest_marker("second_factor"):
+        yield
+        return
+    from django.contrib.auth.signals import user_logged_in
+
+    from accounts.twofactor import SECOND_FACTOR_KEY
+
+    def verified(sender, request, user, **kwargs):
+        if request is not None and hasattr(request, "session"):
+            request.session[SECOND_FACTOR_KEY] = "test"
+
+    user_logged_in.connect(verified, dispatch_uid="tests.second_factor_verified")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests.second_factor_verified")
+
+
 @pytest.fixture
 def cycle(db):
     """The current, opened cycle, in its registration phase."""

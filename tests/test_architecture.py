@@ -77,4 +77,4 @@ def test_the_product_apps_are_installed_in_the_chains_order():
     chain = [name for layer in reversed(_layers()) for name in sorted(layer)]
     product = [name for name in settings.INSTALLED_APPS if name in chain and name not in {"config", "demo"}]
     assert product == [name for name in chain if name in product]
-    assert product == ["award", "submissions", "examiners", "scoring", "judging", "evaluation"]
+    assert product == ["award", "submissions", "examiners", "scoring", "judging", "accounts", "evaluation"]

@@ -155,6 +155,21 @@ ROUTES: dict[str, Route] = {
     "home": get(LOGGED_IN),
     "password_change": get(LOGGED_IN, writes=True),
     "password_change_done": get(LOGGED_IN),
+    # --- getting in: password reset, invitations, the second factor (accounts) ----------------
+    "accounts:password_reset": get(EVERYONE, writes=True),
+    "accounts:password_reset_done": get(EVERYONE),
+    "accounts:password_reset_confirm": get(EVERYONE, writes=True, uidb64="reset_uid", token="reset_token"),
+    "accounts:password_reset_complete": get(EVERYONE),
+    # An invitation's link is for whoever holds it; one meant for another address says so.
+    "accounts:invitation": get(EVERYONE, writes=True, token="invitation_token"),
+    "accounts:invitation_renewal": post(EVERYONE, token="invitation_token"),
+    "accounts:invitations": get(ONLY_SLK, writes=True),
+    "accounts:invitation_revoke": post(ONLY_SLK, pk="invitation"),
+    # The unit's page: SLK, and the unit's head (not the world's contact); any other unit's
+    # contact and everyone else who is no contact of the unit do not learn it exists.
+    "accounts:unit_invitations": get(ONLY_SLK, writes=True, pk="unit", hidden=LOGGED_IN - UNIT - ONLY_SLK),
+    "accounts:two_factor_setup": get(LOGGED_IN, writes=True),
+    "accounts:two_factor_verify": get(LOGGED_IN, writes=True),
     # --- the cycle (SLK) --------------------------------------------------------------------
     "award:cycle_list": get(ONLY_SLK),
     "award:cycle_detail": get(ONLY_SLK, **YEAR),

@@ -43,6 +43,7 @@ def test_every_app_above_award_that_holds_personal_data_registered_a_provider():
         "examiners",
         "scoring",
         "judging",
+        "accounts",
         "evaluation",
     ]
 

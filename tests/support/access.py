@@ -1,8 +1,12 @@
 """The access tests' world (tests/access): one cycle with everything a URL can point at,
 built with the services, and one user for each role of tests/access/declarations.py."""
 
-from django.core.files.base import ContentFile
+import datetime as dt
 
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from accounts.models import Invitation, token_digest
 from award.models import TIMELINE_FIELDS, AwardCycle, CommitteeMembership, Track, today
 from award.roles import Role
 from evaluation import services as evaluation_services
@@ -16,6 +20,9 @@ from submissions import services as submission_services
 from submissions.models import Answer, Attachment
 from tests.support import factories
 from tests.support.teams import confirmed_team, finalise
+
+#: The secret of the world's invitation link.
+INVITATION_TOKEN = "walk-inbjudan"
 
 
 def _release_today(cycle):
@@ -139,6 +146,16 @@ def build_world(media_root) -> dict:
     )
 
     examiner = members[1].profile.user
+    # An invitation for a new contact of the unit, waiting for its answer.
+    invitation = Invitation.objects.create(
+        kind=Invitation.Kind.UNIT_CONTACT,
+        email="ny-kontakt@example.se",
+        name="Ny Kontakt",
+        unit=application.unit,
+        token_hash=token_digest(INVITATION_TOKEN),
+        invited_by=slk,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
     users = {
         "anonymous": None,
         "unit_contact": unit_contact,
@@ -174,5 +191,10 @@ def build_world(media_root) -> dict:
         "questionnaire": questionnaire.pk,
         "chart": "totals",
         "person": unit_contact.pk,
+        "unit": application.unit_id,
+        "invitation": invitation.pk,
+        "invitation_token": INVITATION_TOKEN,
+        "reset_uid": "MQ",
+        "reset_token": "ogiltig-nyckel",
     }
     return {"users": users, "objects": objects, "cycle": cycle}

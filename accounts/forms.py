@@ -1,0 +1,119 @@
+"""Forms of the accounts pages. They validate; the services change things."""
+
+import io
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+
+from award import upload_guards
+from award.models import Unit
+
+
+class PasswordResetForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("E-postadress"), max_length=254)
+
+
+class InvitationForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Namn"), max_length=200)
+    email = forms.EmailField(label=gettext_lazy("E-postadress"), max_length=254)
+
+
+class AcceptForm(forms.Form):
+    """A new account from an invitation: name and a password of the platform's rules."""
+
+    first_name = forms.CharField(label=gettext_lazy("Förnamn"), max_length=150)
+    last_name = forms.CharField(label=gettext_lazy("Efternamn"), max_length=150)
+    password1 = forms.CharField(label=gettext_lazy("Välj lösenord"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(
+        label=gettext_lazy("Upprepa lösenordet"), widget=forms.PasswordInput, strip=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        one, two = data.get("password1"), data.get("password2")
+        if one and two and one != two:
+            raise ValidationError(_("Lösenorden är inte lika."))
+        if one:
+            password_validation.validate_password(one)
+        return data
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Kod"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Skäl"), max_length=500)
+
+
+HEADER = ("enhetskod", "namn", "e-post")
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+class InvitationImportForm(forms.Form):
+    """An XLSX list of unit code, name and e-mail, one person a row after a header row.
+    Every row is checked before anything is sent: one bad row refuses the whole file,
+    naming each bad row and why."""
+
+    file = forms.FileField(label=gettext_lazy("Excel-fil (.xlsx)"))
+
+    def clean_file(self):
+        data = self.cleaned_data["file"].read()
+        try:
+            upload_guards.check_xlsx_archive(data)
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+            raw = [[_cell(v) for v in row[:3]] for row in sheet.iter_rows(values_only=True)]
+        except upload_guards.ImportRefused as refused:
+            raise ValidationError(str(refused)) from None
+        except Exception:  # noqa: BLE001 - any unreadable workbook gets the same answer
+            raise ValidationError(upload_guards.not_xlsx_message()) from None
+        raw = [row + [""] * (3 - len(row)) for row in raw if any(row)]
+        if not raw or tuple(c.casefold() for c in raw[0]) != HEADER:
+            raise ValidationError(
+                _("Första raden ska vara rubrikerna %(header)s.") % {"header": ", ".join(HEADER)}
+            )
+        if len(raw) == 1:
+            raise ValidationError(_("Filen har inga rader under rubrikerna."))
+        if len(raw) > upload_guards.max_rows():
+            raise upload_guards.too_many_rows(upload_guards.max_rows())
+        units = Unit.objects.in_bulk([row[0] for row in raw[1:]], field_name="code")
+        errors, rows, seen = [], [], {}
+        for number, (code, name, email) in enumerate(raw[1:], start=2):
+            unit = units.get(code)
+            if unit is None:
+                errors.append(
+                    _("Rad %(row)s: det finns ingen enhet med koden ”%(code)s”.")
+                    % {"row": number, "code": code}
+                )
+            if not name:
+                errors.append(_("Rad %(row)s: namnet saknas.") % {"row": number})
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(
+                    _("Rad %(row)s: ”%(email)s” är ingen giltig e-postadress.")
+                    % {"row": number, "email": email}
+                )
+            key = (code, email.casefold())
+            if key in seen:
+                errors.append(
+                    _("Rad %(row)s: samma enhet och e-postadress som rad %(first)s.")
+                    % {"row": number, "first": seen[key]}
+                )
+            seen.setdefault(key, number)
+            rows.append((number, (unit, name, email)))
+        if errors:
+            raise ValidationError(errors)
+        return rows

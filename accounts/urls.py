@@ -1,0 +1,21 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("glomt-losenord/", views.password_reset, name="password_reset"),
+    path("glomt-losenord/skickat/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "aterstall/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
+    ),
+    path("aterstall/klart/", views.password_reset_complete, name="password_reset_complete"),
+    path("inbjudan/<str:token>/", views.invitation, name="invitation"),
+    path("inbjudan/<str:token>/ny/", views.invitation_renewal, name="invitation_renewal"),
+    path("inbjudningar/", views.invitations, name="invitations"),
+    path("inbjudningar/<int:pk>/aterkalla/", views.invitation_revoke, name="invitation_revoke"),
+    path("enhet/<int:pk>/", views.unit_invitations, name="unit_invitations"),
+    path("tvastegs/", views.two_factor_setup, name="two_factor_setup"),
+    path("tvastegs/verifiera/", views.two_factor_verify, name="two_factor_verify"),
+]

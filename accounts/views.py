@@ -1,0 +1,274 @@
+"""Getting in, staying in: password reset, invitations and the second factor."""
+
+import segno
+from axes.helpers import get_client_ip_address
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import queries, services, twofactor
+from accounts.forms import AcceptForm, CodeForm, InvitationForm, InvitationImportForm, PasswordResetForm
+from accounts.models import Invitation
+from award.models import Unit
+from award.roles import Role, has_role, role_required
+from award.web import service_call
+from submissions import queries as submission_queries
+
+TOTP_KEY_SESSION = "award_totp_key"
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _next(request, default="home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default)
+
+
+# --- "Glömt lösenordet?" -----------------------------------------------------------------
+
+
+@login_not_required
+def password_reset(request):
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sent = services.password_reset_request(
+            email=form.cleaned_data["email"],
+            client=get_client_ip_address(request) or "",
+            base_url=_base_url(request),
+        )
+        if not sent:
+            return render(
+                request, "accounts/password_reset.html", {"form": form, "throttled": True}, status=429
+            )
+        return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+@login_not_required
+def password_reset_done(request):
+    return render(request, "accounts/password_reset_done.html")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@login_not_required
+def password_reset_complete(request):
+    return render(request, "accounts/password_reset_complete.html")
+
+
+# --- invitations -------------------------------------------------------------------------
+
+
+@login_not_required
+def invitation(request, token):
+    """The link of an invitation e-mail: set a password (or, logged in as the invited
+    address, accept), then on to the person's start page."""
+    found = queries.invitation_for_token(token)
+    user = request.user if request.user.is_authenticated else None
+    problem = queries.invitation_problem(found, user)
+    if problem:
+        may_ask = found is not None and not found.is_accepted
+        return render(
+            request,
+            "accounts/invitation_refused.html",
+            {"problem": problem, "may_ask": may_ask, "token": token},
+        )
+    has_account = user is None and get_user_model().objects.filter(email__iexact=found.email).exists()
+    form = (
+        AcceptForm(request.POST or None, initial=_name_parts(found.name))
+        if user is None and not has_account
+        else None
+    )
+    if request.method == "POST" and (user is not None or (form is not None and form.is_valid())):
+        with service_call(request, form=form):
+            if user is not None:
+                services.invitation_accept(token=token, user=user)
+            else:
+                user = services.invitation_accept(
+                    token=token,
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    password=form.cleaned_data["password1"],
+                )
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Välkommen! Du har nu tillgång till Kvalitetsutmärkelsen."))
+            return redirect("home")
+    return render(
+        request,
+        "accounts/invitation.html",
+        {
+            "invitation": found,
+            "form": form,
+            "has_account": has_account,
+            "login_url": f"{reverse('login')}?next={request.path}",
+        },
+    )
+
+
+def _name_parts(name: str) -> dict:
+    first, _sep, last = name.partition(" ")
+    return {"first_name": first, "last_name": last}
+
+
+@login_not_required
+@require_POST
+def invitation_renewal(request, token):
+    services.invitation_renewal_ask(token=token)
+    messages.success(request, _("Stadsledningskontoret har fått din begäran och skickar en ny inbjudan."))
+    return redirect("start")
+
+
+def unit_invitations(request, pk):
+    """A unit's contacts and invitations: SLK invites anyone, the unit's head a second contact."""
+    unit = get_object_or_404(Unit, pk=pk)
+    is_slk = has_role(request.user, Role.SLK)
+    if not is_slk:
+        # Another unit's page is hidden (404); the unit's other contacts are refused (403).
+        if not unit.contacts.filter(pk=request.user.pk).exists():
+            raise Http404
+        if not submission_queries.is_unit_head(request.user, unit):
+            raise PermissionDenied
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with service_call(request, form=form):
+            services.invitation_send(
+                kind=Invitation.Kind.UNIT_CONTACT,
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                unit=unit,
+                by=request.user,
+                base_url=_base_url(request),
+            )
+            messages.success(
+                request, _("Inbjudan är skickad till %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            return redirect("accounts:unit_invitations", pk=unit.pk)
+    return render(
+        request,
+        "accounts/unit_invitations.html",
+        {
+            "unit": unit,
+            "contacts": unit.contacts.order_by("last_name", "first_name"),
+            "invitations": unit.invitations.select_related("invited_by").order_by("-created_at"),
+            "form": form,
+            "is_slk": is_slk,
+        },
+    )
+
+
+@role_required(Role.SLK)
+def invitations(request):
+    """SLK: every pending invitation, and many at once from an XLSX list."""
+    form = InvitationImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        with service_call(request, form=form):
+            sent = services.invitations_import(
+                rows=form.cleaned_data["file"], by=request.user, base_url=_base_url(request)
+            )
+            messages.success(request, _("%(count)s inbjudningar är skickade.") % {"count": len(sent)})
+            return redirect("accounts:invitations")
+    pending = Invitation.objects.pending().select_related("unit", "invited_by").order_by("expires_at")
+    return render(request, "accounts/invitations.html", {"form": form, "pending": pending})
+
+
+@role_required(Role.SLK)
+@require_POST
+def invitation_revoke(request, pk):
+    found = get_object_or_404(Invitation, pk=pk)
+    with service_call(request, success=_("Inbjudan är återkallad.")):
+        services.invitation_revoke(invitation=found, by=request.user)
+    return redirect(_next(request, "accounts:invitations"))
+
+
+# --- the second factor -------------------------------------------------------------------
+
+
+def two_factor_setup(request):
+    """Turn on two-factor: scan the code, confirm one code, note the recovery codes. With a
+    device already, the page says so and offers new recovery codes (or, where optional,
+    turning it off)."""
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        if twofactor.needs_second_factor(request):
+            return redirect(f"{reverse('accounts:two_factor_verify')}?{request.GET.urlencode()}")
+        codes = None
+        if request.method == "POST":
+            with service_call(request):
+                if request.POST.get("action") == "disable":
+                    services.two_factor_disable(person=user, by=user)
+                    messages.success(request, _("Tvåstegsverifieringen är avstängd."))
+                    return redirect("accounts:two_factor_setup")
+                codes = services.recovery_codes_renew(user=user)
+        return render(
+            request,
+            "accounts/two_factor_status.html",
+            {"codes": codes, "required": twofactor.second_factor_required(user)},
+        )
+    key = request.session.get(TOTP_KEY_SESSION) or twofactor.new_totp_key()
+    request.session[TOTP_KEY_SESSION] = key
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with service_call(request, form=form):
+            codes = services.two_factor_enable(user=user, key=key, code=form.cleaned_data["code"])
+            del request.session[TOTP_KEY_SESSION]
+            twofactor.mark_verified(request, "totp")
+            return render(request, "accounts/two_factor_codes.html", {"codes": codes, "next": _next(request)})
+    config_url = TOTPDevice(user=user, key=key).config_url
+    qr = segno.make(config_url, error="m")
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr": qr.svg_data_uri(scale=5, border=2),
+            "secret": TOTPDevice(key=key).bin_key and _b32(key),
+            "required": twofactor.second_factor_required(user),
+            "next": request.GET.get("next", ""),
+        },
+    )
+
+
+def _b32(key: str) -> str:
+    from base64 import b32encode
+    from binascii import unhexlify
+
+    text = b32encode(unhexlify(key)).decode()
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def two_factor_verify(request):
+    if not twofactor.has_device(request.user):
+        return redirect("accounts:two_factor_setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        how = services.two_factor_verify(user=request.user, code=form.cleaned_data["code"])
+        if how:
+            twofactor.mark_verified(request, how)
+            if how == "recovery":
+                messages.warning(request, _("Du loggade in med en reservkod. Den kan inte användas igen."))
+            return redirect(_next(request))
+        form.add_error(
+            "code", _("Koden stämmer inte. Försök igen; efter flera fel får du vänta allt längre.")
+        )
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")}
+    )
