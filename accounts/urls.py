@@ -16,6 +16,7 @@ urlpatterns = [
     path("inbjudningar/", views.invitations, name="invitations"),
     path("inbjudningar/<int:pk>/aterkalla/", views.invitation_revoke, name="invitation_revoke"),
     path("enhet/<int:pk>/", views.unit_invitations, name="unit_invitations"),
+    path("person/<int:pk>/stang-av/", views.person_deactivate, name="person_deactivate"),
     path("tvastegs/", views.two_factor_setup, name="two_factor_setup"),
     path("tvastegs/verifiera/", views.two_factor_verify, name="two_factor_verify"),
 ]

@@ -272,3 +272,19 @@ def two_factor_verify(request):
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")}
     )
+
+
+@role_required(Role.SLK)
+@require_POST
+def person_deactivate(request, pk):
+    """SLK turns a person's account off (their open sessions end now) or on again."""
+    person = get_object_or_404(get_user_model(), pk=pk)
+    reason = request.POST.get("reason", "")
+    with service_call(request):
+        if request.POST.get("action") == "reactivate":
+            services.person_reactivate(person=person, by=request.user, reason=reason)
+            messages.success(request, _("Kontot är aktiverat igen."))
+        else:
+            services.person_deactivate(person=person, by=request.user, reason=reason)
+            messages.success(request, _("Kontot är avstängt; personen är utloggad."))
+    return redirect("award:person_detail", pk=person.pk)

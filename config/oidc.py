@@ -21,11 +21,16 @@ from django.utils.decorators import method_decorator
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from accounts import twofactor
+
 NO_ACCOUNT_MESSAGE = (
     "Det finns inget konto i Kvalitetsutmärkelsen för e-postadressen %(email)s. Konton skapas av "
     "Stadsledningskontoret; kontakta dem om du ska ha tillgång."
 )
 FAILURE_MESSAGE = "Inloggningen med stadens konto misslyckades. Försök igen eller logga in med lösenord."
+
+# Set on the request by the backend: the verified ID token's claims.
+_ID_CLAIMS = "_award_oidc_claims"
 
 # Set on the request by the backend when the provider vouched for someone without an account.
 _REFUSED_EMAIL = "_award_oidc_refused_email"
@@ -57,6 +62,8 @@ class ExistingUserOIDCBackend(OIDCAuthenticationBackend):
         audiences = audience if isinstance(audience, list) else [audience]
         if self.OIDC_RP_CLIENT_ID not in audiences:
             raise SuspiciousOperation("ID token audience does not match OIDC_RP_CLIENT_ID")
+        # Kept for the callback: whether the provider asked for a second factor itself.
+        setattr(self.request, _ID_CLAIMS, payload)
         return payload
 
     def filter_users_by_claims(self, claims):
@@ -91,6 +98,12 @@ class AuthenticateView(OIDCAuthenticationRequestView):
 class CallbackView(OIDCAuthenticationCallbackView):
     """The provider's redirect back; on failure, the login page with a Swedish message."""
 
+    def login_success(self):
+        response = super().login_success()
+        if provider_second_factor(getattr(self.request, _ID_CLAIMS, None) or {}):
+            twofactor.mark_verified(self.request, "idp")
+        return response
+
     def login_failure(self):
         refused = getattr(self.request, _REFUSED_EMAIL, None)
         if refused is not None:
@@ -98,6 +111,16 @@ class CallbackView(OIDCAuthenticationCallbackView):
         else:
             messages.error(self.request, FAILURE_MESSAGE)
         return HttpResponseRedirect(reverse("login"))
+
+
+def provider_second_factor(claims: dict) -> bool:
+    """The ID token says the provider asked for a second factor: one of its `amr` values, or
+    its `acr`, is among those AWARD_OIDC_SECOND_FACTOR_AMR / _ACR name (none by default)."""
+    amr = claims.get("amr") or []
+    amr = [amr] if isinstance(amr, str) else list(amr)
+    return bool(set(amr) & set(settings.OIDC_SECOND_FACTOR_AMR)) or (
+        bool(claims.get("acr")) and claims.get("acr") in settings.OIDC_SECOND_FACTOR_ACR
+    )
 
 
 def login_context(request) -> dict:

@@ -29,6 +29,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import override_settings
 from django.urls import clear_url_caches
 
+from award.roles import Role
 from config import oidc
 from tests.support import factories
 
@@ -87,6 +88,7 @@ class StubProvider:
             "exp": now + 300,
             "nonce": grant["nonce"],
             "email": grant["email"],
+            "amr": ["pwd", "mfa"],
         }
         return jwt.encode(claims, grant["key"], algorithm="RS256", headers={"kid": self.kid})
 
@@ -358,3 +360,18 @@ def test_refused_sso_attempts_count_towards_login_throttling(client, sso):
     response = client.get("/oidc/callback/", {"code": code, "state": state})
     assert response.status_code == 429
     assert "För många misslyckade inloggningsförsök" in response.content.decode()
+
+
+@pytest.mark.second_factor
+def test_the_providers_second_factor_counts_only_when_a_setting_says_so(client, sso, settings):
+    """The stub's token says amr=["pwd", "mfa"]: an SLK administrator signing on is still
+    asked for the platform's own second factor, unless AWARD_OIDC_SECOND_FACTOR_AMR names mfa."""
+    slk = factories.user_with_role(Role.SLK, username="slk-sso", email="slk-sso@example.se")
+    code, state = sso.issue_code(_start(client), slk.email)
+    client.get("/oidc/callback/", {"code": code, "state": state})
+    assert client.get("/hem/")["Location"].startswith("/konto/tvastegs/")
+    client.logout()
+    settings.OIDC_SECOND_FACTOR_AMR = ["mfa"]
+    code, state = sso.issue_code(_start(client), slk.email)
+    client.get("/oidc/callback/", {"code": code, "state": state})
+    assert client.get("/hem/").status_code == 200

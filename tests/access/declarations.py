@@ -158,7 +158,10 @@ ROUTES: dict[str, Route] = {
     # --- getting in: password reset, invitations, the second factor (accounts) ----------------
     "accounts:password_reset": get(EVERYONE, writes=True),
     "accounts:password_reset_done": get(EVERYONE),
-    "accounts:password_reset_confirm": get(EVERYONE, writes=True, uidb64="reset_uid", token="reset_token"),
+    # Posted only after its link was opened (the token moves into the session), so the walk's
+    # empty POST to the link itself writes nothing; tests/accounts/test_password_reset.py
+    # sets a password through it.
+    "accounts:password_reset_confirm": get(EVERYONE, uidb64="reset_uid", token="reset_token"),
     "accounts:password_reset_complete": get(EVERYONE),
     # An invitation's link is for whoever holds it; one meant for another address says so.
     "accounts:invitation": get(EVERYONE, writes=True, token="invitation_token"),
@@ -168,6 +171,7 @@ ROUTES: dict[str, Route] = {
     # The unit's page: SLK, and the unit's head (not the world's contact); any other unit's
     # contact and everyone else who is no contact of the unit do not learn it exists.
     "accounts:unit_invitations": get(ONLY_SLK, writes=True, pk="unit", hidden=LOGGED_IN - UNIT - ONLY_SLK),
+    "accounts:person_deactivate": post(ONLY_SLK, pk="person"),
     "accounts:two_factor_setup": get(LOGGED_IN, writes=True),
     "accounts:two_factor_verify": get(LOGGED_IN, writes=True),
     # --- the cycle (SLK) --------------------------------------------------------------------

@@ -21,6 +21,7 @@ the module makes SQLite refuse it outside a transaction as PostgreSQL does: a mi
 """
 
 import datetime as dt
+import io
 import itertools
 import traceback
 from collections.abc import Callable
@@ -42,6 +43,10 @@ from django.forms import BaseForm
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext, ContextList
 from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from openpyxl import Workbook
 
 from award.models import (
     AuditEntry,
@@ -53,6 +58,8 @@ from award.models import (
     Track,
     today,
 )
+from accounts.models import Invitation, ThrottleHit, token_digest
+from accounts.twofactor import new_totp_key
 from award.roles import Role
 from evaluation.models import Questionnaire, QuestionnaireResponse
 from examiners import services as examiner_services
@@ -1171,11 +1178,131 @@ def questionnaire_answer(w):
     )
 
 
+# Getting in (accounts)
+
+
+def password_reset(w):
+    user = factories.UserFactory()
+    return Post(
+        "the request is counted (and the link mailed)",
+        lambda response: ThrottleHit.objects.filter(scope=ThrottleHit.Scope.RESET_ADDRESS).exists(),
+        data={"email": user.email},
+    )
+
+
+def invitation(w):
+    return Post(
+        "the invited person has an account and is the unit's contact",
+        lambda response: Invitation.objects.get(pk=w.objects["invitation"]).accepted_by is not None,
+        data={
+            "first_name": "Ny",
+            "last_name": "Kontakt",
+            "password1": "ett-langt-losen-77",
+            "password2": "ett-langt-losen-77",
+        },
+    )
+
+
+def _fresh_invitation(w, token: str) -> Invitation:
+    original = Invitation.objects.get(pk=w.objects["invitation"])
+    return Invitation.objects.create(
+        kind=original.kind,
+        email=f"{token}@example.se",
+        name="Väntande Person",
+        unit=original.unit,
+        token_hash=token_digest(token),
+        invited_by=w.slk,
+        expires_at=original.expires_at,
+    )
+
+
+def invitation_renewal(w):
+    _fresh_invitation(w, "fornya")
+    return Post(
+        "SLK is asked for a new invitation",
+        lambda response: AuditEntry.objects.filter(action="invitation.renewal_asked").exists(),
+        kwargs={"token": "fornya"},
+    )
+
+
+def invitations(w):
+    book = Workbook()
+    book.active.append(("enhetskod", "namn", "e-post"))
+    book.active.append(
+        (w.cycle.tracks.first().applications.first().unit.code, "Lista Person", "lista@example.se")
+    )
+    data = io.BytesIO()
+    book.save(data)
+    return Post(
+        "the listed person is invited",
+        lambda response: Invitation.objects.filter(email="lista@example.se").exists(),
+        data={"file": SimpleUploadedFile("lista.xlsx", data.getvalue())},
+    )
+
+
+def invitation_revoke(w):
+    waiting = _fresh_invitation(w, "aterkalla")
+    return Post(
+        "the invitation is revoked",
+        lambda response: _fresh(waiting).revoked_at is not None,
+        kwargs={"pk": waiting.pk},
+    )
+
+
+def unit_invitations(w):
+    return Post(
+        "the person is invited",
+        lambda response: Invitation.objects.filter(email="enhet-inbjuden@example.se").exists(),
+        data={"name": "Enhet Inbjuden", "email": "enhet-inbjuden@example.se"},
+    )
+
+
+def person_deactivate(w):
+    leaver = factories.UserFactory()
+    return Post(
+        "the account is off",
+        lambda response: not _fresh(leaver).is_active,
+        data={"reason": "Slutat"},
+        kwargs={"pk": leaver.pk},
+    )
+
+
+def two_factor_setup(w):
+    user = w.users[EXAMINER]
+    TOTPDevice.objects.create(user=user, key=new_totp_key(), confirmed=True)
+    return Post(
+        "new recovery codes exist",
+        lambda response: StaticToken.objects.filter(device__user=user).exists(),
+        data={"action": "codes"},
+    )
+
+
+def two_factor_verify(w):
+    user = w.users[EXAMINER]
+    key = new_totp_key()
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, key=key, confirmed=True)
+    return Post(
+        "the code is used up",
+        lambda response: TOTPDevice.objects.get(pk=device.pk).last_t >= 0,
+        data={"code": f"{TOTP(bytes.fromhex(key)).token():06d}"},
+    )
+
+
 #: Every route declarations.ROUTES declares as writing, in the order they are posted. Each
 #: builder makes its own objects where the use case changes what others need; the one
 #: that reshapes the whole cycle (a new team proposal replaces every draft team) comes last.
 WRITES: dict[str, Write] = {
     "login": Write(ANONYMOUS, login, None),
+    "accounts:password_reset": Write(ANONYMOUS, password_reset, "password.reset_asked"),
+    "accounts:invitation": Write(ANONYMOUS, invitation, "invitation.accept"),
+    "accounts:invitation_renewal": Write(ANONYMOUS, invitation_renewal, "invitation.renewal_asked"),
+    "accounts:invitations": Write(SLK, invitations, "invitation.send"),
+    "accounts:invitation_revoke": Write(SLK, invitation_revoke, "invitation.revoke"),
+    "accounts:unit_invitations": Write(SLK, unit_invitations, "invitation.send"),
+    "accounts:person_deactivate": Write(SLK, person_deactivate, "person.deactivate"),
+    "accounts:two_factor_setup": Write(EXAMINER, two_factor_setup, None),
+    "accounts:two_factor_verify": Write(EXAMINER, two_factor_verify, None),
     "logout": Write(OTHER_EXAMINER, logout, None),
     "password_change": Write(OTHER_UNIT_CONTACT, password_change, None),
     "award:cycle_phase_close": Write(SLK, cycle_phase_close, "cycle.phase_closed_early", Phase.ASSESSMENT),
