@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import statistics
+import textwrap
 from dataclasses import asdict, dataclass, field
 
 import matplotlib
@@ -300,7 +301,9 @@ def _draw_class_totals(classes: list[ClassTotals]) -> Figure:
                 ax.scatter([total], [y + offset], marker="D", s=50, color=BLUE, edgecolor=DARK, zorder=3)
             else:
                 ax.scatter([total], [y + offset], marker="o", s=30, color=BLUE, alpha=0.8, zorder=3)
-    ax.set_yticks(range(len(classes)), [c.name for c in reversed(classes)])
+    # A long class name ("Socialtjänst samt stöd och service till personer med …") wraps
+    # onto lines of its own instead of squeezing the axis to a sliver.
+    ax.set_yticks(range(len(classes)), [textwrap.fill(c.name, 26) for c in reversed(classes)])
     ax.set_xlim(0, 1000)
     ax.set_ylim(-0.7, max(len(classes), 1) - 0.3)
     ax.set_xlabel(_("Konsensustotal (poäng av 1000)"))
@@ -311,7 +314,15 @@ def _draw_class_totals(classes: list[ClassTotals]) -> Figure:
         ax.scatter([], [], marker="*", s=160, color=ORANGE, edgecolor=DARK, label=_("Vinnare")),
         ax.scatter([], [], marker="D", s=40, color=BLUE, edgecolor=DARK, label=_("Hedersomnämnande")),
     ]
-    ax.legend(handles=handles, loc="lower left", frameon=False, ncols=3, bbox_to_anchor=(0, 1.0))
+    ax.legend(
+        handles=handles,
+        title=_("Teckenförklaring"),
+        loc="lower left",
+        frameon=False,
+        ncols=3,
+        bbox_to_anchor=(0, 1.0),
+        alignment="left",
+    )
     return figure
 
 

@@ -99,9 +99,12 @@ class Column:
     value: object  # row -> comparable value or None
     num: bool = True
     names: bool = False  # shows a unit's or organisation's name: hidden in shortlisting mode
+    header: bool = True  # has a column of its own (the organisation is shown under the unit)
 
 
+# In the order the table shows them: one class's table fits 1366 px without scrolling sideways.
 COLUMNS = [
+    Column("rank", gettext_lazy("Placering"), False, lambda r: r.rank),
     Column("code", gettext_lazy("Bidrag"), False, lambda r: r.application.code, num=False),
     Column("unit", gettext_lazy("Enhet"), False, lambda r: r.application.unit.name.casefold(), False, True),
     Column(
@@ -111,10 +114,10 @@ COLUMNS = [
         lambda r: r.application.unit.organisation.name.casefold(),
         False,
         True,
+        header=False,
     ),
-    Column("rank", gettext_lazy("Placering"), False, lambda r: r.rank),
     Column("total", gettext_lazy("Konsensus, totalt"), True, lambda r: r.total),
-    Column("visit_total", gettext_lazy("Efter platsbesök, totalt"), True, lambda r: r.visit_total),
+    Column("visit_total", gettext_lazy("Efter platsbesök"), True, lambda r: r.visit_total),
     Column("calibrated_total", gettext_lazy("Kalibrerat, totalt"), True, lambda r: r.calibrated_total),
     Column("calibrated_rank", gettext_lazy("Kalibrerad placering"), False, lambda r: r.calibrated_rank),
     Column("max_spread", gettext_lazy("Största spridning"), True, lambda r: r.max_spread),
@@ -148,7 +151,7 @@ def sort_rows(rows, key: str, descending: bool) -> list:
 def _headers(request, key: str, descending: bool, anonymous: bool) -> list[dict]:
     headers = []
     for column in COLUMNS:
-        if anonymous and column.names:
+        if (anonymous and column.names) or not column.header:
             continue
         active = column.key == key
         next_descending = (not descending) if active else column.descending_first
@@ -229,10 +232,17 @@ def consolidated(request, year, track_pk, anonymous=False):
         )
     if filters["klass"] and not groups:
         groups.append({"name": filters["klass"], "rows": [], "count": 0, "total_count": 0})
-    page = Paginator([row for g in groups for row in g["rows"]], PAGE_SIZE).get_page(request.GET.get("sida"))
+    all_rows = [row for g in groups for row in g["rows"]]
+    # "The whole class on one page": the committee's meeting looks at one class at a time.
+    whole = request.GET.get("alla") == "1"
+    page = Paginator(all_rows, max(len(all_rows), 1) if whole else PAGE_SIZE).get_page(
+        request.GET.get("sida")
+    )
     groups = _page_groups(groups, page, anonymous)
     large = request.GET.get("storlek") == "stor"
     contrast = request.GET.get("kontrast") == "hog"
+    # The per-criterion scores are shown on demand: a table as wide as the criteria are many.
+    per_criterion = request.GET.get("kriterier") == "1"
     return render(
         request,
         "judging/committee/consolidated.html",
@@ -252,6 +262,12 @@ def consolidated(request, year, track_pk, anonymous=False):
             "large": large,
             "contrast": contrast,
             "large_url": query_with(request, storlek=None if large else "stor"),
+            "whole": whole,
+            "whole_url": query_with(request, alla=None if whole else "1", sida=None),
+            "paged": page.paginator.num_pages > 1,
+            "per_criterion": per_criterion,
+            "per_criterion_url": query_with(request, kriterier=None if per_criterion else "1"),
+            "charts_url": reverse("judging:charts", args=[track.cycle.year, track.pk]),
             "contrast_url": query_with(request, kontrast=None if contrast else "hog"),
             "other_mode_url": (
                 reverse("judging:consolidated", args=[track.cycle.year, track.pk])

@@ -63,7 +63,38 @@ def test_consolidated_view_shows_the_known_totals_and_ranks(client, scored, comm
         assert total in html
     assert "standardiseras" in html
     assert 'aria-sort="ascending"' in html and html.count("aria-sort=") == 1
-    assert f"<td>{b1.unit.name}</td>" in html and b1.unit.organisation.name in html
+    assert f'<td class="unit">{b1.unit.name}<span class="org">' in html and b1.unit.organisation.name in html
+
+
+def test_consolidated_table_reads_rank_code_unit_totals_eligibility_decision(client, scored, committee):
+    html = _consolidated(client, committee["member"], scored["track"]).content.decode()
+    head = html[html.index('<table class="consolidated">') : html.index("</thead>")]
+    order = ["Placering", "Bidrag", "Enhet", "Konsensus, totalt", "Efter platsbesök", "Kalibrerat, totalt"]
+    order += ["Kalibrerad placering", "Största spridning", "Behörighet", "Beslut"]
+    positions = [head.index(label) for label in order]
+    assert positions == sorted(positions)
+    # The organisation is under the unit's name, not a column of its own.
+    assert "Förvaltning" not in head
+
+
+def test_per_criterion_scores_are_shown_on_demand(client, scored, committee, cycle):
+    track = scored["track"]
+    html = _consolidated(client, committee["member"], track).content.decode()
+    assert "criteria-table" not in html and "?kriterier=1" in html
+    assert reverse("judging:charts", args=[cycle.year, track.pk]) in html
+    html = _consolidated(client, committee["member"], track, kriterier="1").content.decode()
+    assert "criteria-table" in html and "poäng per kriterium" in html
+    assert "Dölj poäng per kriterium" in html
+
+
+def test_the_whole_class_fits_one_page_on_request(client, scored, committee, monkeypatch):
+    monkeypatch.setattr(views_committee, "PAGE_SIZE", 2)
+    paged = _consolidated(client, committee["member"], scored["track"])
+    assert len(_rows(paged)) == 2 and "Hela klassen på en sida" in paged.content.decode()
+    whole = _consolidated(client, committee["member"], scored["track"], alla="1")
+    assert len(_rows(whole)) == 3
+    html = whole.content.decode()
+    assert "Nästa sida" not in html and "Dela upp i sidor" in html
 
 
 def test_sorting_by_a_column_is_server_side_and_announced(client, scored, committee):
@@ -357,9 +388,10 @@ def test_consolidated_view_query_count_does_not_grow_with_applications(
         response = client.get(url)
     assert response.status_code == 200
     assert len(_rows(response)) == 6
-    # session, user, roles, track and cycle, classes, membership, 8 to consolidate, and the
-    # viewer's own teams' applications whose individual scores are withheld (independence)
-    assert len(three) <= 15
+    # session, user, roles, track and cycle, classes, membership, 8 to consolidate (stored
+    # figures), the viewer's own teams' applications whose individual scores are withheld
+    # (independence), and the per-criterion consensus scores of the page's rows
+    assert len(three) <= 16
 
 
 def test_drilldown_query_count_does_not_grow_with_applications(
