@@ -115,7 +115,9 @@ def unit_contacts_set(*, unit: Unit, contacts, by) -> None:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = set(unit.contacts.all())
     after = set(contacts)
-    if not (has_role(by, Role.SLK) or (before <= after and queries.is_unit_head(by, unit) and len(after) <= 2)):
+    if not (
+        has_role(by, Role.SLK) or (before <= after and queries.is_unit_head(by, unit) and len(after) <= 2)
+    ):
         require_role(by, Role.SLK)
     unit.contacts.set(after)
     applications = list(unit.applications.all())
