@@ -424,6 +424,8 @@ CYCLE_SETTINGS = (
     "refresher_required",
     "discussion_threshold",
     "show_scores_to_units",
+    "practice_case_required",
+    "practice_deviation_threshold",
 )
 
 

@@ -233,6 +233,18 @@ class AwardCycle(models.Model):
         validators=[MaxValueValidator(100)],
     )
     show_scores_to_units = models.BooleanField(_("visa poäng i återföringsrapporten"), default=False)
+    # The practice case of examiner training (examiners.models.PracticeCase).
+    practice_case_required = models.BooleanField(
+        _("nya examinatorer måste göra utbildningens övningsfall"),
+        default=False,
+        help_text=_("Den som är ny blir kvalificerad först när hen har lämnat in en bedömning av övningsfallet."),
+    )
+    practice_deviation_threshold = models.PositiveSmallIntegerField(
+        _("avvikelse från referensen som föranleder ett samtal (procentenheter)"),
+        default=15,
+        validators=[MaxValueValidator(100)],
+        help_text=_("En deltagare vars medelavvikelse från referenspoängen når gränsen markeras för ett samtal."),
+    )
 
     # The timeline as planned, {field: "YYYY-MM-DD"}: a draft's dates are its plan, and the
     # plan is frozen when the cycle opens. Closing a phase early or extending it moves only

@@ -78,6 +78,8 @@ def cycle_copy(*, cycle: AwardCycle, by, year: int | None = None) -> AwardCycle:
         refresher_required=cycle.refresher_required,
         discussion_threshold=cycle.discussion_threshold,
         show_scores_to_units=cycle.show_scores_to_units,
+        practice_case_required=cycle.practice_case_required,
+        practice_deviation_threshold=cycle.practice_deviation_threshold,
         **{name: _next_year(day, shift) for name, day in cycle.planned_dates().items()},
     )
     copy.planned_timeline = _iso(copy.timeline_dates())

@@ -154,6 +154,12 @@ class PoolMember(models.Model):
             days = {day.pk for day in enrolment.session.days.all()}
             present = {a.day_id for a in enrolment.attendance.all() if a.present}
             if days and days <= present:
+                if needs and self.cycle.practice_case_required and not self.practice_case_done:
+                    return TrainingStatus(
+                        False,
+                        _("Har gått hela %(session)s men inte lämnat in övningsfallet")
+                        % {"session": enrolment.session},
+                    )
                 return TrainingStatus(True, _("Har gått hela %(session)s") % {"session": enrolment.session})
             enrolled.append(enrolment.session)
         if enrolled:
@@ -163,6 +169,12 @@ class PoolMember(models.Model):
         if needs:
             return TrainingStatus(False, _("Ny examinator: saknar grundutbildning"))
         return TrainingStatus(False, _("Saknar repetitionsutbildning"))
+
+    @property
+    def practice_case_done(self) -> bool:
+        """Whether this examiner has submitted an assessment of a practice case of the
+        cycle's training. Reads `practice_assessments`: prefetch it for lists."""
+        return any(a.is_submitted for a in self.practice_assessments.all())
 
     def ties(self) -> Ties:
         """What this examiner's conflicts of interest follow from (R8, `examiners.conflicts`).
@@ -298,6 +310,140 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.enrolment.member} {self.day.date:%Y-%m-%d}: {'närvarande' if self.present else 'frånvarande'}"
+
+
+class PracticeCase(models.Model):
+    """The calibration case of a training session: a written case, or a past application
+    copied and anonymised, with SLK's reference consensus per criterion. Trainees assess
+    it before the session on the cycle's scale; the trainer compares them at it.
+
+    It lives with the training, not with scoring, because qualification (here) asks
+    whether a new examiner has done it, and this app may not import scoring."""
+
+    session = models.OneToOneField(
+        TrainingSession,
+        on_delete=models.CASCADE,
+        related_name="practice_case",
+        verbose_name=_("utbildningstillfälle"),
+    )
+    track = models.ForeignKey(
+        Track, on_delete=models.PROTECT, related_name="+", verbose_name=_("spår (kriterierna)")
+    )
+    title = models.CharField(_("rubrik"), max_length=200)
+    introduction = models.TextField(_("om fallet"), blank=True)
+    # The application it was copied from, for SLK only; trainees never see it.
+    source = models.ForeignKey(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kopierat från bidrag"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("övningsfall")
+        verbose_name_plural = _("övningsfall")
+
+    def __str__(self):
+        return self.title
+
+
+class PracticeCaseItem(models.Model):
+    """The case's text for one criterion and the reference consensus on it."""
+
+    case = models.ForeignKey(
+        PracticeCase, on_delete=models.CASCADE, related_name="items", verbose_name=_("övningsfall")
+    )
+    criterion = models.ForeignKey(
+        "award.Criterion", on_delete=models.PROTECT, related_name="+", verbose_name=_("kriterium")
+    )
+    text = models.TextField(_("fallets text"), blank=True)
+    reference_score = models.PositiveSmallIntegerField(_("referenspoäng (%)"), null=True, blank=True)
+    reference_strengths = models.JSONField(_("referensens styrkor"), default=list, blank=True)
+    reference_improvements = models.JSONField(_("referensens förbättringsområden"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("övningsfall per kriterium")
+        verbose_name_plural = _("övningsfall per kriterium")
+        ordering = ["criterion__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "criterion"], name="one_practice_item_per_criterion")
+        ]
+
+    def __str__(self):
+        return f"{self.case} – {self.criterion.number}"
+
+
+class PracticeAssessmentQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(status=PracticeAssessment.Status.SUBMITTED)
+
+
+class PracticeAssessment(models.Model):
+    """A trainee's assessment of the practice case: the same scale and the same
+    independence as a real one (nothing of others' or the reference until submitted)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Pågår")
+        SUBMITTED = "submitted", _("Inlämnad")
+
+    case = models.ForeignKey(
+        PracticeCase, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("övningsfall")
+    )
+    member = models.ForeignKey(
+        PoolMember,
+        on_delete=models.CASCADE,
+        related_name="practice_assessments",
+        verbose_name=_("examinator"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("inlämnad"), null=True, blank=True)
+
+    objects = PracticeAssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bedömning av övningsfall")
+        verbose_name_plural = _("bedömningar av övningsfall")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "member"], name="one_practice_assessment_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.case}: {self.member.profile}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class PracticeAssessmentItem(models.Model):
+    assessment = models.ForeignKey(
+        PracticeAssessment, on_delete=models.CASCADE, related_name="items", verbose_name=_("bedömning")
+    )
+    criterion = models.ForeignKey(
+        "award.Criterion", on_delete=models.PROTECT, related_name="+", verbose_name=_("kriterium")
+    )
+    score = models.PositiveSmallIntegerField(_("poäng (%)"), null=True, blank=True)
+    strengths = models.JSONField(_("styrkor"), default=list, blank=True)
+    improvements = models.JSONField(_("förbättringsområden"), default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("övningsbedömning per kriterium")
+        verbose_name_plural = _("övningsbedömningar per kriterium")
+        ordering = ["criterion__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="one_practice_assessment_item_per_criterion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} – {self.criterion.number}"
 
 
 class Conflict(ConflictTargetMixin, models.Model):

@@ -29,6 +29,7 @@ def pool_members_for_rules():
             "conflicts__unit",
             "conflicts__organisation",
             Prefetch("enrolments", queryset=_enrolments()),
+            "practice_assessments",
         )
         .annotate(
             team_count=Count("teams", distinct=True),

@@ -72,3 +72,17 @@ def team_errors(*, members, leader_ids, applications) -> tuple[list[str], list[s
     if members and all(m.is_experienced for m in members):
         warnings.append(_("Laget har inga nya examinatorer."))
     return errors, warnings
+
+
+def practice_missing(items) -> list[str]:
+    """What the trainee must still write before submitting: the same rule as the real
+    assessment (a score and at least one strength or area per criterion)."""
+    missing = []
+    for item in items:
+        if item.score is None:
+            missing.append(_("Kriterium %(n)s saknar poäng.") % {"n": item.criterion.number})
+        if not item.strengths and not item.improvements:
+            missing.append(
+                _("Kriterium %(n)s saknar styrkor och förbättringsområden.") % {"n": item.criterion.number}
+            )
+    return missing

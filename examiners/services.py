@@ -20,6 +20,7 @@ from award import audit
 from award.models import AwardCycle, Organisation, Track, Unit
 from award.notify import mail_after_commit
 from award.roles import Role, add_role, require_role
+from award.versioning import bump_version, check_version
 from examiners import queries, rules
 from examiners.audit_actions import AuditAction
 from examiners.models import (
@@ -30,6 +31,10 @@ from examiners.models import (
     Enrolment,
     ExaminerProfile,
     PoolMember,
+    PracticeAssessment,
+    PracticeAssessmentItem,
+    PracticeCase,
+    PracticeCaseItem,
     Team,
     TeamMember,
     TrainingDay,
@@ -600,6 +605,7 @@ def team_member_add(*, team: Team, member: PoolMember, by, leader: bool = False)
             "conflicts__organisation",
             "enrolments__session__days",
             "enrolments__attendance",
+            "practice_assessments",
         )
         .get(pk=member.pk)
     )
@@ -828,3 +834,224 @@ def proposal_apply(*, cycle: AwardCycle, by) -> list[Team]:
         changes={"teams": len(teams), "unplaced": [applications[pk].code for pk in result.unplaced]},
     )
     return teams
+
+
+# --- The practice case of a training session ---------------------------------------------
+
+
+def _lines(items) -> list[str]:
+    """A list of texts from a textarea (one per line) or a list; blank lines dropped."""
+    if isinstance(items, str):
+        items = items.splitlines()
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _check_practice_score(cycle: AwardCycle, score, number: int) -> None:
+    if score is not None and not cycle.scale.is_valid_score(score):
+        raise ValidationError(
+            _("Kriterium %(n)s: poängen måste vara ett steg på skalan (0–100 i steg om %(step)s).")
+            % {"n": number, "step": cycle.scale.step}
+        )
+
+
+@dataclass
+class CaseItemData:
+    text: str = ""
+    reference_score: int | None = None
+    reference_strengths: str | list = ""
+    reference_improvements: str | list = ""
+
+
+@transaction.atomic
+def practice_case_save(
+    *, session: TrainingSession, track: Track, title: str, introduction: str, items: dict, by
+) -> PracticeCase:
+    """Attach the practice case to `session`, or change it: its texts and SLK's reference
+    consensus per criterion of `track` (`items`: criterion id -> CaseItemData; criteria
+    left out keep what they have). The track's criteria cannot change once a trainee has
+    started, since their assessment is of those criteria."""
+    require_role(by, Role.SLK)
+    session = TrainingSession.objects.select_for_update().select_related("cycle__scale").get(pk=session.pk)
+    cycle = session.cycle
+    if track.cycle_id != cycle.pk:
+        raise ValidationError(_("Spåret hör till en annan omgång än utbildningen."))
+    if not title.strip():
+        raise ValidationError(_("Ge övningsfallet en rubrik."))
+    case = PracticeCase.objects.filter(session=session).first()
+    if case is not None and case.track_id != track.pk and case.assessments.exists():
+        raise ValidationError(_("Deltagare har redan börjat bedöma fallet; spåret kan inte bytas."))
+    criteria = {c.pk: c for c in track.criteria.all()}
+    unknown = set(items) - set(criteria)
+    if unknown:
+        raise ValidationError(_("Ett kriterium hör inte till spåret."))
+    for criterion_id, data in items.items():
+        _check_practice_score(cycle, data.reference_score, criteria[criterion_id].number)
+    created = case is None
+    if created:
+        case = PracticeCase(session=session)
+    elif case.track_id != track.pk:
+        case.items.all().delete()
+    case.track, case.title, case.introduction = track, title.strip(), introduction.strip()
+    case.save()
+    existing = {item.criterion_id: item for item in case.items.all()}
+    for criterion_id, criterion in criteria.items():
+        item = existing.get(criterion_id) or PracticeCaseItem(case=case, criterion=criterion)
+        data = items.get(criterion_id)
+        if data is not None:
+            item.text = data.text.strip()
+            item.reference_score = data.reference_score
+            item.reference_strengths = _lines(data.reference_strengths)
+            item.reference_improvements = _lines(data.reference_improvements)
+        item.save()
+    audit.record(
+        actor=by,
+        action=AuditAction.PRACTICE_CASE_SAVE,
+        target=session,
+        changes={"case": case.title, "track": track.name, "created": created},
+    )
+    return case
+
+
+def _anonymised(text: str, names: list[str]) -> str:
+    for name in names:
+        if name:
+            text = text.replace(name, _("[enheten]"))
+    return text
+
+
+@transaction.atomic
+def practice_case_copy(*, session: TrainingSession, application: Application, by) -> PracticeCase:
+    """A practice case from a past application: its answers as the case's texts with the
+    unit's name and code taken out (SLK reads and edits them afterwards), on the criteria
+    of this cycle's track of the same kind, matched by number. The reference starts empty:
+    SLK sets it."""
+    require_role(by, Role.SLK)
+    session = TrainingSession.objects.select_related("cycle").get(pk=session.pk)
+    application = Application.objects.select_related("unit", "track").get(pk=application.pk)
+    if application.track.cycle_id == session.cycle_id:
+        raise ValidationError(_("Välj ett bidrag från en tidigare omgång, inte ett som bedöms i år."))
+    if not application.is_submitted:
+        raise ValidationError(_("Bara ett inskickat bidrag kan bli övningsfall."))
+    track = Track.objects.filter(cycle=session.cycle, kind=application.track.kind).first()
+    if track is None:
+        raise ValidationError(_("Omgången har inget spår av samma slag som bidraget."))
+    names = [application.unit.name, application.unit.code, application.code]
+    answers = {a.criterion.number: a.text for a in application.answers.select_related("criterion")}
+    items = {
+        criterion.pk: CaseItemData(text=_anonymised(answers.get(criterion.number, ""), names))
+        for criterion in track.criteria.all()
+    }
+    case = practice_case_save(
+        session=session,
+        track=track,
+        title=_("Övningsfall från %(year)s") % {"year": application.track.cycle.year},
+        introduction="",
+        items=items,
+        by=by,
+    )
+    case.source = application
+    case.save(update_fields=["source"])
+    return case
+
+
+def _require_trainee(user, case: PracticeCase) -> PoolMember:
+    """The pool member of `user` enrolled (not waiting) in the case's session."""
+    enrolment = (
+        Enrolment.objects.filter(
+            session_id=case.session_id, member__profile__user=user, status=Enrolment.Status.ENROLLED
+        )
+        .select_related("member__profile")
+        .first()
+    )
+    if enrolment is None:
+        raise PermissionDenied(_("Du är inte anmäld till den här utbildningen."))
+    return enrolment.member
+
+
+@transaction.atomic
+def practice_assessment_for(*, case: PracticeCase, by) -> PracticeAssessment:
+    """The trainee's own assessment of the case, started (with an empty item per
+    criterion) the first time they save."""
+    member = _require_trainee(by, case)
+    assessment, created = PracticeAssessment.objects.get_or_create(case=case, member=member)
+    if created:
+        PracticeAssessmentItem.objects.bulk_create(
+            PracticeAssessmentItem(assessment=assessment, criterion_id=criterion_id)
+            for criterion_id in case.items.values_list("criterion_id", flat=True)
+        )
+    return assessment
+
+
+@dataclass
+class PracticeItemData:
+    score: int | None
+    strengths: str | list = ""
+    improvements: str | list = ""
+
+
+@transaction.atomic
+def practice_item_save(
+    *, item: PracticeAssessmentItem, data: PracticeItemData, base_version: int, by
+) -> PracticeAssessmentItem:
+    """Save one criterion of the trainee's own draft (autosave and explicit save)."""
+    item = (
+        PracticeAssessmentItem.objects.select_for_update(of=("self",))
+        .select_related("assessment__case__session__cycle__scale", "assessment__member", "criterion")
+        .get(pk=item.pk)
+    )
+    assessment = item.assessment
+    if _require_trainee(by, assessment.case).pk != assessment.member_id:
+        raise PermissionDenied(_("Du kan bara ändra din egen bedömning."))
+    if assessment.is_submitted:
+        raise ValidationError(_("Bedömningen av övningsfallet är inlämnad och kan inte ändras."))
+    _check_practice_score(assessment.case.session.cycle, data.score, item.criterion.number)
+    before = {"score": item.score, "strengths": item.strengths, "improvements": item.improvements}
+    after = {
+        "score": data.score,
+        "strengths": _lines(data.strengths),
+        "improvements": _lines(data.improvements),
+    }
+    if after == before:
+        return item
+    check_version(item, base_version)
+    item.score, item.strengths, item.improvements = after["score"], after["strengths"], after["improvements"]
+    bump_version(item)
+    item.save()
+    audit.record(
+        actor=by,
+        action=AuditAction.PRACTICE_SAVE,
+        target=assessment.case.session,
+        changes={
+            "criterion": item.criterion.number,
+            **{key: [before[key], after[key]] for key in after if before[key] != after[key]},
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def practice_submit(*, assessment: PracticeAssessment, by) -> PracticeAssessment:
+    """Submit the trainee's assessment of the case; from then on they see the reference
+    and their comparison with it, and it can no longer change."""
+    assessment = (
+        PracticeAssessment.objects.select_for_update(of=("self",))
+        .select_related("case", "member")
+        .get(pk=assessment.pk)
+    )
+    if _require_trainee(by, assessment.case).pk != assessment.member_id:
+        raise PermissionDenied(_("Du kan bara lämna in din egen bedömning."))
+    if assessment.is_submitted:
+        raise ValidationError(_("Bedömningen av övningsfallet är redan inlämnad."))
+    missing = rules.practice_missing(list(assessment.items.select_related("criterion")))
+    if missing:
+        raise ValidationError(missing)
+    assessment.status = PracticeAssessment.Status.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.save(update_fields=["status", "submitted_at"])
+    audit.record(
+        actor=by,
+        action=AuditAction.PRACTICE_SUBMIT,
+        target=assessment.case.session,
+        changes={"examiner": str(assessment.member.profile)},
+    )
+    return assessment

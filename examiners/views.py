@@ -22,6 +22,7 @@ from examiners.forms import (
     VolunteerForm,
 )
 from examiners.models import Assignment, Conflict, PoolMember, Team, TeamMember
+from examiners.training import queries as training_queries
 from submissions.models import Application
 
 
@@ -55,7 +56,11 @@ def home(request):
             row["conflict_form"] = ConflictForm()
         if cycle == newest or row.get("teams"):
             rows.append(row)
-    return render(request, "examiners/home.html", {"rows": rows})
+    return render(
+        request,
+        "examiners/home.html",
+        {"rows": rows, "practice_cases": training_queries.practice_cases_for(request.user)},
+    )
 
 
 def volunteer(request):

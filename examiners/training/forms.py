@@ -10,8 +10,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from award.forms import CleanTextMixin
+from award.models import Track
 from examiners import services
-from examiners.models import Enrolment, PoolMember, TrainingDay, TrainingSession
+from examiners.models import (
+    Enrolment,
+    PoolMember,
+    PracticeAssessmentItem,
+    PracticeCase,
+    TrainingDay,
+    TrainingSession,
+)
+from submissions.models import Application
 
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -161,3 +170,195 @@ class QualificationFilterForm(CleanTextMixin, forms.Form):
         if not self.is_valid():
             return None
         return {self.QUALIFIED: True, self.NOT_QUALIFIED: False}.get(self.cleaned_data["qualified"])
+
+
+# --- The practice case ------------------------------------------------------------------
+
+
+def _joined(lines) -> str:
+    return "\n".join(lines or [])
+
+
+class PracticeCaseForm(CleanTextMixin, forms.Form):
+    """SLK's practice case: which track's criteria, a title and an introduction, then per
+    criterion the case's text and the reference consensus (score, strengths, areas for
+    improvement). The criterion fields are those of the chosen track."""
+
+    track = forms.ModelChoiceField(label=gettext_lazy("Spår (kriterierna)"), queryset=Track.objects.none())
+    title = forms.CharField(label=gettext_lazy("Rubrik"), max_length=200)
+    introduction = forms.CharField(
+        label=gettext_lazy("Om fallet"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Vilken sorts enhet, hur stor, vad deltagarna behöver veta. Inga namn."),
+    )
+
+    def __init__(self, *args, session: TrainingSession, case: PracticeCase | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session, self.case = session, case
+        tracks = Track.objects.filter(cycle_id=session.cycle_id).order_by("kind")
+        self.fields["track"].queryset = tracks
+        self.fields["track"].empty_label = None
+        track = None
+        if self.is_bound:
+            track = tracks.filter(pk=self.data.get("track") or 0).first()
+        track = track or (case.track if case else tracks.first())
+        self.criteria = list(track.criteria.order_by("number")) if track else []
+        existing = {i.criterion_id: i for i in case.items.all()} if case else {}
+        if case and not self.is_bound:
+            self.initial.update(
+                {"track": case.track_id, "title": case.title, "introduction": case.introduction}
+            )
+        self.rows = []
+        for criterion in self.criteria:
+            item = existing.get(criterion.pk)
+            names = {key: f"c{criterion.pk}_{key}" for key in ("text", "score", "strengths", "improvements")}
+            n = criterion.number
+            self.fields[names["text"]] = forms.CharField(
+                label=_("Fallets text, kriterium %(n)s") % {"n": n},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 8}),
+            )
+            self.fields[names["score"]] = forms.IntegerField(
+                label=_("Referenspoäng (%%), kriterium %(n)s") % {"n": n},
+                required=False,
+                min_value=0,
+                max_value=100,
+            )
+            self.fields[names["strengths"]] = forms.CharField(
+                label=_("Referensens styrkor, kriterium %(n)s") % {"n": n},
+                required=False,
+                help_text=gettext_lazy("En per rad."),
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+            self.fields[names["improvements"]] = forms.CharField(
+                label=_("Referensens förbättringsområden, kriterium %(n)s") % {"n": n},
+                required=False,
+                help_text=gettext_lazy("En per rad."),
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+            if item and not self.is_bound:
+                self.initial.update(
+                    {
+                        names["text"]: item.text,
+                        names["score"]: item.reference_score,
+                        names["strengths"]: _joined(item.reference_strengths),
+                        names["improvements"]: _joined(item.reference_improvements),
+                    }
+                )
+            self.rows.append({"criterion": criterion, "fields": [self[name] for name in names.values()]})
+
+    def save(self, *, by) -> PracticeCase:
+        data = self.cleaned_data
+        items = {
+            c.pk: services.CaseItemData(
+                text=data[f"c{c.pk}_text"],
+                reference_score=data[f"c{c.pk}_score"],
+                reference_strengths=data[f"c{c.pk}_strengths"],
+                reference_improvements=data[f"c{c.pk}_improvements"],
+            )
+            for c in self.criteria
+            if c.track_id == data["track"].pk
+        }
+        return services.practice_case_save(
+            session=self.session,
+            track=data["track"],
+            title=data["title"],
+            introduction=data["introduction"],
+            items=items,
+            by=by,
+        )
+
+
+class PracticeCopyForm(CleanTextMixin, forms.Form):
+    """A past application, by its code, copied as the case's texts."""
+
+    code = forms.CharField(
+        label=gettext_lazy("Bidragets kod"),
+        max_length=40,
+        help_text=gettext_lazy(
+            "Ett inskickat bidrag från en tidigare omgång, med enhetens samtycke. Enhetens namn och kod tas bort "
+            "ur texterna; läs igenom och redigera dem efteråt."
+        ),
+    )
+
+    def __init__(self, *args, session: TrainingSession, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        application = (
+            Application.objects.filter(code__iexact=code)
+            .exclude(track__cycle_id=self.session.cycle_id)
+            .first()
+        )
+        if application is None:
+            raise ValidationError(
+                _("Inget bidrag från en tidigare omgång har koden ”%(code)s”.") % {"code": code}
+            )
+        self.application = application
+        return code
+
+    def save(self, *, by) -> PracticeCase:
+        return services.practice_case_copy(session=self.session, application=self.application, by=by)
+
+
+class PracticeItemForm(CleanTextMixin, forms.Form):
+    """One criterion of the trainee's practice assessment: the fields of the real
+    assessment form (scoring.assessment.forms.AssessmentItemForm), without private notes.
+    Whether the score lies on the scale is the service's rule."""
+
+    score = forms.IntegerField(label=gettext_lazy("Poäng (%)"), required=False)
+    strengths = forms.CharField(
+        label=gettext_lazy("Styrkor"),
+        required=False,
+        help_text=gettext_lazy("En per rad. 3–5 brukar räcka."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    improvements = forms.CharField(
+        label=gettext_lazy("Förbättringsområden"),
+        required=False,
+        help_text=gettext_lazy("En per rad. 3–5 brukar räcka."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, item: PracticeAssessmentItem, **kwargs):
+        kwargs.setdefault("prefix", f"k{item.criterion_id}")
+        if not args and "data" not in kwargs:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "score": item.score,
+                    "strengths": _joined(item.strengths),
+                    "improvements": _joined(item.improvements),
+                    "version": item.version,
+                },
+            )
+        super().__init__(*args, **kwargs)
+
+    def score_groups(self, scale, kind: str) -> list[dict]:
+        """The scale's steps under the band of the criterion's kind they fall in, as the
+        real assessment form draws them. `scale.bands` should be prefetched."""
+        field = self["score"]
+        current = "" if field.value() is None else str(field.value())
+        bands = [band for band in scale.bands.all() if band.kind == kind]
+        groups = [{"band": band, "options": []} for band in bands]
+        outside = {"band": None, "options": []}
+        for value in scale.steps:
+            option = {"value": value, "id": f"{field.auto_id}_{value}", "checked": current == str(value)}
+            group = next((g for g, b in zip(groups, bands, strict=True) if b.contains(value)), outside)
+            group["options"].append(option)
+        return [g for g in [*groups, outside] if g["options"]]
+
+    def save(self, *, item: PracticeAssessmentItem, by) -> PracticeAssessmentItem:
+        data = self.cleaned_data
+        return services.practice_item_save(
+            item=item,
+            data=services.PracticeItemData(
+                score=data["score"], strengths=data["strengths"], improvements=data["improvements"]
+            ),
+            base_version=data["version"],
+            by=by,
+        )

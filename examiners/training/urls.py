@@ -1,4 +1,5 @@
-"""Training sessions, rosters and qualification (SLK)."""
+"""Training sessions, rosters, qualification and the practice case (SLK), and the
+trainee's own assessment of the practice case."""
 
 from django.urls import path
 
@@ -15,4 +16,21 @@ urlpatterns = [
     path("utbildning/tillfalle/<int:pk>/anmal/", views.enrol, name="enrol"),
     path("utbildning/tillfalle/<int:pk>/dag/<int:day_pk>/narvaro/", views.attendance, name="attendance"),
     path("utbildning/anmalan/<int:pk>/avanmal/", views.enrolment_cancel, name="enrolment_cancel"),
+    path("utbildning/tillfalle/<int:pk>/ovningsfall/", views.practice_case, name="practice_case"),
+    path(
+        "utbildning/tillfalle/<int:pk>/ovningsfall/kopiera/",
+        views.practice_case_copy,
+        name="practice_case_copy",
+    ),
+    path(
+        "utbildning/tillfalle/<int:pk>/kalibrering/", views.practice_calibration, name="practice_calibration"
+    ),
+    path(
+        "utbildning/tillfalle/<int:pk>/kalibrering.svg",
+        views.practice_calibration_svg,
+        name="practice_calibration_svg",
+    ),
+    path("ovningsfall/<int:pk>/", views.practice, name="practice"),
+    path("ovningsfall/<int:pk>/kriterium/<int:criterion_id>/", views.practice_item, name="practice_item"),
+    path("ovningsfall/<int:pk>/lamna-in/", views.practice_submit, name="practice_submit"),
 ]

@@ -107,6 +107,9 @@ SITE_VISIT = LOGGED_IN - (TEAM | COMMITTEE_AND_SLK)
 UNIT_REPORT = LOGGED_IN - (UNIT | ONLY_SLK)
 #: A questionnaire: its recipients only.
 RECIPIENTS = LOGGED_IN - UNIT_CONTACTS
+#: A trainee's practice case: only those enrolled in its session (the world's examiner)
+#: learn that it is there; SLK works on the trainer's pages.
+PRACTICE = LOGGED_IN - {EXAMINER}
 
 
 @dataclass(frozen=True)
@@ -246,6 +249,16 @@ ROUTES: dict[str, Route] = {
     "examiners:enrol": post(ONLY_SLK, pk="session"),
     "examiners:attendance": get(ONLY_SLK, pk="session", day_pk="day", writes=True),
     "examiners:enrolment_cancel": get(ONLY_SLK, pk="enrolment", writes=True),
+    "examiners:practice_case": get(ONLY_SLK, pk="session", writes=True),
+    "examiners:practice_case_copy": post(ONLY_SLK, pk="session"),
+    "examiners:practice_calibration": get(ONLY_SLK, pk="session"),
+    "examiners:practice_calibration_svg": get(ONLY_SLK, pk="session"),
+    # --- the trainee's practice case ---------------------------------------------------------
+    "examiners:practice": get({EXAMINER}, pk="practice_case", hidden=PRACTICE),
+    "examiners:practice_item": post(
+        {EXAMINER}, pk="practice_case", criterion_id="criterion", hidden=PRACTICE
+    ),
+    "examiners:practice_submit": get({EXAMINER}, pk="practice_case", writes=True, hidden=PRACTICE),
     # --- links without a year: a redirect to the current cycle's page ---------------------
     # The committee is sent on to the evaluation page too, which then refuses it; a member of
     # another cycle's committee only, to the start page.

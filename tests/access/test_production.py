@@ -69,6 +69,10 @@ from examiners.models import (
     Conflict,
     Enrolment,
     PoolMember,
+    PracticeAssessment,
+    PracticeAssessmentItem,
+    PracticeCase,
+    PracticeCaseItem,
     Team,
     TeamMember,
     TrainingDay,
@@ -823,6 +827,93 @@ def enrolment_cancel(w):
     )
 
 
+# The practice case of a training session
+
+
+def _practice_case(w, *, trainee=None):
+    """A fresh session with a practice case on the quality award's criteria; `trainee`
+    enrolled in it."""
+    session = w.session(enrolled=[trainee] if trainee else [])
+    case = examiner_services.practice_case_save(
+        session=session, track=w.quality, title=w.name("Övningsfall"), introduction="", items={}, by=w.slk
+    )
+    return session, case
+
+
+def practice_case(w):
+    session = w.session()
+    title = w.name("Övningsfall")
+    data = {"track": w.quality.pk, "title": title, "introduction": "En förskola."}
+    for criterion in w.quality.criteria.all():
+        data |= {
+            f"c{criterion.pk}_text": "Så här arbetar vi.",
+            f"c{criterion.pk}_score": "60",
+            f"c{criterion.pk}_strengths": "Tydliga mål",
+            f"c{criterion.pk}_improvements": "Följ upp",
+        }
+    return Post(
+        "the case and its reference are saved",
+        lambda response: (
+            PracticeCaseItem.objects.filter(
+                case__session=session, case__title=title, reference_score=60
+            ).count()
+            == w.quality.criteria.count()
+        ),
+        data=data,
+        kwargs={"pk": session.pk},
+    )
+
+
+def practice_case_copy(w):
+    last_year = AwardCycle.objects.get(year=w.cycle.year - 1)
+    track = factories.TrackFactory(cycle=last_year, kind=Track.Kind.QUALITY_AWARD)
+    application = factories.submitted_application(track, factories.UnitFactory())
+    session = w.session()
+    return Post(
+        "the case is copied from last year's application",
+        lambda response: PracticeCase.objects.filter(session=session, source=application).exists(),
+        data={"code": application.code},
+        kwargs={"pk": session.pk},
+    )
+
+
+def practice_item(w):
+    _session, case = _practice_case(w, trainee=w.pair[1])
+    criterion = w.quality.criteria.order_by("number").first()
+    prefix = f"k{criterion.pk}"
+    return Post(
+        "the trainee's score is saved",
+        lambda response: PracticeAssessmentItem.objects.filter(
+            assessment__case=case, criterion=criterion, score=50
+        ).exists(),
+        data={
+            f"{prefix}-score": "50",
+            f"{prefix}-strengths": "Tydliga mål",
+            f"{prefix}-improvements": "",
+            f"{prefix}-version": "1",
+        },
+        kwargs={"pk": case.pk, "criterion_id": criterion.pk},
+    )
+
+
+def practice_submit(w):
+    _session, case = _practice_case(w, trainee=w.pair[1])
+    user = w.users[EXAMINER]
+    own = examiner_services.practice_assessment_for(case=case, by=user)
+    for item in own.items.all():
+        examiner_services.practice_item_save(
+            item=item,
+            data=examiner_services.PracticeItemData(score=50, strengths="Tydliga mål"),
+            base_version=item.version,
+            by=user,
+        )
+    return Post(
+        "the trainee's assessment is submitted",
+        lambda response: PracticeAssessment.objects.get(pk=own.pk).is_submitted,
+        kwargs={"pk": case.pk},
+    )
+
+
 # The examiner's assessment
 
 
@@ -1343,6 +1434,10 @@ WRITES: dict[str, Write] = {
     "examiners:enrol": Write(SLK, enrol, "training.enrol"),
     "examiners:attendance": Write(SLK, attendance, "training.attendance"),
     "examiners:enrolment_cancel": Write(SLK, enrolment_cancel, "training.cancel"),
+    "examiners:practice_case": Write(SLK, practice_case, "practice.case_save"),
+    "examiners:practice_case_copy": Write(SLK, practice_case_copy, "practice.case_save"),
+    "examiners:practice_item": Write(EXAMINER, practice_item, "practice.save"),
+    "examiners:practice_submit": Write(EXAMINER, practice_submit, "practice.submit"),
     "scoring:assessment_item": Write(EXAMINER, assessment_item, "scoring.individual"),
     "scoring:assessment_hours": Write(EXAMINER, assessment_hours, "scoring.hours"),
     "scoring:assessment_submit": Write(EXAMINER, assessment_submit, "scoring.individual_submit"),

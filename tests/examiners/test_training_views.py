@@ -326,8 +326,9 @@ def qualification_pool(cycle, slk, size):
     return members
 
 
-# Session, user and roles (3), the cycle, then members, enrolments, days, attendance.
-QUALIFICATION_QUERIES = 8
+# Session, user and roles (3), the cycle, then members, enrolments, days, attendance,
+# practice assessments, and the practice cases' references and submitted assessments.
+QUALIFICATION_QUERIES = 11
 
 
 @pytest.mark.parametrize("size", [2, 20])

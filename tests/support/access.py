@@ -11,6 +11,7 @@ from award.models import TIMELINE_FIELDS, AwardCycle, CommitteeMembership, Track
 from award.roles import Role
 from evaluation import services as evaluation_services
 from evaluation.models import Questionnaire
+from examiners import services as examiner_services
 from examiners.models import Enrolment
 from judging import services as judging_services
 from judging.models import DecisionOutcome, Meeting
@@ -140,6 +141,11 @@ def build_world(media_root) -> dict:
     enrolment = Enrolment.objects.get(member=trainee)
     session = enrolment.session
     day = session.days.get()
+    # The session's practice case, which the team's examiner takes as a trainee.
+    practice_case = examiner_services.practice_case_save(
+        session=session, track=quality, title="Övningsfall", introduction="", items={}, by=slk
+    )
+    examiner_services.enrol(session=session, member=members[1], by=slk)
 
     questionnaire = evaluation_services.questionnaire_send(
         cycle=cycle, audience=Questionnaire.Audience.APPLICANTS, by=slk, notify=False
@@ -180,6 +186,7 @@ def build_world(media_root) -> dict:
         "session": session.pk,
         "day": day.pk,
         "enrolment": enrolment.pk,
+        "practice_case": practice_case.pk,
         "consensus_item": ConsensusItem.objects.filter(consensus__application=application)
         .order_by("pk")
         .first()
