@@ -23,3 +23,6 @@ class AuditAction(models.TextChoices):
     COMMITTEE_MEMBER_REMOVE = "committee.member_remove", _("Ledamot togs bort ur domarkommittén")
     UNIT_ORGANISATION_CHANGE = "unit.organisation_change", _("Enhetens förvaltning ändrades")
     USER_ANONYMISE = "user.anonymise", _("Personuppgifter avidentifierades")
+    CYCLE_REMINDERS_SET = "cycle.reminders_set", _("Påminnelsedagarna ändrades")
+    OUTBOX_RESEND = "outbox.resend", _("E-post skickades igen")
+    JOB_START = "job.start", _("Arbete startades i bakgrunden")

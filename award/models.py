@@ -167,6 +167,22 @@ TIMELINE_FIELDS = [
 QUESTIONNAIRE_PERIOD = dt.timedelta(days=42)
 
 
+def parse_day_list(value: str) -> list[int]:
+    """The days before a deadline on which a reminder goes: "7,2" -> [7, 2]."""
+    return sorted({int(part) for part in str(value or "").replace(" ", "").split(",") if part}, reverse=True)
+
+
+def validate_day_list(value: str) -> None:
+    try:
+        days = parse_day_list(value)
+    except ValueError:
+        raise ValidationError(
+            _("Ange dagar som heltal åtskilda med kommatecken, till exempel 7,2.")
+        ) from None
+    if any(day < 0 or day > 60 for day in days):
+        raise ValidationError(_("Varje dag måste vara mellan 0 och 60."))
+
+
 class AwardCycleQuerySet(models.QuerySet):
     def current(self):
         """The cycle the platform is working on: the latest opened one."""
@@ -244,6 +260,26 @@ class AwardCycle(models.Model):
         default=15,
         validators=[MaxValueValidator(100)],
         help_text=_("En deltagare vars medelavvikelse från referenspoängen når gränsen markeras för ett samtal."),
+    )
+
+    # Reminders the worker sends (award/reminders.py): how many days before each deadline.
+    application_reminder_days = models.CharField(
+        _("påminn enhetskontakter (dagar före sista dag för tävlingsbidrag)"),
+        max_length=40,
+        default="7,2",
+        validators=[validate_day_list],
+    )
+    assessment_reminder_days = models.CharField(
+        _("påminn examinatorer (dagar före sista dag för individuell bedömning)"),
+        max_length=40,
+        default="5,1",
+        validators=[validate_day_list],
+    )
+    consensus_reminder_days = models.CharField(
+        _("påminn lagledare (dagar före sista dag för konsensus)"),
+        max_length=40,
+        default="3,1",
+        validators=[validate_day_list],
     )
 
     # The timeline as planned, {field: "YYYY-MM-DD"}: a draft's dates are its plan, and the
@@ -640,3 +676,168 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+# --- Background work: the outbox, the worker's heartbeat, the scheduler, jobs -------------
+
+
+class OutboxMessageQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=OutboxMessage.Status.PENDING)
+
+    def sent(self):
+        return self.filter(status=OutboxMessage.Status.SENT)
+
+    def failed(self):
+        return self.filter(status=OutboxMessage.Status.FAILED)
+
+    def due(self, now: dt.datetime):
+        """Pending and due now, or claimed by a worker that stopped before finishing (its
+        claim older than OutboxMessage.CLAIM_TIMEOUT)."""
+        return self.filter(
+            models.Q(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
+            | models.Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - OutboxMessage.CLAIM_TIMEOUT)
+        )
+
+
+class OutboxMessage(models.Model):
+    """One e-mail to one person, stored in the transaction that caused it and sent by the
+    worker (award/outbox.py). `key` names the event; (key, recipient) is unique, so a
+    retried job or a second worker never writes, nor sends, the same e-mail twice."""
+
+    CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar")
+        SENDING = "sending", _("Skickas")
+        SENT = "sent", _("Skickat")
+        FAILED = "failed", _("Misslyckades")
+
+    key = models.CharField(_("händelse"), max_length=200)
+    recipient = models.EmailField(_("mottagare"))
+    subject = models.CharField(_("ämne"), max_length=300)
+    body = models.TextField(_("text"))
+    reason = models.CharField(_("varför"), max_length=200, blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    related = GenericForeignKey("content_type", "object_id")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    created_at = models.DateTimeField(_("skapat"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("nästa försök"), default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
+    last_error = models.TextField(_("senaste fel"), blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("utgående e-post")
+        verbose_name_plural = _("utgående e-post")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "recipient"], name="outbox_once_per_event_and_person")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.subject}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status == self.Status.SENT
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+
+class WorkerHeartbeat(models.Model):
+    """A running worker says it is alive every tick (shown on the outbox page)."""
+
+    worker_id = models.CharField(max_length=100, unique=True)
+    host = models.CharField(max_length=200, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self):
+        return self.worker_id
+
+    def is_alive(self, now: dt.datetime | None = None) -> bool:
+        interval = dt.timedelta(seconds=max(getattr(settings, "TICK_SECONDS", 60), 1))
+        return (now or timezone.now()) - self.last_seen <= 3 * interval
+
+
+class ScheduleSlot(models.Model):
+    """When a periodic job is next due. A worker runs it only if it moves `next_due` on in
+    one conditional update, so among many workers one runs each tick."""
+
+    name = models.CharField(max_length=50, unique=True)
+    next_due = models.DateTimeField(default=timezone.now)
+    last_run = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.name
+
+
+class BackgroundJobQuerySet(models.QuerySet):
+    def expired(self, now: dt.datetime):
+        return self.filter(expires_at__lt=now)
+
+
+class BackgroundJob(models.Model):
+    """Long work run by the worker (award/jobs.py): who asked, how far it has come, and the
+    file it made, kept until `expires_at`."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Pågår")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+
+    kind = models.CharField(_("arbete"), max_length=50)
+    params = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("beställt av")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="jobs/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BackgroundJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

@@ -1,14 +1,11 @@
-"""E-mail sent by the services. Mail leaves only after the transaction commits, so a
-rolled-back change never announces itself."""
+"""E-mail sent by the services, through the durable outbox (award/outbox.py): the e-mail is
+stored in the service's own transaction and sent by the worker after it commits, so a
+rolled-back change never announces itself and an SMTP outage loses nothing."""
 
 import contextvars
 from contextlib import contextmanager
-from functools import partial
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
+from award import outbox
 
 _silenced = contextvars.ContextVar("award_mail_silenced", default=False)
 
@@ -24,11 +21,29 @@ def silenced():
         _silenced.reset(token)
 
 
-def mail_after_commit(*, subject: str, template: str, context: dict, recipients) -> None:
-    recipients = sorted({r for r in recipients if r})
-    if not recipients or _silenced.get():
+def is_silenced() -> bool:
+    return _silenced.get()
+
+
+def mail_after_commit(
+    *,
+    subject: str,
+    template: str,
+    context: dict,
+    recipients,
+    key: str | None = None,
+    reason: str = "",
+    related=None,
+) -> None:
+    """One e-mail per recipient into the outbox (see award.outbox.queue for `key`)."""
+    if _silenced.get():
         return
-    body = render_to_string(template, context)
-    transaction.on_commit(
-        partial(send_mail, str(subject), body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
+    outbox.queue(
+        recipients=recipients,
+        subject=subject,
+        template=template,
+        context=context,
+        key=key,
+        reason=reason or str(subject),
+        related=related,
     )

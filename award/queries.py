@@ -293,3 +293,33 @@ def navigation_cycle(user, *, released: bool = False) -> AwardCycle | None:
         return opened.first() or AwardCycle.objects.order_by("-year").first()
     seated = opened.with_committee_member(user)
     return seated.filter(pk__in=AwardCycle.objects.in_progress().values("pk")).first() or seated.first()
+
+
+def outbox_messages(*, status: str = ""):
+    """The outbox, newest first, for SLK's page (one status, or all)."""
+    from award.models import OutboxMessage
+
+    messages = OutboxMessage.objects.select_related("content_type").order_by("-created_at", "-id")
+    if status in OutboxMessage.Status.values:
+        messages = messages.filter(status=status)
+    return messages
+
+
+def outbox_counts() -> dict[str, int]:
+    """{status: count} over the whole outbox, every status present (0 when none)."""
+    from django.db.models import Count
+
+    from award.models import OutboxMessage
+
+    counts = dict(OutboxMessage.objects.values_list("status").annotate(n=Count("id")).order_by())
+    return {status: counts.get(status, 0) for status in OutboxMessage.Status.values}
+
+
+def workers():
+    """The workers that beat recently, newest first, each with `alive`."""
+    from award.models import WorkerHeartbeat
+
+    beats = list(WorkerHeartbeat.objects.all()[:20])
+    for beat in beats:
+        beat.alive = beat.is_alive()
+    return beats

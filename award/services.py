@@ -7,25 +7,30 @@ changed in the audit trail. Views, admin actions and management commands call th
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from award import audit, queries, signals
+from award import audit, jobs, outbox, queries, signals
 from award.audit_actions import AuditAction
 from award.models import (
     TIMELINE_FIELDS,
     AwardCycle,
+    BackgroundJob,
     CommitteeMembership,
     CompetitionClass,
     Criterion,
     Organisation,
+    OutboxMessage,
     Phase,
     ScaleBand,
     ScoringScale,
     Track,
     Unit,
+    parse_day_list,
     today,
+    validate_day_list,
 )
 from award.roles import Role, add_role, remove_role, require_role
 
@@ -349,3 +354,84 @@ def committee_member_remove(*, membership: CommitteeMembership, by) -> None:
         target=cycle,
         changes={"member": user.username, "chair": was_chair},
     )
+
+
+# --- Background work: the outbox, reminder days, jobs ------------------------------------
+
+
+@transaction.atomic
+def outbox_resend(*, message: OutboxMessage, by) -> OutboxMessage:
+    """SLK sends an e-mail of the outbox again (a failed one, or a sent one the person
+    says never came): it goes back to pending and the worker sends it at once."""
+    require_role(by, Role.SLK)
+    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status == OutboxMessage.Status.SENDING:
+        raise ValidationError(_("E-postmeddelandet skickas just nu. Försök igen om en stund."))
+    before = message.status
+    message.status = OutboxMessage.Status.PENDING
+    message.next_attempt_at = timezone.now()
+    message.attempts = 0
+    message.save(update_fields=["status", "next_attempt_at", "attempts"])
+    audit.record(
+        actor=by,
+        action=AuditAction.OUTBOX_RESEND,
+        target=message,
+        changes={"recipient": message.recipient, "subject": message.subject, "status": before},
+    )
+    keys = [message.key]
+    transaction.on_commit(lambda: outbox.request_delivery(keys=keys))
+    return message
+
+
+@transaction.atomic
+def cycle_reminders_set(*, cycle: AwardCycle, by, **days: str) -> dict:
+    """SLK sets on which days before each deadline the worker reminds people
+    (application_reminder_days, assessment_reminder_days, consensus_reminder_days:
+    "7,2"). Refuses a value that is not days 0–60, naming the field."""
+    require_role(by, Role.SLK)
+    cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
+    fields = ("application_reminder_days", "assessment_reminder_days", "consensus_reminder_days")
+    changed, errors = {}, {}
+    for name, value in days.items():
+        if name not in fields:
+            raise TypeError(name)
+        value = ",".join(str(d) for d in sorted(set(_days_or_error(value, name, errors)), reverse=True))
+        if name not in errors and value != getattr(cycle, name):
+            changed[name] = [getattr(cycle, name), value]
+            setattr(cycle, name, value)
+    if errors:
+        raise ValidationError(errors)
+    if changed:
+        cycle.save(update_fields=list(changed))
+        audit.record(actor=by, action=AuditAction.CYCLE_REMINDERS_SET, target=cycle, changes=changed)
+    return changed
+
+
+def _days_or_error(value: str, name: str, errors: dict) -> list[int]:
+    try:
+        validate_day_list(value)
+    except ValidationError as error:
+        errors[name] = error.messages
+        return []
+    return parse_day_list(value)
+
+
+@transaction.atomic
+def job_start(*, kind: str, params: dict, by) -> BackgroundJob:
+    """Start long work in the background (a kind registered in award.jobs): the job is
+    recorded and queued for the worker once this transaction commits. Refused unless the
+    kind lets this user start it."""
+    registered = jobs.kind(kind)
+    if registered is None or not registered.may_start(by, params):
+        raise PermissionDenied(_("Du har inte behörighet att göra detta."))
+    job = BackgroundJob.objects.create(kind=kind, params=params, requested_by=by)
+    audit.record(actor=by, action=AuditAction.JOB_START, target=job, changes={"kind": kind, **params})
+    job_id = job.pk
+    transaction.on_commit(lambda: _queue_job(job_id))
+    return job
+
+
+def _queue_job(job_id: int) -> None:
+    from award.tasks import job_run
+
+    job_run.enqueue(job_id)

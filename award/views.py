@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,20 @@ def start(request):
     if request.user.is_authenticated:
         return redirect("home")
     return render(request, "award/start.html", {"cycle": AwardCycle.objects.current()})
+
+
+@login_not_required
+def accessibility(request):
+    """The accessibility statement (tillgänglighetsredogörelse) that Swedish law requires of
+    a public-sector web service: how accessible the platform is, what is known not to be,
+    and how to report a problem. Public, linked from every page's footer."""
+    return render(request, "award/accessibility.html", {"contact": settings.DEFAULT_FROM_EMAIL})
+
+
+@login_not_required
+def help_page(request):
+    """Help and contact: what each of the user's roles does here and whom to ask."""
+    return render(request, "award/help.html", {"contact": settings.DEFAULT_FROM_EMAIL})
 
 
 def home(request):
@@ -105,3 +120,44 @@ def cycle_phase_extend(request, year):
             _("Fasen är förlängd. %(count)s datum i tidplanen ändrades.") % {"count": len(changed)},
         )
     return redirect("award:cycle_detail", year=year)
+
+
+@role_required(Role.SLK)
+def outbox(request):
+    """Every e-mail the platform has sent or will send: pending, sent, failed with the
+    reason, and the workers' heartbeat (is anything sending them?)."""
+    from django.core.paginator import Paginator
+
+    from award.models import OutboxMessage
+    from award.web import page_links
+
+    status = request.GET.get("status", "")
+    page = Paginator(queries.outbox_messages(status=status), 50).get_page(request.GET.get("sida"))
+    counts = queries.outbox_counts()
+    return render(
+        request,
+        "award/outbox.html",
+        {
+            "messages_page": page,
+            "pagination": page_links(request, page),
+            "status": status,
+            "statuses": [(value, label, counts[value]) for value, label in OutboxMessage.Status.choices],
+            "workers": queries.workers(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.SLK)
+def outbox_resend(request, pk):
+    from award.models import OutboxMessage
+
+    message = get_object_or_404(OutboxMessage, pk=pk)
+    with service_call(request):
+        services.outbox_resend(message=message, by=request.user)
+        messages.success(
+            request, _("E-postmeddelandet till %(to)s skickas igen.") % {"to": message.recipient}
+        )
+    return redirect(
+        request.POST.get("next") if request.POST.get("next", "").startswith("/") else "award:outbox"
+    )

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "guardian",
     "import_export",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "csp",
     "axes",
     "django_otp",
@@ -233,6 +235,28 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="kvalitetsutmarkelsen@example.stockholm.se")
+
+# Background work (README, "Background work"): django-tasks with its database queue. Every
+# e-mail is stored in the outbox first and sent by the worker (`manage.py run_worker`);
+# `immediate` runs each task at once in the process that queued it (the tests; a
+# deployment without a worker would send in the request, as before).
+TASKS_BACKEND = env.str("AWARD_TASKS_BACKEND", default="database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND]
+    }
+}
+# The absolute address of the site, for links in e-mails sent by the worker (no request).
+SITE_URL = env.str("AWARD_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How often the worker's scheduler looks for due reminders and notices (one tick among all
+# workers), and after how many failed attempts an e-mail is left as failed for SLK.
+TICK_SECONDS = env.int("AWARD_TICK_SECONDS", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("AWARD_OUTBOX_MAX_ATTEMPTS", default=8)
+# Files made in the background (the cycle export, the report PDF) are kept this many hours.
+JOB_FILE_HOURS = env.int("AWARD_JOB_FILE_HOURS", default=24)
 
 # Security. Production (DEBUG off) is secure by default; each value can be overridden
 # for a deployment that terminates TLS differently.

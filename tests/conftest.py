@@ -39,6 +39,14 @@ def second_factor_verified(request):
     user_logged_in.disconnect(dispatch_uid="tests.second_factor_verified")
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background tasks run in the test's own process, at the moment they are queued (the
+    e-mail of a service is then in mail.outbox once its transaction commits). The worker's
+    own tests (tests/award/test_worker.py) switch back to the database queue."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def cycle(db):
     """The current, opened cycle, in its registration phase."""

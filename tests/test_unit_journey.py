@@ -54,7 +54,7 @@ def test_flow(client, cycle, unit_contact, unit, slk, django_capture_on_commit_c
         assert r.status_code == 302
     r = client.get(r.url)
     assert "Tack!" in r.content.decode()
-    assert len(mail.outbox) == 1 and "K" in mail.outbox[0].subject
+    assert len(mail.outbox) == 2 and "K" in mail.outbox[0].subject  # the contact and the head
     r = client.get(reverse("submissions:print", args=[app.pk]))
     assert r.status_code == 200
     r = client.get(reverse("submissions:pdf", args=[app.pk]))

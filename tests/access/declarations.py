@@ -183,6 +183,8 @@ ROUTES: dict[str, Route] = {
     "award:cycle_phase_close": post(ONLY_SLK, **YEAR),
     "award:cycle_phase_extend": post(ONLY_SLK, **YEAR),
     # Personal data: export and anonymisation of one person (SLK).
+    "award:outbox": get(ONLY_SLK),
+    "award:outbox_resend": post(ONLY_SLK, pk="outbox_message"),
     "award:person_search": get(ONLY_SLK),
     "award:person_detail": get(ONLY_SLK, pk="person", writes=True),
     # --- applications -------------------------------------------------------------------

@@ -53,6 +53,7 @@ from award.models import (
     AwardCycle,
     CommitteeMembership,
     Organisation,
+    OutboxMessage,
     PastResult,
     Phase,
     Track,
@@ -394,6 +395,16 @@ def person_detail(w):
         lambda response: not _fresh(leaver).is_active and _fresh(leaver).username.startswith("anonymiserad-"),
         data={"confirm": "yes"},
         kwargs={"pk": leaver.pk},
+    )
+
+
+def outbox_resend(w):
+    message = w.objects["outbox_message"]
+    OutboxMessage.objects.filter(pk=message).update(status=OutboxMessage.Status.FAILED)
+    return Post(
+        "the failed e-mail is sent again",
+        lambda response: OutboxMessage.objects.get(pk=message).is_sent,
+        kwargs={"pk": message},
     )
 
 
@@ -1399,6 +1410,7 @@ WRITES: dict[str, Write] = {
     "award:cycle_phase_close": Write(SLK, cycle_phase_close, "cycle.phase_closed_early", Phase.ASSESSMENT),
     "award:cycle_phase_extend": Write(SLK, cycle_phase_extend, "cycle.phase_extended", Phase.ASSESSMENT),
     "award:person_detail": Write(SLK, person_detail, "user.anonymise"),
+    "award:outbox_resend": Write(SLK, outbox_resend, "outbox.resend"),
     "submissions:register": Write(UNIT_CONTACT, register, "application.register", Phase.REGISTRATION),
     "submissions:answer_edit": Write(UNIT_CONTACT, answer_edit, None, Phase.APPLICATION),
     "submissions:details_save": Write(UNIT_CONTACT, details_save, "application.details", Phase.APPLICATION),

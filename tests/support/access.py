@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Invitation, token_digest
-from award.models import TIMELINE_FIELDS, AwardCycle, CommitteeMembership, Track, today
+from award.models import TIMELINE_FIELDS, AwardCycle, CommitteeMembership, OutboxMessage, Track, today
 from award.roles import Role
 from evaluation import services as evaluation_services
 from evaluation.models import Questionnaire
@@ -201,6 +201,14 @@ def build_world(media_root) -> dict:
         "unit": application.unit_id,
         "invitation": invitation.pk,
         "invitation_token": INVITATION_TOKEN,
+        # An e-mail of the outbox that could not be sent, for SLK's resend.
+        "outbox_message": OutboxMessage.objects.create(
+            key="access-walk",
+            recipient="kontakt@example.se",
+            subject="Ett ärende",
+            body="Text",
+            last_error="SMTP nere",
+        ).pk,
         "reset_uid": "MQ",
         "reset_token": "ogiltig-nyckel",
     }
