@@ -14,3 +14,8 @@ class ScoringConfig(AppConfig):
 
         audit.register_actions(AuditAction)
         providers.register(ScoringPersonalData())
+
+        from scoring.queries import earlier_improvements
+        from submissions import earlier_feedback
+
+        earlier_feedback.register(earlier_improvements)

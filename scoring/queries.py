@@ -4,7 +4,7 @@ import statistics
 
 from django.db.models import Exists, OuterRef, Prefetch
 
-from award.models import Criterion
+from award.models import AwardCycle, Criterion
 from examiners.models import Team, TeamMember
 from scoring import rules, totals
 from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, FeedbackReport
@@ -173,3 +173,34 @@ def report_released(report: FeedbackReport | None, on=None) -> bool:
     """The unit sees its report only when SLK has approved it and the cycle's feedback
     release date has come (after the committee's decision)."""
     return report is not None and report.is_approved and report.application.track.cycle.feedback_released(on)
+
+
+def last_released_report(application: Application) -> FeedbackReport | None:
+    """The unit's feedback report from its latest earlier entry in the same kind of track
+    that the unit may read (approved, and its cycle's release date come: R12), or None.
+    Only this unit's, never another's."""
+    return (
+        FeedbackReport.objects.filter(
+            status=FeedbackReport.Status.APPROVED,
+            application__unit_id=application.unit_id,
+            application__track__kind=application.track.kind,
+            application__track__cycle__year__lt=application.track.cycle.year,
+            application__track__cycle__in=AwardCycle.objects.feedback_released(),
+        )
+        .select_related("application__track__cycle")
+        .order_by("-application__track__cycle__year")
+        .first()
+    )
+
+
+def earlier_improvements(application: Application) -> dict[int, list[str]]:
+    """{criterion number: areas for improvement} of `last_released_report`: criteria are
+    each cycle's own, so they are matched by number."""
+    report = last_released_report(application)
+    if report is None:
+        return {}
+    return {
+        item.criterion.number: list(item.improvements)
+        for item in report.items.select_related("criterion")
+        if item.improvements
+    }

@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     APPLICATION_REOPEN = "application.reopen", _("Bidraget öppnades för ändringar igen")
     APPLICATION_EXTEND = "application.extend", _("Bidragets sista dag förlängdes")
     APPLICATION_WITHDRAW = "application.withdraw", _("Bidraget drogs tillbaka")
+    ANSWER_IMPROVEMENTS = "answer.improvements", _("Enheten beskrev vad den gjort åt förbättringsområden")
     ATTACHMENT_ADD = "attachment.add", _("Bilaga lades till")
     ATTACHMENT_REMOVE = "attachment.remove", _("Bilaga togs bort")
     UNIT_CONTACTS_SET = "unit.contacts_set", _("Enhetens kontaktpersoner ändrades")

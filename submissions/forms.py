@@ -136,3 +136,26 @@ class OverviewFilterForm(CleanTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["competition_class"].queryset = CompetitionClass.objects.filter(track__cycle=cycle)
         self.fields["organisation"].queryset = Organisation.objects.all()
+
+
+class ImprovementNotesForm(CleanTextMixin, forms.Form):
+    """One note per area for improvement of the unit's last released feedback on a
+    criterion: what the unit has done about it."""
+
+    def __init__(self, *args, areas: list[str], notes: list[dict] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        done = {n.get("area"): n.get("done", "") for n in notes or []}
+        self.rows = []
+        for index, area in enumerate(areas):
+            name = f"note_{index}"
+            self.fields[name] = forms.CharField(
+                label=_("Vad har ni gjort?"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=done.get(area, ""),
+            )
+            self.rows.append({"area": area, "field": self[name]})
+
+    def notes(self) -> list[str]:
+        return [self.cleaned_data[f"note_{i}"] for i in range(len(self.rows))]

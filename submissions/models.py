@@ -166,6 +166,11 @@ class Answer(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="answers")
     text = models.TextField(_("svar"), blank=True)
+    # What the unit has done about each area for improvement of its last released feedback
+    # on this criterion: [{"area": ..., "done": ...}] (submissions.earlier_feedback).
+    improvement_notes = models.JSONField(
+        _("vad enheten har gjort åt förbättringsområdena"), default=list, blank=True
+    )
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -22,7 +22,7 @@ from award.models import AwardCycle, Phase, Track, Unit, today
 from award.notify import mail_after_commit
 from award.roles import Role, add_role, has_role, remove_role, require_role
 from award.versioning import StaleEdit, bump_version, check_version
-from submissions import eligibility, queries, signals
+from submissions import earlier_feedback, eligibility, queries, signals
 from submissions.audit_actions import AuditAction
 from submissions.models import Answer, AnswerRevision, Application, Attachment
 
@@ -576,3 +576,40 @@ def attachment_remove(*, attachment: Attachment, by) -> None:
     # The file goes only once the row is gone for good.
     transaction.on_commit(lambda: storage.delete(path))
     audit.record(actor=by, action=AuditAction.ATTACHMENT_REMOVE, target=application, changes={"file": name})
+
+
+@transaction.atomic
+def answer_improvements_save(*, application: Application, criterion_id: int, notes: list[str], by) -> Answer:
+    """What the unit has done about each area for improvement of its last released feedback
+    on this criterion, one note per area in the order `earlier_feedback.areas_for` gives
+    them; examiners read the notes with the answer. Only while the application can change."""
+    _require_unit_contact_or_slk(by, application.unit)
+    application = _locked(application)
+    _require_editable(application)
+    answer = (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("criterion")
+        .filter(application=application, criterion_id=criterion_id)
+        .first()
+    )
+    if answer is None:
+        raise ValidationError(_("Kriteriet hör inte till det här bidraget."))
+    areas = earlier_feedback.areas_for(application).get(answer.criterion.number, [])
+    if not areas:
+        raise ValidationError(
+            _("Det finns inga förbättringsområden från en tidigare återföring för kriteriet.")
+        )
+    notes = [(note or "").strip() for note in notes] + [""] * len(areas)
+    after = [{"area": area, "done": done} for area, done in zip(areas, notes, strict=False) if done]
+    if after == answer.improvement_notes:
+        return answer
+    before = answer.improvement_notes
+    answer.improvement_notes = after
+    answer.save(update_fields=["improvement_notes", "updated_at"])
+    audit.record(
+        actor=by,
+        action=AuditAction.ANSWER_IMPROVEMENTS,
+        target=application,
+        changes={"criterion": answer.criterion.number, "notes": [before, after]},
+    )
+    return answer

@@ -10,6 +10,9 @@ urlpatterns = [
     path("oversikt/", views.overview, name="overview"),
     path("<int:pk>/", views.application_detail, name="application_detail"),
     path("<int:pk>/kriterium/<int:criterion_id>/", views.answer_edit, name="answer_edit"),
+    path(
+        "<int:pk>/kriterium/<int:criterion_id>/forbattringar/", views.improvement_notes, name="improvement_notes"
+    ),
     path("<int:pk>/uppgifter/", views.details_save, name="details_save"),
     path("<int:pk>/bilagor/", views.attachment_upload, name="attachment_upload"),
     path("<int:pk>/bilagor/<int:attachment_id>/", views.attachment_download, name="attachment_download"),

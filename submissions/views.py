@@ -17,13 +17,14 @@ from award.autosave import autosave
 from award.models import AwardCycle, Phase
 from award.roles import Role, has_role, role_required
 from award.web import page_links, service_call
-from submissions import eligibility, exports, queries, services
+from submissions import earlier_feedback, eligibility, exports, queries, services
 from submissions.forms import (
     AnswerForm,
     AttachmentForm,
     DecisionForm,
     DetailsForm,
     ExtendForm,
+    ImprovementNotesForm,
     OptionalReasonForm,
     OverviewFilterForm,
     RegistrationForm,
@@ -189,6 +190,7 @@ def answer_edit(request, pk, criterion_id):
         form = AnswerForm(
             initial={"text": form.cleaned_data["text"], "version": conflict.version}, **form_kwargs
         )
+    areas = earlier_feedback.areas_for(application).get(criterion.number, [])
     return render(
         request,
         "submissions/answer_edit.html",
@@ -198,8 +200,33 @@ def answer_edit(request, pk, criterion_id):
             "criterion": criterion,
             "form": form,
             "conflict": conflict,
+            "notes_form": ImprovementNotesForm(areas=areas, notes=answer.improvement_notes)
+            if areas
+            else None,
         },
     )
+
+
+@require_POST
+def improvement_notes(request, pk, criterion_id):
+    """What the unit has done about last feedback's areas for improvement on a criterion."""
+    application = _unit_application(request, pk)
+    answer = get_object_or_404(
+        Answer.objects.select_related("criterion"), application=application, criterion_id=criterion_id
+    )
+    areas = earlier_feedback.areas_for(application).get(answer.criterion.number, [])
+    form = ImprovementNotesForm(request.POST, areas=areas)
+    url = reverse("submissions:answer_edit", args=[application.pk, criterion_id])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(url)
+    with service_call(request, success=_("Det ni har gjort åt förbättringsområdena är sparat.")):
+        services.answer_improvements_save(
+            application=application, criterion_id=criterion_id, notes=form.notes(), by=request.user
+        )
+    return redirect(f"{url}#forbattringar")
 
 
 def application_url(application):

@@ -82,7 +82,15 @@ from examiners.models import (
 from judging import services as judging_services
 from judging.models import CommitteeConflict, Decision, DecisionOutcome, Meeting
 from scoring import services
-from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, FeedbackReport, SiteVisit
+from scoring.models import (
+    Assessment,
+    AssessmentItem,
+    Consensus,
+    ConsensusItem,
+    FeedbackItem,
+    FeedbackReport,
+    SiteVisit,
+)
 from submissions import services as submission_services
 from submissions.models import Answer, Application, Attachment
 from tests.access.declarations import (
@@ -438,6 +446,31 @@ def answer_edit(w):
         lambda response: _fresh(answer).text == text,
         data={"text": text, "version": answer.version},
         kwargs={"pk": application.pk, "criterion_id": answer.criterion_id},
+    )
+
+
+def improvement_notes(w):
+    # Last year's released, approved feedback report of the same unit names an area.
+    last_year = AwardCycle.objects.get(year=w.cycle.year - 1)
+    track = Track.objects.filter(
+        cycle=last_year, kind=Track.Kind.QUALITY_AWARD
+    ).first() or factories.TrackFactory(cycle=last_year, kind=Track.Kind.QUALITY_AWARD)
+    earlier_criterion = track.criteria.filter(number=1).first() or factories.CriterionFactory(
+        track=track, number=1, weight=100
+    )
+    application = w.application(status=Application.Status.DRAFT)
+    earlier = factories.submitted_application(track, application.unit)
+    report = FeedbackReport.objects.create(application=earlier, status=FeedbackReport.Status.APPROVED)
+    FeedbackItem.objects.create(report=report, criterion=earlier_criterion, improvements=["Följ upp"])
+    criterion = w.quality.criteria.get(number=1)
+    return Post(
+        "the unit's note is saved with the area",
+        lambda response: (
+            Answer.objects.get(application=application, criterion=criterion).improvement_notes
+            == [{"area": "Följ upp", "done": "Vi följer upp varje månad."}]
+        ),
+        data={"note_0": "Vi följer upp varje månad."},
+        kwargs={"pk": application.pk, "criterion_id": criterion.pk},
     )
 
 
@@ -877,7 +910,9 @@ def practice_case(w):
 
 def practice_case_copy(w):
     last_year = AwardCycle.objects.get(year=w.cycle.year - 1)
-    track = factories.TrackFactory(cycle=last_year, kind=Track.Kind.QUALITY_AWARD)
+    track = Track.objects.filter(
+        cycle=last_year, kind=Track.Kind.QUALITY_AWARD
+    ).first() or factories.TrackFactory(cycle=last_year, kind=Track.Kind.QUALITY_AWARD)
     application = factories.submitted_application(track, factories.UnitFactory())
     session = w.session()
     return Post(
@@ -1414,6 +1449,9 @@ WRITES: dict[str, Write] = {
     "submissions:register": Write(UNIT_CONTACT, register, "application.register", Phase.REGISTRATION),
     "submissions:answer_edit": Write(UNIT_CONTACT, answer_edit, None, Phase.APPLICATION),
     "submissions:details_save": Write(UNIT_CONTACT, details_save, "application.details", Phase.APPLICATION),
+    "submissions:improvement_notes": Write(
+        UNIT_CONTACT, improvement_notes, "answer.improvements", Phase.APPLICATION
+    ),
     "submissions:attachment_upload": Write(
         UNIT_CONTACT, attachment_upload, "attachment.add", Phase.APPLICATION
     ),
