@@ -80,6 +80,7 @@ from examiners.models import (  # noqa: E402
     TrainingSession,
 )
 from judging.models import Decision, DecisionOutcome, Meeting, SiteVisitChoice  # noqa: E402
+from scoring import figures  # noqa: E402
 from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, SiteVisit  # noqa: E402
 from submissions.models import Answer, Application, ApplicationUserObjectPermission  # noqa: E402
 
@@ -937,6 +938,9 @@ def generate(
     generator = Generator(seed=seed, batch_size=batch_size, out=out)
     with transaction.atomic():
         generator.run(applications=applications, year=year, history=history)
+        # bulk_create bypasses the services, which store these figures as they go.
+        with generator.step("lagrade totaler och kalibrering (scoring.figures)"):
+            figures.store_all()
     with generator.step("ANALYZE (planerarens statistik)"):
         refresh_statistics()
     elapsed = time.perf_counter() - generator.started

@@ -4,10 +4,11 @@ after a site visit, its rank in its class, its eligibility marks, and a calibrat
 that corrects for examiner severity.
 
 Everything is read in a fixed number of queries, so the page's query count does not grow
-with the number of applications. The individual scores (about 40 per application) never
-reach Python: the database aggregates them per application and criterion (spread and
-calibrated mean, `_criterion_aggregates`), so Python handles one small row per application
-and criterion.
+with the number of applications, and nothing is computed that does not change between
+requests: the consensus totals and the spreads and calibration are stored when they change
+(`scoring.figures`), so the page reads one row of figures per application. Only ranks
+are derived here, from the stored totals of the applications shown. The per-criterion
+scores of the consensus are read only for the rows a page shows (`add_detail`).
 
 Calibration: each examiner's individual scores are standardised against that examiner's
 own mean and standard deviation across all their submitted assessments in the cycle, then
@@ -19,12 +20,10 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
-
 from award.models import Criterion, PastResult, Track
 from judging.models import CommitteeConflict, DecisionOutcome
-from scoring import queries, rules, totals
-from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, SiteVisit
+from scoring import figures, queries, rules
+from scoring.models import AssessmentFigures, Consensus, ConsensusItem, SiteVisit
 from submissions import eligibility
 from submissions.models import Application
 
@@ -123,9 +122,11 @@ def _scope(prefix: str, track: Track, class_id: int | None) -> dict:
     return {prefix + name: value for name, value in scope.items()}
 
 
-def consolidated(track: Track, *, viewer=None, class_id: int | None = None) -> dict:
+def consolidated(track: Track, *, viewer=None, class_id: int | None = None, detail: bool = True) -> dict:
     """Rows of the track's submitted applications grouped by class, ranked within each;
-    only the class `class_id` if given (its ranks are the same, since they are per class)."""
+    only the class `class_id` if given (its ranks are the same, since they are per class).
+    The rows carry the per-criterion consensus scores only with `detail` (otherwise
+    `add_detail` fills them for the rows that are shown)."""
     cycle = track.cycle
     criteria = list(Criterion.objects.filter(track=track).order_by("number"))
     applications = list(
@@ -133,10 +134,12 @@ def consolidated(track: Track, *, viewer=None, class_id: int | None = None) -> d
         .select_related("unit__organisation", "competition_class")
         .order_by("code")
     )
-    consensus_items = ConsensusItem.objects.filter(
-        **_scope("consensus__application__", track, class_id), consensus__status=Consensus.Status.FINAL
-    ).values_list("consensus__application_id", "criterion_id", "score", "visit_score")
-    aggregates = _criterion_aggregates(cycle, track_id=track.pk, class_id=class_id)
+    stored_totals = Consensus.objects.filter(
+        **_scope("application__", track, class_id), status=Consensus.Status.FINAL
+    ).values_list("application_id", "total_points", "visit_total_points")
+    stored_figures = AssessmentFigures.objects.filter(**_scope("application__", track, class_id)).values_list(
+        "application_id", "spreads", "calibrated", "calibrated_total", "max_spread"
+    )
     in_scope = _scope("application__", track, class_id)
     visits = dict(SiteVisit.objects.filter(**in_scope).values_list("application_id", "status"))
     last_win: dict[int, int] = {}
@@ -167,32 +170,25 @@ def consolidated(track: Track, *, viewer=None, class_id: int | None = None) -> d
         )
         for a in applications
     }
-    for application_id, criterion_id, score, visit_score in consensus_items:
+    for application_id, total, visit_total in stored_totals:
         row = rows[application_id]
-        row.consensus[criterion_id] = score
-        if visit_score is not None:
-            row.visit[criterion_id] = visit_score
-    weights = {c.pk: c.weight for c in criteria}
+        row.total, row.visit_total = total, visit_total
+    criterion_ids = [c.pk for c in criteria]
+    for application_id, spreads, calibrated, calibrated_total, max_spread in stored_figures:
+        row = rows[application_id]
+        if row.application.pk in withheld:
+            continue
+        for pk in criterion_ids:
+            key = str(pk)
+            spread = spreads.get(key)
+            row.spreads[pk] = spread
+            if rules.flagged(spread, cycle.discussion_threshold):
+                row.flagged.add(pk)
+            if calibrated.get(key) is not None:
+                row.calibrated[pk] = calibrated[key]
+        row.calibrated_total, row.max_spread = calibrated_total, max_spread
     for row in rows.values():
         a = row.application
-        for c in criteria:
-            spread, calibrated = (
-                aggregates.get((a.pk, c.pk), (None, None)) if a.pk not in withheld else (None, None)
-            )
-            row.spreads[c.pk] = spread
-            if rules.flagged(spread, cycle.discussion_threshold):
-                row.flagged.add(c.pk)
-            if calibrated is not None:
-                row.calibrated[c.pk] = calibrated
-        row.max_spread = max((s for s in row.spreads.values() if s is not None), default=None)
-        if row.consensus:
-            row.total = totals.weighted_total((weights[c], row.consensus.get(c)) for c in weights)
-        if row.visit:
-            row.visit_total = totals.weighted_total(
-                (weights[c], row.visit.get(c, row.consensus.get(c))) for c in weights
-            )
-        # None until every criterion has a calibrated score; rounded as every total is.
-        row.calibrated_total = totals.weighted_total((weights[c], row.calibrated.get(c)) for c in weights)
         row.had_visit = a.pk in visits
         row.visit_status = visits.get(a.pk, "")
         if not a.award_eligible:
@@ -202,6 +198,8 @@ def consolidated(track: Track, *, viewer=None, class_id: int | None = None) -> d
             row.marks.append(f"Vann {won}: får inte vinna förrän {eligibility.next_possible_win(won)}.")
         row.conflict = any(c.covers(a) for c in conflicts)
         row.outcome = str(outcome_labels.get(outcomes.get(a.pk), ""))
+    if detail:
+        add_detail(rows.values())
 
     groups: dict[str, list[Row]] = {}
     for row in rows.values():
@@ -220,66 +218,24 @@ def consolidated(track: Track, *, viewer=None, class_id: int | None = None) -> d
     return {"criteria": criteria, "classes": result, "method": CALIBRATION_METHOD}
 
 
-_AGGREGATES_SQL = """
-WITH items AS (
-    SELECT a.member_id AS member_id, a.application_id AS application_id,
-           i.criterion_id AS criterion_id, i.score AS score,
-           CAST(i.score AS DOUBLE PRECISION) AS x
-    FROM {item} i
-    JOIN {assessment} a ON a.id = i.assessment_id
-    JOIN {application} ap ON ap.id = a.application_id
-    JOIN {track} t ON t.id = ap.track_id
-    WHERE t.cycle_id = %s AND a.status = %s AND i.score IS NOT NULL
-),
-examiner AS (
-    SELECT member_id, AVG(x) AS mean, STDDEV_POP(x) AS sd FROM items GROUP BY member_id
-),
-grand AS (
-    SELECT AVG(x) AS mean, STDDEV_POP(x) AS sd, COUNT(*) AS n FROM items
-),
-calibrated AS (
-    SELECT it.application_id, it.criterion_id, it.score,
-           CASE WHEN g.n < 2 THEN it.x
-                ELSE g.mean + CASE WHEN e.sd > 0 THEN (it.x - e.mean) / e.sd ELSE 0 END * g.sd
-           END AS value
-    FROM items it
-    JOIN examiner e ON e.member_id = it.member_id
-    CROSS JOIN grand g
-    JOIN {application} ap ON ap.id = it.application_id
-    WHERE {where}
-)
-SELECT application_id, criterion_id, MAX(score) - MIN(score),
-       AVG(CASE WHEN value < 0 THEN 0 WHEN value > 100 THEN 100 ELSE value END)
-FROM calibrated
-GROUP BY application_id, criterion_id
-"""
+def add_detail(rows) -> None:
+    """Fill the rows' per-criterion consensus scores (before and after the site visit), in
+    one query for however many rows: for the rows a page shows."""
+    by_application = {row.application.pk: row for row in rows}
+    if not by_application:
+        return
+    for application_id, criterion_id, score, visit_score in ConsensusItem.objects.filter(
+        consensus__application_id__in=list(by_application), consensus__status=Consensus.Status.FINAL
+    ).values_list("consensus__application_id", "criterion_id", "score", "visit_score"):
+        row = by_application[application_id]
+        row.consensus[criterion_id] = score
+        if visit_score is not None:
+            row.visit[criterion_id] = visit_score
 
 
 def _criterion_aggregates(cycle, *, track_id: int, class_id: int | None = None) -> dict:
     """(application id, criterion id) -> (spread, calibrated mean rounded to 0.1) of the
     submitted individual scores, for a track's (or one of its classes') submitted
-    applications.
-
-    The same arithmetic as `calibrate`, done by the database: each examiner's mean and
-    population standard deviation over all their submitted scores in the cycle, the
-    cycle's grand mean and deviation, each score standardised and rescaled, clamped to
-    0–100, then averaged per application and criterion."""
-    tables = {
-        "item": AssessmentItem._meta.db_table,
-        "assessment": Assessment._meta.db_table,
-        "application": Application._meta.db_table,
-        "track": Track._meta.db_table,
-    }
-    quoted = {name: connection.ops.quote_name(table) for name, table in tables.items()}
-    where, params = ["ap.track_id = %s", "ap.status = %s"], [track_id, Application.Status.SUBMITTED]
-    if class_id is not None:
-        where.append("ap.competition_class_id = %s")
-        params.append(class_id)
-    sql = _AGGREGATES_SQL.format(where=" AND ".join(where), **quoted)
-    cycle_id = getattr(cycle, "pk", cycle)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [cycle_id, Assessment.Status.SUBMITTED, *params])
-        return {
-            (application, criterion): (spread, round(float(mean), 1) if mean is not None else None)
-            for application, criterion, spread, mean in cursor.fetchall()
-        }
+    applications, computed now: what `scoring.figures` stores, and the SQL the tests hold
+    against `calibrate`."""
+    return figures.criterion_aggregates(cycle, track_id=track_id, class_id=class_id)

@@ -84,7 +84,7 @@ def summary_header() -> list[str]:
 
 def summary_rows(cycle, **_options) -> Iterator[list]:
     for track in cycle.tracks.order_by("pk"):
-        for group in consolidated(track)["classes"]:
+        for group in consolidated(track, detail=False)["classes"]:
             for row in group["rows"]:
                 a = row.application
                 yield [

@@ -113,6 +113,15 @@ class Consensus(models.Model):
     # Set by the judging committee's signed decision (through `services.consensus_lock`):
     # from then on no score may change, not even after a site visit.
     locked_at = models.DateTimeField(_("låst av kommitténs beslut"), null=True, blank=True)
+    # The weighted totals, stored by `figures.store_consensus_totals` when the consensus is
+    # finalised and when a score is revised after the site visit, so the committee's pages
+    # read them instead of summing the items on every request.
+    total_points = models.DecimalField(
+        _("konsensustotal"), max_digits=6, decimal_places=1, null=True, blank=True, editable=False
+    )
+    visit_total_points = models.DecimalField(
+        _("total efter platsbesök"), max_digits=6, decimal_places=1, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("konsensus")
@@ -170,6 +179,29 @@ class ConsensusItem(models.Model):
     def final_score(self):
         """The score that counts: after the site visit where it was revised."""
         return self.visit_score if self.visit_score is not None else self.score
+
+
+class AssessmentFigures(models.Model):
+    """What the committee's pages show of an application's submitted individual scores:
+    per criterion the spread and the calibrated mean, and the calibrated total. Written by
+    `figures.store_calibration` whenever the cycle's submitted assessments change (the
+    calibration of one examiner's score depends on every score of the cycle), never on a
+    page."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="assessment_figures", verbose_name=_("bidrag")
+    )
+    spreads = models.JSONField(default=dict)  # criterion id (as text) -> spread
+    calibrated = models.JSONField(default=dict)  # criterion id (as text) -> calibrated mean, to 0.1
+    calibrated_total = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    max_spread = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sammanställda individuella poäng")
+        verbose_name_plural = _("sammanställda individuella poäng")
+
+    def __str__(self):
+        return f"{self.application_id}: sammanställda poäng"
 
 
 class SiteVisit(models.Model):

@@ -20,7 +20,7 @@ from award import audit
 from award.roles import Role, has_role, require_role
 from award.versioning import bump_version, check_version
 from examiners.models import PoolMember
-from scoring import queries, rules
+from scoring import figures, queries, rules
 from scoring.audit_actions import AuditAction
 from scoring.models import (
     Assessment,
@@ -213,6 +213,8 @@ def _assessment_move(assessment: Assessment, *, to: str, action: str, by) -> Ass
     assessment.status = to
     assessment.submitted_at = timezone.now() if to == Assessment.Status.SUBMITTED else None
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    # Every calibrated score of the cycle depends on this one's examiner and the grand mean.
+    figures.store_calibration(assessment.application.track.cycle_id)
     _record(
         by=by,
         action=action,
@@ -374,6 +376,7 @@ def consensus_finalise(*, consensus: Consensus, by) -> Consensus:
     consensus.finalised_by = by
     consensus.finalised_at = timezone.now()
     consensus.save()
+    figures.store_consensus_totals(consensus)
     _record(
         by=by,
         action=AuditAction.CONSENSUS_FINAL,
@@ -517,6 +520,7 @@ def visit_score_revise(
     bump_version(item)
     item.updated_by = by
     item.save()
+    figures.store_consensus_totals(item.consensus)
     _record(
         by=by,
         action=AuditAction.VISIT_SCORE,

@@ -213,7 +213,9 @@ def consolidated(request, year, track_pk, anonymous=False):
     class_ids = {c.name: c.pk for c in track.classes.all()}
     filter_form = ConsolidatedFilterForm(request.GET, class_names=list(class_ids) or [track.name])
     filters = filter_form.filters()
-    view = consolidation.consolidated(track, viewer=request.user, class_id=class_ids.get(filters["klass"]))
+    view = consolidation.consolidated(
+        track, viewer=request.user, class_id=class_ids.get(filters["klass"]), detail=False
+    )
     key, descending = _parse_sort(request.GET.get("sort", ""), anonymous)
     groups = []
     for group in view["classes"]:
@@ -239,6 +241,7 @@ def consolidated(request, year, track_pk, anonymous=False):
         request.GET.get("sida")
     )
     groups = _page_groups(groups, page, anonymous)
+    consolidation.add_detail(r.row for g in groups for r in g["rows"])  # this page's rows only
     large = request.GET.get("storlek") == "stor"
     contrast = request.GET.get("kontrast") == "hog"
     # The per-criterion scores are shown on demand: a table as wide as the criteria are many.
@@ -342,7 +345,9 @@ def drilldown(request, pk):
     scrub = _scrubber(application, anonymous)
     track = application.track
     # Only the application's own class: ranks are per class.
-    view = consolidation.consolidated(track, viewer=request.user, class_id=application.competition_class_id)
+    view = consolidation.consolidated(
+        track, viewer=request.user, class_id=application.competition_class_id, detail=False
+    )
     row = next(r for group in view["classes"] for r in group["rows"] if r.application.pk == application.pk)
     withheld = queries.withholds_team_assessments(request.user, application)
     criterion_rows = queries.criterion_rows(application)

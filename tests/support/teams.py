@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from award.models import Track
 from examiners import services as examiner_services
-from scoring import services
+from scoring import figures, services
 from scoring.models import ConsensusItem, FeedbackReport
 from submissions import services as submission_services
 from submissions.models import Application
@@ -77,6 +77,7 @@ def judged(application, score=50):
         ConsensusItem(consensus=consensus, criterion=c, score=score, strengths=["Styrka"])
         for c in track.criteria.all()
     )
+    figures.store_consensus_totals(consensus)  # as consensus_finalise stores them
     return application
 
 
@@ -128,6 +129,8 @@ def set_consensus_scores(application, scores, visit_scores=None):
         item.score = score
         item.visit_score = (visit_scores or {}).get(i)
     ConsensusItem.objects.bulk_update(items, ["score", "visit_score"])
+    if items:
+        figures.store_consensus_totals(items[0].consensus)  # as the services store them
 
 
 def assessed_application(cycle, slk, unit, unit_contact):
