@@ -155,6 +155,9 @@ ROUTES: dict[str, Route] = {
     # Django's LogoutView takes POST only; logging out is for everyone.
     "logout": post(EVERYONE),
     "public:good_examples": get(EVERYONE),
+    # The accessibility statement and help are public: a problem can be reported without logging in.
+    "accessibility": get(EVERYONE),
+    "help": get(EVERYONE),
     "home": get(LOGGED_IN),
     "password_change": get(LOGGED_IN, writes=True),
     "password_change_done": get(LOGGED_IN),
@@ -197,10 +200,6 @@ ROUTES: dict[str, Route] = {
         UNIT, pk="application", criterion_id="criterion", writes=True, hidden=APPLICATION_PAGES
     ),
     "submissions:details_save": post(UNIT, **APP, hidden=APPLICATION_PAGES),
-    # What the unit has done about its last released feedback's areas for improvement.
-    "submissions:improvement_notes": post(
-        UNIT, pk="application", criterion_id="criterion", hidden=APPLICATION_PAGES
-    ),
     "submissions:attachment_upload": post(UNIT, **APP, hidden=APPLICATION_PAGES),
     "submissions:attachment_download": get(
         READERS, pk="application", attachment_id="attachment", hidden=APPLICATION_PAGES

@@ -1,0 +1,62 @@
+"""Every role's main pages fit the screen: at 390 px (a phone) and at 1366 px (a city
+laptop) no page is wider than the window, and nothing sticks out of it except inside a box
+that scrolls sideways of its own (a wide table). Screenshots of every page at both widths
+go to test-artifacts/screens/ (`widths-<role>-<page>-<width>.png`)."""
+
+import re
+
+import pytest
+
+from tests.support import browser_world
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDTHS = [(390, 844), (1366, 768)]
+
+# Elements that reach past the window's right edge, unless a scrolling box (overflow-x
+# auto or scroll, below <body>) holds them: such a table scrolls inside its own container.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrollsSideways = e => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      const x = getComputedStyle(a).overflowX;
+      if (x === "auto" || x === "scroll" || x === "hidden") return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const e of document.body.querySelectorAll("*")) {
+    const box = e.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    if (getComputedStyle(e).position === "absolute" && box.width <= 1) continue;  // visually hidden
+    if (scrollsSideways(e)) continue;
+    out.push(`${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}${e.className && typeof e.className === "string" ? "." + e.className.trim().replace(/\\s+/g, ".") : ""} ends at ${Math.round(box.right)} px`);
+  }
+  return {page: document.documentElement.scrollWidth, window: width, out: out.slice(0, 5)};
+}"""
+
+
+def _slug(url: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-") or "start"
+
+
+def test_every_roles_main_pages_fit_a_phone_and_a_laptop(open_session):
+    world = browser_world.build(finalised=True)
+    too_wide, checked = [], 0
+    for who, user, urls in browser_world.main_pages(world):
+        session = open_session(user)
+        for width, height in WIDTHS:
+            session.page.set_viewport_size({"width": width, "height": height})
+            for url in urls:
+                response = session.page.goto(url)
+                assert response.status == 200, f"{url} as {who} answered {response.status}"
+                found = session.page.evaluate(OVERFLOW)
+                checked += 1
+                session.shot(f"widths-{who}-{_slug(url)}-{width}")
+                if found["page"] > found["window"] or found["out"]:
+                    too_wide.append(
+                        f"{url} as {who} at {width} px: page {found['page']} px; " + "; ".join(found["out"])
+                    )
+        session.close()
+    assert checked >= 40
+    assert not too_wide, "Pages wider than the window:\n" + "\n".join(too_wide)
