@@ -200,6 +200,10 @@ ROUTES: dict[str, Route] = {
         UNIT, pk="application", criterion_id="criterion", writes=True, hidden=APPLICATION_PAGES
     ),
     "submissions:details_save": post(UNIT, **APP, hidden=APPLICATION_PAGES),
+    # What the unit has done about its last released feedback's areas for improvement.
+    "submissions:improvement_notes": post(
+        UNIT, pk="application", criterion_id="criterion", hidden=APPLICATION_PAGES
+    ),
     "submissions:attachment_upload": post(UNIT, **APP, hidden=APPLICATION_PAGES),
     "submissions:attachment_download": get(
         READERS, pk="application", attachment_id="attachment", hidden=APPLICATION_PAGES
