@@ -4,6 +4,8 @@ goes through `services`; refusals come back as messages and change nothing."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -135,8 +137,12 @@ def application_open(request, pk):
     )
     if member.conflict_reasons(application):
         raise Http404
+    # Where the examiner was going (the assessment page, say), or the application itself.
+    wanted = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        wanted = reverse("submissions:application_detail", args=[application.pk])
     if member.openings.filter(application=application).exists():
-        return redirect("submissions:application_detail", pk=application.pk)
+        return redirect(wanted)
     form = OpeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         may_read = services.application_open(
@@ -146,7 +152,7 @@ def application_open(request, pk):
             by=request.user,
         )
         if may_read:
-            return redirect("submissions:application_detail", pk=application.pk)
+            return redirect(wanted)
         messages.success(request, _("Jävet är registrerat. Du har inte längre åtkomst till bidraget."))
         return redirect("examiners:home")
     return render(request, "examiners/opening.html", {"application": application, "form": form})

@@ -9,6 +9,7 @@ them, so nothing of them can reach the page before the examiner's own submission
 """
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import prefetch_related_objects
@@ -53,7 +54,10 @@ def examiner_of_application(view):
             raise Http404
         if not request.user.has_perm(VIEW, application):
             url = reverse("examiners:application_open", args=[application.pk])
-            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+            if request.htmx:
+                return HttpResponseClientRedirect(url)
+            # After the conflict question the examiner lands on the page they asked for.
+            return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
         return view(request, application, team_member, **kwargs)
 
     return wrapper

@@ -69,6 +69,21 @@ def test_first_opening_asks_about_conflict_then_opens(client, world):
     assert client.get(response["Location"]).status_code == 200
 
 
+def test_the_conflict_question_leads_on_to_the_page_the_examiner_asked_for(client, world):
+    member, application = world["members"][1], world["application"]
+    client.force_login(member.profile.user)
+    assessment = reverse("scoring:assessment", args=[application.pk])
+    asked = client.get(assessment)["Location"]
+    assert asked.startswith(reverse("examiners:application_open", args=[application.pk]) + "?next=")
+    response = client.post(asked, {"has_conflict": "0"})
+    assert response["Location"] == assessment
+    # Somewhere else than this site is never a destination.
+    url = reverse("examiners:application_open", args=[application.pk])
+    assert client.get(url, {"next": "https://example.com/"})["Location"] == reverse(
+        "submissions:application_detail", args=[application.pk]
+    )
+
+
 def test_declaring_conflict_on_opening_closes_the_application(client, world):
     member = world["members"][2]
     client.force_login(member.profile.user)
