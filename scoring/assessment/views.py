@@ -119,6 +119,13 @@ def _render_page(request, application, own, items=None, *, bound=None, conflicts
         "criteria": criteria,
         "attachments": list(application.attachments.all()),
         "missing": rules.assessment_missing(own, items),
+        # The same lines, each with the criterion it is about, for links to it.
+        "missing_by_criterion": [
+            (item.criterion.number, line) for item in items for line in rules.assessment_missing(own, [item])
+        ],
+        "done_count": sum(
+            1 for item in items if item.score is not None and (item.strengths or item.improvements)
+        ),
         "editable": editable,
         "consensus_started": consensus_started,
         "can_reopen": own.is_submitted and not consensus_started,

@@ -354,3 +354,19 @@ def test_opening_the_page_writes_nothing_and_the_first_save_starts_the_assessmen
         .order_by("pk")
         .values_list("action", flat=True)
     ) == ["scoring.individual_start", "scoring.individual"]
+
+
+def test_the_form_has_a_criterion_menu_a_submit_bar_and_links_from_what_is_missing(client, team_world):
+    html = _page(client, team_world)
+    criteria = team_world["application"].track.criteria.order_by("number")
+    menu = html[
+        html.index('class="criterion-menu"') : html.index("</nav>", html.index('class="criterion-menu"'))
+    ]
+    for criterion in criteria:
+        assert f'href="#kriterium-{criterion.number}"' in menu
+        assert f'id="kriterium-{criterion.number}"' in html
+    first = criteria.first().number
+    assert f'<a href="#kriterium-{first}">Kriterium {first} saknar poäng.</a>' in html
+    bar = html[html.index('class="save-bar submit-bar"') :]
+    assert f"0 av {criteria.count()} kriterier klara." in bar
+    assert reverse("scoring:assessment_submit", args=[team_world["application"].pk]) in bar
