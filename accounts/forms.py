@@ -117,3 +117,99 @@ class InvitationImportForm(forms.Form):
         if errors:
             raise ValidationError(errors)
         return rows
+
+
+# --- SLK's people page -------------------------------------------------------------------
+
+
+def _role_choices():
+    from award.roles import Role
+
+    return [("", gettext_lazy("Alla roller")), *Role.choices, ("none", gettext_lazy("Ingen roll"))]
+
+
+class PeopleFilterForm(forms.Form):
+    """The people page's search, filters and sort order (GET). A bad value is ignored."""
+
+    q = forms.CharField(
+        label=gettext_lazy("Sök namn, användarnamn eller e-post"), required=False, max_length=200
+    )
+    role = forms.ChoiceField(label=gettext_lazy("Roll"), required=False, choices=())
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Enhet"),
+        required=False,
+        queryset=Unit.objects.order_by("name"),
+        empty_label=gettext_lazy("Alla enheter"),
+    )
+    active = forms.ChoiceField(
+        label=gettext_lazy("Konto"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Aktiva och avstängda")),
+            ("yes", gettext_lazy("Aktiva")),
+            ("no", gettext_lazy("Avstängda")),
+        ],
+    )
+    two_factor = forms.ChoiceField(
+        label=gettext_lazy("Tvåstegsverifiering"),
+        required=False,
+        choices=[("", gettext_lazy("Med och utan")), ("on", gettext_lazy("På")), ("off", gettext_lazy("Av"))],
+    )
+    sort = forms.ChoiceField(
+        label=gettext_lazy("Sortera"),
+        required=False,
+        choices=[
+            ("namn", gettext_lazy("Namn A–Ö")),
+            ("-namn", gettext_lazy("Namn Ö–A")),
+            ("epost", gettext_lazy("E-post")),
+            ("-inloggad", gettext_lazy("Senast inloggad först")),
+            ("inloggad", gettext_lazy("Längst sedan inloggning först")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices()
+
+    def filter(self):
+        from accounts.queries import PeopleFilter
+
+        if not self.is_valid():
+            return PeopleFilter()
+        data = self.cleaned_data
+        return PeopleFilter(
+            q=data["q"].strip(),
+            role=data["role"],
+            unit=data["unit"].pk if data["unit"] else None,
+            active=data["active"],
+            two_factor=data["two_factor"],
+            sort=data["sort"] or "namn",
+        )
+
+
+class RoleChangeForm(forms.Form):
+    role = forms.ChoiceField(label=gettext_lazy("Roll"), choices=())
+    reason = forms.CharField(label=gettext_lazy("Skäl"), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        from accounts.services import DIRECT_ROLES
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r.value, r.label) for r in DIRECT_ROLES]
+
+
+class UnitContactForm(forms.Form):
+    unit = forms.ModelChoiceField(label=gettext_lazy("Enhet"), queryset=Unit.objects.order_by("name"))
+    reason = forms.CharField(label=gettext_lazy("Skäl"), max_length=500)
+
+
+class CommitteeSeatForm(forms.Form):
+    cycle = forms.ModelChoiceField(label=gettext_lazy("Omgång"), queryset=None)
+    is_chair = forms.BooleanField(label=gettext_lazy("Ordförande"), required=False)
+    reason = forms.CharField(label=gettext_lazy("Skäl"), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        from award.models import AwardCycle
+
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = AwardCycle.objects.order_by("-year")

@@ -23,9 +23,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.audit_actions import AuditAction
 from accounts.models import Invitation, ThrottleHit, token_digest
 from award import audit
+from award import services as award_services
 from award.models import Unit
 from award.notify import mail_after_commit
-from award.roles import Role, has_role, require_role
+from award.roles import Role, add_role, has_role, remove_role, require_role
 from submissions import queries as submission_queries
 from submissions.services import unit_contacts_set
 
@@ -203,8 +204,6 @@ def _grant(invitation: Invitation, user) -> None:
         # on behalf of the person who invited.
         unit_contacts_set(unit=unit, contacts=[*unit.contacts.all(), user], by=invitation.invited_by)
     else:
-        from award.roles import add_role
-
         add_role(user, Role.EXAMINER)
 
 
@@ -375,3 +374,139 @@ def person_reactivate(*, person, by, reason: str) -> None:
         raise ValidationError(_("Ange ett skäl."))
     get_user_model().objects.filter(pk=person.pk).update(is_active=True)
     audit.record(actor=by, action=AuditAction.PERSON_REACTIVATE, target=person, reason=reason)
+
+
+# --- roles, from SLK's people page -------------------------------------------------------
+
+#: The roles SLK grants directly; a unit contact is granted for a unit, a committee member
+#: for a cycle, each through its own service below.
+DIRECT_ROLES = (Role.SLK, Role.EXAMINER)
+
+
+def _reason(reason: str) -> str:
+    if not reason.strip():
+        raise ValidationError(_("Ange ett skäl."))
+    return reason.strip()
+
+
+@transaction.atomic
+def role_grant(*, person, role: Role, by, reason: str) -> None:
+    """SLK gives a person the SLK administrator or examiner role, with a reason."""
+    require_role(by, Role.SLK)
+    reason = _reason(reason)
+    if role not in DIRECT_ROLES:
+        raise ValidationError(_("Den rollen ges genom en enhet eller en omgångs domarkommitté."))
+    if not person.is_active:
+        raise ValidationError(_("Kontot är avstängt. Aktivera det först."))
+    if has_role(person, role):
+        raise ValidationError(
+            _("%(name)s har redan rollen %(role)s.") % {"name": _person_name(person), "role": role.label}
+        )
+    add_role(person, role)
+    audit.record(
+        actor=by, action=AuditAction.ROLE_GRANT, target=person, changes={"role": role.value}, reason=reason
+    )
+
+
+@transaction.atomic
+def role_remove(*, person, role: Role, by, reason: str) -> None:
+    """SLK takes the SLK administrator or examiner role from a person, with a reason. An
+    examiner keeps their place in past teams; their work stays in their name."""
+    require_role(by, Role.SLK)
+    reason = _reason(reason)
+    if role not in DIRECT_ROLES:
+        raise ValidationError(_("Den rollen tas bort genom en enhet eller en omgångs domarkommitté."))
+    if role == Role.SLK and person == by:
+        raise ValidationError(_("Du kan inte ta bort din egen administratörsroll."))
+    if role == Role.SLK and person.is_superuser:
+        raise ValidationError(_("Personen är superanvändare; det ändras bara i administrationen."))
+    if not has_role(person, role):
+        raise ValidationError(
+            _("%(name)s har inte rollen %(role)s.") % {"name": _person_name(person), "role": role.label}
+        )
+    remove_role(person, role)
+    audit.record(
+        actor=by, action=AuditAction.ROLE_REMOVE, target=person, changes={"role": role.value}, reason=reason
+    )
+
+
+def _person_name(person) -> str:
+    return person.get_full_name() or person.get_username()
+
+
+@transaction.atomic
+def unit_contact_add(*, person, unit: Unit, by, reason: str) -> None:
+    """SLK makes a person a contact of a unit: through unit_contacts_set, so the unit's
+    applications' permissions are granted in the same transaction."""
+    require_role(by, Role.SLK)
+    reason = _reason(reason)
+    if not person.is_active:
+        raise ValidationError(_("Kontot är avstängt. Aktivera det först."))
+    if unit.contacts.filter(pk=person.pk).exists():
+        raise ValidationError(
+            _("%(name)s är redan kontaktperson för %(unit)s.")
+            % {"name": _person_name(person), "unit": unit.name}
+        )
+    unit_contacts_set(unit=unit, contacts=[*unit.contacts.all(), person], by=by)
+    audit.record(
+        actor=by,
+        action=AuditAction.ROLE_GRANT,
+        target=person,
+        changes={"role": Role.UNIT_CONTACT.value, "unit": unit.code},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def unit_contact_remove(*, person, unit: Unit, by, reason: str) -> None:
+    """SLK removes a person as a contact of a unit: their permissions on the unit's
+    applications go at once (unit_contacts_set), and the role with their last unit."""
+    require_role(by, Role.SLK)
+    reason = _reason(reason)
+    if not unit.contacts.filter(pk=person.pk).exists():
+        raise ValidationError(
+            _("%(name)s är inte kontaktperson för %(unit)s.")
+            % {"name": _person_name(person), "unit": unit.name}
+        )
+    unit_contacts_set(unit=unit, contacts=unit.contacts.exclude(pk=person.pk), by=by)
+    audit.record(
+        actor=by,
+        action=AuditAction.ROLE_REMOVE,
+        target=person,
+        changes={"role": Role.UNIT_CONTACT.value, "unit": unit.code},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def committee_seat(*, person, cycle, by, reason: str, is_chair: bool = False) -> None:
+    """SLK seats a person on a cycle's judging committee (award.services), with a reason."""
+    require_role(by, Role.SLK)
+    reason = _reason(reason)
+    if not person.is_active:
+        raise ValidationError(_("Kontot är avstängt. Aktivera det först."))
+    award_services.committee_member_add(cycle=cycle, user=person, by=by, is_chair=is_chair)
+    audit.record(
+        actor=by,
+        action=AuditAction.ROLE_GRANT,
+        target=person,
+        changes={"role": Role.COMMITTEE.value, "cycle": cycle.year, "chair": is_chair},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def committee_unseat(*, membership, by, reason: str) -> None:
+    """SLK takes a person off a cycle's committee (award.services.committee_member_remove):
+    the cycle's committee pages are closed to them from their next request."""
+    require_role(by, Role.SLK)
+    reason = _reason(reason)
+    person, year = membership.user, membership.cycle.year
+    award_services.committee_member_remove(membership=membership, by=by)
+    audit.record(
+        actor=by,
+        action=AuditAction.ROLE_REMOVE,
+        target=person,
+        changes={"role": Role.COMMITTEE.value, "cycle": year},
+        reason=reason,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import people_views, views
 
 app_name = "accounts"
 
@@ -19,4 +19,14 @@ urlpatterns = [
     path("person/<int:pk>/stang-av/", views.person_deactivate, name="person_deactivate"),
     path("tvastegs/", views.two_factor_setup, name="two_factor_setup"),
     path("tvastegs/verifiera/", views.two_factor_verify, name="two_factor_verify"),
+]
+
+# SLK's people page, mounted by config/urls.py in the award namespace under omgang/, where
+# the personal-data page (award:person_detail) already lives.
+people_patterns = [
+    path("personer/", people_views.people, name="person_search"),
+    path("personer/<int:pk>/roller/", people_views.person_roles, name="person_roles"),
+    path("personer/<int:pk>/roller/roll/", people_views.person_role, name="person_role"),
+    path("personer/<int:pk>/roller/enhet/", people_views.person_unit, name="person_unit"),
+    path("personer/<int:pk>/roller/kommitte/", people_views.person_committee, name="person_committee"),
 ]

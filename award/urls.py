@@ -12,6 +12,5 @@ urlpatterns = [
     path("<int:year>/fas/forlang/", views.cycle_phase_extend, name="cycle_phase_extend"),
     path("utkorg/", views.outbox, name="outbox"),
     path("utkorg/<int:pk>/skicka-igen/", views.outbox_resend, name="outbox_resend"),
-    path("personer/", views_personal.person_search, name="person_search"),
     path("personer/<int:pk>/", views_personal.person_detail, name="person_detail"),
 ]

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import urls as accounts_urls
+from award import urls as award_urls
 from award import views as award_views
 
 admin.site.site_header = "Kvalitetsutmärkelsen – administration"
@@ -19,7 +21,9 @@ urlpatterns = [
     path("losenord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("losenord/klart/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("konto/", include("accounts.urls")),
-    path("omgang/", include("award.urls")),
+    # SLK's people page comes from accounts (it reads roles, units, teams and training from
+    # every app) but keeps its address and names in the award namespace.
+    path("omgang/", include((accounts_urls.people_patterns + award_urls.urlpatterns, "award"))),
     path("bidrag/", include("submissions.urls")),
     path("examinator/", include("examiners.urls")),
     path("bedomning/", include("scoring.urls")),

@@ -1,9 +1,7 @@
-"""SLK's pages for one person's personal data: find the person, read and download
-everything the platform holds about them, and anonymise someone who has left.
+"""SLK's page for one person's personal data: read and download everything the platform
+holds about them, and anonymise someone who has left. SLK finds the person on the people
+page (award:person_search, accounts.people_views, which sits above every app it reads).
 
-Two routes (added to award/urls.py):
-    path("personer/", views_personal.person_search, name="person_search"),
-    path("personer/<int:pk>/", views_personal.person_detail, name="person_detail"),
 The detail page answers `?format=json` with the export as a download, and a POST with
 `confirm` checked anonymises the person.
 """
@@ -31,13 +29,6 @@ def _rows(data):
     if isinstance(data, list):
         return data
     return [data] if data else []
-
-
-@role_required(Role.SLK)
-def person_search(request):
-    query = request.GET.get("q", "").strip()
-    people = personal_data.search(query) if query else []
-    return render(request, "award/personal/search.html", {"query": query, "people": people})
 
 
 @role_required(Role.SLK)

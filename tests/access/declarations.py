@@ -190,6 +190,11 @@ ROUTES: dict[str, Route] = {
     "award:outbox_resend": post(ONLY_SLK, pk="outbox_message"),
     "award:person_search": get(ONLY_SLK),
     "award:person_detail": get(ONLY_SLK, pk="person", writes=True),
+    # SLK's people page (accounts): one person's roles, each change with a reason.
+    "award:person_roles": get(ONLY_SLK, pk="person"),
+    "award:person_role": post(ONLY_SLK, pk="person"),
+    "award:person_unit": post(ONLY_SLK, pk="person"),
+    "award:person_committee": post(ONLY_SLK, pk="person"),
     # --- applications -------------------------------------------------------------------
     # SLK's list is the overview: application_list redirects there.
     "submissions:application_list": get(UNIT_CONTACTS | ONLY_SLK),

@@ -406,6 +406,37 @@ def person_detail(w):
     )
 
 
+def person_role(w):
+    person = factories.UserFactory()
+    return Post(
+        "the person is an examiner",
+        lambda response: _fresh(person).groups.filter(name="Examinatorer").exists(),
+        data={"action": "grant", "role": Role.EXAMINER.value, "reason": "Antagen i poolen"},
+        kwargs={"pk": person.pk},
+    )
+
+
+def person_unit(w):
+    person = factories.UserFactory()
+    unit = w.unit()
+    return Post(
+        "the person is the unit's contact",
+        lambda response: unit.contacts.filter(pk=person.pk).exists(),
+        data={"action": "add", "unit": unit.pk, "reason": "Ny rektor"},
+        kwargs={"pk": person.pk},
+    )
+
+
+def person_committee(w):
+    person = factories.UserFactory()
+    return Post(
+        "the person sits on the cycle's committee",
+        lambda response: w.cycle.has_committee_member(person),
+        data={"action": "add", "cycle": w.cycle.pk, "reason": "Ersätter en ledamot"},
+        kwargs={"pk": person.pk},
+    )
+
+
 def outbox_resend(w):
     message = w.objects["outbox_message"]
     OutboxMessage.objects.filter(pk=message).update(status=OutboxMessage.Status.FAILED)
@@ -1445,6 +1476,9 @@ WRITES: dict[str, Write] = {
     "award:cycle_phase_close": Write(SLK, cycle_phase_close, "cycle.phase_closed_early", Phase.ASSESSMENT),
     "award:cycle_phase_extend": Write(SLK, cycle_phase_extend, "cycle.phase_extended", Phase.ASSESSMENT),
     "award:person_detail": Write(SLK, person_detail, "user.anonymise"),
+    "award:person_role": Write(SLK, person_role, "role.grant"),
+    "award:person_unit": Write(SLK, person_unit, "role.grant"),
+    "award:person_committee": Write(SLK, person_committee, "role.grant"),
     "award:outbox_resend": Write(SLK, outbox_resend, "outbox.resend"),
     "submissions:register": Write(UNIT_CONTACT, register, "application.register", Phase.REGISTRATION),
     "submissions:answer_edit": Write(UNIT_CONTACT, answer_edit, None, Phase.APPLICATION),
