@@ -56,6 +56,8 @@ class Row:
     marks: list[str] = field(default_factory=list)
     conflict: bool = False
     outcome: str = ""
+    withheld: bool = False  # the viewer serves in the team: nothing from the individual scores
+    threshold: int | None = None  # the cycle's spread that calls for a discussion (R11)
 
     @property
     def final_total(self) -> Decimal | None:
@@ -122,6 +124,26 @@ def _scope(prefix: str, track: Track, class_id: int | None) -> dict:
     return {prefix + name: value for name, value in scope.items()}
 
 
+ROW_FIELDS = (
+    "code",
+    "track",
+    "unit",
+    "competition_class",
+    "award_eligible",
+    "eligibility_note",
+    "nominee_name",
+    "status",
+    "unit__name",
+    "unit__code",
+    "unit__head_name",
+    "unit__organisation",
+    "unit__organisation__name",
+    "competition_class__name",
+    "competition_class__order",
+)
+"""The application's fields a row of the table uses (shown, marked, anonymised)."""
+
+
 def consolidated(track: Track, *, viewer=None, class_id: int | None = None, detail: bool = True) -> dict:
     """Rows of the track's submitted applications grouped by class, ranked within each;
     only the class `class_id` if given (its ranks are the same, since they are per class).
@@ -129,16 +151,20 @@ def consolidated(track: Track, *, viewer=None, class_id: int | None = None, deta
     `add_detail` fills them for the rows that are shown)."""
     cycle = track.cycle
     criteria = list(Criterion.objects.filter(track=track).order_by("number"))
-    applications = list(
+    applications = (
         Application.objects.filter(**_scope("", track, class_id))
         .select_related("unit__organisation", "competition_class")
         .order_by("code")
     )
+    if not detail:
+        # The table's rows: only what they show, mark and anonymise (a third of the time).
+        applications = applications.only(*ROW_FIELDS)
+    applications = list(applications)
     stored_totals = Consensus.objects.filter(
         **_scope("application__", track, class_id), status=Consensus.Status.FINAL
     ).values_list("application_id", "total_points", "visit_total_points")
     stored_figures = AssessmentFigures.objects.filter(**_scope("application__", track, class_id)).values_list(
-        "application_id", "spreads", "calibrated", "calibrated_total", "max_spread"
+        "application_id", "calibrated_total", "max_spread"
     )
     in_scope = _scope("application__", track, class_id)
     visits = dict(SiteVisit.objects.filter(**in_scope).values_list("application_id", "status"))
@@ -167,28 +193,20 @@ def consolidated(track: Track, *, viewer=None, class_id: int | None = None, deta
             application=a,
             class_name=a.competition_class.name if a.competition_class else track.name,
             criteria=criteria,
+            threshold=cycle.discussion_threshold,
         )
         for a in applications
     }
     for application_id, total, visit_total in stored_totals:
         row = rows[application_id]
         row.total, row.visit_total = total, visit_total
-    criterion_ids = [c.pk for c in criteria]
-    for application_id, spreads, calibrated, calibrated_total, max_spread in stored_figures:
+    for application_id, calibrated_total, max_spread in stored_figures:
         row = rows[application_id]
-        if row.application.pk in withheld:
-            continue
-        for pk in criterion_ids:
-            key = str(pk)
-            spread = spreads.get(key)
-            row.spreads[pk] = spread
-            if rules.flagged(spread, cycle.discussion_threshold):
-                row.flagged.add(pk)
-            if calibrated.get(key) is not None:
-                row.calibrated[pk] = calibrated[key]
-        row.calibrated_total, row.max_spread = calibrated_total, max_spread
+        if application_id not in withheld:
+            row.calibrated_total, row.max_spread = calibrated_total, max_spread
     for row in rows.values():
         a = row.application
+        row.withheld = a.pk in withheld
         row.had_visit = a.pk in visits
         row.visit_status = visits.get(a.pk, "")
         if not a.award_eligible:
@@ -219,18 +237,34 @@ def consolidated(track: Track, *, viewer=None, class_id: int | None = None, deta
 
 
 def add_detail(rows) -> None:
-    """Fill the rows' per-criterion consensus scores (before and after the site visit), in
-    one query for however many rows: for the rows a page shows."""
+    """Fill the rows' per-criterion figures: the consensus scores (before and after the site
+    visit), the spreads with their flags and the calibrated scores, in two queries however
+    many rows: for the rows a page shows."""
     by_application = {row.application.pk: row for row in rows}
     if not by_application:
         return
+    ids = list(by_application)
     for application_id, criterion_id, score, visit_score in ConsensusItem.objects.filter(
-        consensus__application_id__in=list(by_application), consensus__status=Consensus.Status.FINAL
+        consensus__application_id__in=ids, consensus__status=Consensus.Status.FINAL
     ).values_list("consensus__application_id", "criterion_id", "score", "visit_score"):
         row = by_application[application_id]
         row.consensus[criterion_id] = score
         if visit_score is not None:
             row.visit[criterion_id] = visit_score
+    for application_id, spreads, calibrated in AssessmentFigures.objects.filter(
+        application_id__in=ids
+    ).values_list("application_id", "spreads", "calibrated"):
+        row = by_application[application_id]
+        if row.withheld:
+            continue
+        for criterion in row.criteria:
+            key = str(criterion.pk)
+            spread = spreads.get(key)
+            row.spreads[criterion.pk] = spread
+            if rules.flagged(spread, row.threshold):
+                row.flagged.add(criterion.pk)
+            if calibrated.get(key) is not None:
+                row.calibrated[criterion.pk] = calibrated[key]
 
 
 def _criterion_aggregates(cycle, *, track_id: int, class_id: int | None = None) -> dict:

@@ -241,11 +241,12 @@ def consolidated(request, year, track_pk, anonymous=False):
         request.GET.get("sida")
     )
     groups = _page_groups(groups, page, anonymous)
-    consolidation.add_detail(r.row for g in groups for r in g["rows"])  # this page's rows only
     large = request.GET.get("storlek") == "stor"
     contrast = request.GET.get("kontrast") == "hog"
     # The per-criterion scores are shown on demand: a table as wide as the criteria are many.
     per_criterion = request.GET.get("kriterier") == "1"
+    if per_criterion:
+        consolidation.add_detail(r.row for g in groups for r in g["rows"])  # this page's rows only
     return render(
         request,
         "judging/committee/consolidated.html",
@@ -349,6 +350,7 @@ def drilldown(request, pk):
         track, viewer=request.user, class_id=application.competition_class_id, detail=False
     )
     row = next(r for group in view["classes"] for r in group["rows"] if r.application.pk == application.pk)
+    consolidation.add_detail([row])
     withheld = queries.withholds_team_assessments(request.user, application)
     criterion_rows = queries.criterion_rows(application)
     if withheld:

@@ -57,17 +57,17 @@ def test_eligibility_marks_follow_the_application(scored, cycle):
 
 
 def test_consolidated_view_query_count_is_constant(scored, cycle, quality, slk, django_assert_num_queries):
-    # The per-criterion consensus scores (detail) cost one query more, however many rows.
+    # The per-criterion figures (detail) cost two queries more, however many rows.
     with django_assert_num_queries(8):
         consolidation.consolidated(quality, detail=False)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         consolidation.consolidated(quality)
     team, members, apps = confirmed_team(cycle, quality, slk, name="Lag C", applications=2)
     for application in apps:
         finalise(application, members, [50, 50, 50, 50], 50)
     with django_assert_num_queries(8):
         consolidation.consolidated(quality, detail=False)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         consolidation.consolidated(quality)
 
 

@@ -389,9 +389,9 @@ def test_consolidated_view_query_count_does_not_grow_with_applications(
     assert response.status_code == 200
     assert len(_rows(response)) == 6
     # session, user, roles, track and cycle, classes, membership, 8 to consolidate (stored
-    # figures), the viewer's own teams' applications whose individual scores are withheld
-    # (independence), and the per-criterion consensus scores of the page's rows
-    assert len(three) <= 16
+    # figures), and the viewer's own teams' applications whose individual scores are withheld
+    # (independence); the per-criterion figures (two more) only when asked for
+    assert len(three) <= 15
 
 
 def test_drilldown_query_count_does_not_grow_with_applications(
