@@ -549,6 +549,11 @@ class Team(models.Model):
         verbose_name=_("fastställt av"),
     )
     confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("fastställt"))
+    # SLK's extension of the individual assessment for this team (scoring.services.
+    # assessment_deadline_extend); the cycle's assessment deadline otherwise.
+    assessment_deadline_extended_to = models.DateField(
+        _("individuell bedömning förlängd till och med"), null=True, blank=True
+    )
 
     objects = TeamQuerySet.as_manager()
 

@@ -22,3 +22,7 @@ class AuditAction(models.TextChoices):
     REPORT_REDRAFT = "scoring.report_redraft", _("Utkastet skrevs om från konsensus")
     REPORT = "scoring.report", _("Återföringsrapporten sparades")
     REPORT_APPROVE = "scoring.report_approve", _("Återföringsrapporten godkändes")
+    ASSESSMENT_DEADLINE_EXTEND = (
+        "scoring.assessment_deadline_extend",
+        _("Tiden för individuell bedömning förlängdes"),
+    )

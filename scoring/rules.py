@@ -3,9 +3,34 @@ place before an assessment is submitted or a consensus finalised (R11), and whic
 applications a decision may name (R5, R6, R15). One function per rule, used by the
 services that enforce it and by the pages that explain it, for everyone alike."""
 
+import datetime as dt
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from award.models import end_of_day
 from scoring.models import Assessment, Consensus
+
+
+def assessment_deadline(application) -> dt.date:
+    """The last day an examiner of the application's team may change or submit their
+    individual assessment: SLK's extension for the team, else the cycle's deadline."""
+    assignment = getattr(application, "assignment", None)
+    team = getattr(assignment, "team", None)
+    extended = getattr(team, "assessment_deadline_extended_to", None)
+    return extended or application.track.cycle.assessment_deadline
+
+
+def assessment_closed(application, now: dt.datetime | None = None) -> str:
+    """Why the individual assessment of the application can no longer change ("" while it
+    can): its deadline (the end of that day, Stockholm time) has passed."""
+    deadline = assessment_deadline(application)
+    if (now or timezone.now()) > end_of_day(deadline):
+        return _(
+            "Sista dag för den individuella bedömningen var %(date)s. Det du skrev är inte sparat; "
+            "stadsledningskontoret kan förlänga tiden."
+        ) % {"date": deadline.isoformat()}
+    return ""
 
 
 def assessment_missing(assessment: Assessment, items=None) -> list[str]:

@@ -9,6 +9,7 @@ Texts that many people edit carry a version: saving from an old version is refus
 `StaleEdit` (`award.versioning`), and nothing is overwritten.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from award import audit
 from award.roles import Role, has_role, require_role
 from award.versioning import bump_version, check_version
-from examiners.models import PoolMember
+from examiners.models import PoolMember, Team
 from scoring import figures, queries, rules
 from scoring.audit_actions import AuditAction
 from scoring.models import (
@@ -75,6 +76,12 @@ def _consensus_started(application, *, lock: bool = False) -> bool:
     if lock:
         Application.objects.select_for_update().filter(pk=application.pk).first()
     return Consensus.objects.filter(application=application).exists()
+
+
+def _require_assessment_open(application) -> None:
+    refusal = rules.assessment_closed(application)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _check_score(application, score) -> None:
@@ -135,6 +142,7 @@ def assessment_item_save(*, item: AssessmentItem, data: ItemData, base_version: 
         raise ValidationError(_("Bedömningen är inlämnad. Öppna den igen för att ändra."))
     if _consensus_started(application, lock=True):
         raise ValidationError(_("Konsensus har startat; de individuella bedömningarna är låsta."))
+    _require_assessment_open(application)
     _check_score(application, data.score)
     before = {"score": item.score, "strengths": item.strengths, "improvements": item.improvements}
     after = {
@@ -180,6 +188,7 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
         raise ValidationError(_("Bedömningen är redan inlämnad."))
     if _consensus_started(assessment.application, lock=True):
         raise ValidationError(_("Konsensus har startat; de individuella bedömningarna är låsta."))
+    _require_assessment_open(assessment.application)
     missing = rules.assessment_missing(assessment)
     if missing:
         raise ValidationError(missing)
@@ -202,6 +211,7 @@ def assessment_reopen(*, assessment: Assessment, by) -> Assessment:
         raise ValidationError(_("Konsensus har startat; bedömningen kan inte öppnas igen."))
     if not assessment.is_submitted:
         raise ValidationError(_("Bedömningen är inte inlämnad."))
+    _require_assessment_open(assessment.application)
     return _assessment_move(
         assessment, to=Assessment.Status.DRAFT, action=AuditAction.INDIVIDUAL_REOPEN, by=by
     )
@@ -239,6 +249,10 @@ def hours_record(*, assessment: Assessment, hours, by) -> Assessment:
         raise PermissionDenied(_("Du kan bara ange din egen tid."))
     if hours is not None and not 0 <= hours <= 200:
         raise ValidationError(_("Ange antalet timmar som ett tal mellan 0 och 200."))
+    if not has_role(by, Role.SLK) and _consensus_started(assessment.application, lock=True):
+        raise ValidationError(
+            _("Konsensus har startat; tiden är låst. Be stadsledningskontoret rätta den om den är fel.")
+        )
     before = assessment.hours
     assessment.hours = hours
     assessment.save(update_fields=["hours", "updated_at"])
@@ -252,6 +266,41 @@ def hours_record(*, assessment: Assessment, hours, by) -> Assessment:
         },
     )
     return assessment
+
+
+@transaction.atomic
+def assessment_deadline_extend(*, cycle, until: dt.date, reason: str, by, team=None) -> int:
+    """SLK gives one team (or, without `team`, every team of the cycle) until `until` for
+    the individual assessment, with a reason, as for an application's deadline. The
+    examiners of those teams with an unsubmitted assessment are told the new date (the
+    scheduler sends it on the day; scoring/reminders.py). Returns how many teams."""
+    require_role(by, Role.SLK)
+    if not reason.strip():
+        raise ValidationError(_("Ange en motivering för förlängningen."))
+    if until <= cycle.assessment_deadline:
+        raise ValidationError(
+            _("Förlängningen måste gå längre än sista dag för individuell bedömning, %(date)s.")
+            % {"date": cycle.assessment_deadline.isoformat()}
+        )
+    teams = Team.objects.select_for_update().filter(cycle=cycle)
+    if team is not None:
+        teams = teams.filter(pk=team.pk)
+    count = 0
+    for each in teams:
+        old = each.assessment_deadline_extended_to
+        each.assessment_deadline_extended_to = until
+        each.save(update_fields=["assessment_deadline_extended_to"])
+        audit.record(
+            actor=by,
+            action=AuditAction.ASSESSMENT_DEADLINE_EXTEND,
+            target=each,
+            changes={
+                "assessment_deadline_extended_to": [old.isoformat() if old else None, until.isoformat()]
+            },
+            reason=reason.strip(),
+        )
+        count += 1
+    return count
 
 
 # --- Consensus -----------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.sessions.models import Session
@@ -43,6 +44,7 @@ from django.forms import BaseForm
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext, ContextList
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -57,6 +59,7 @@ from award.models import (
     PastResult,
     Phase,
     Track,
+    end_of_day,
     today,
 )
 from accounts.models import Invitation, ThrottleHit, token_digest
@@ -81,7 +84,7 @@ from examiners.models import (
 )
 from judging import services as judging_services
 from judging.models import CommitteeConflict, Decision, DecisionOutcome, Meeting
-from scoring import services
+from scoring import rules, services
 from scoring.models import (
     Assessment,
     AssessmentItem,
@@ -268,9 +271,12 @@ def _advance(application, team, stage: str, *, slk) -> None:
         for member in members:
             examiner_services.application_open(member=member, application=application, by=member.profile.user)
     if "submitted" in reached:
-        for member in members:
-            user = member.profile.user
-            services.assessment_submit(assessment=fill(application, user, 50), by=user)
+        # On time: the individual assessment holds after its deadline (scoring.rules).
+        deadline = end_of_day(rules.assessment_deadline(_fresh(application))) - dt.timedelta(hours=1)
+        with time_machine.travel(min(deadline, timezone.now()), tick=False):
+            for member in members:
+                user = member.profile.user
+                services.assessment_submit(assessment=fill(application, user, 50), by=user)
     if "consensus" in reached:
         consensus = services.consensus_start(application=application, by=leader)
     if "agreed" in reached:
@@ -1522,10 +1528,15 @@ WRITES: dict[str, Write] = {
     "examiners:practice_case_copy": Write(SLK, practice_case_copy, "practice.case_save"),
     "examiners:practice_item": Write(EXAMINER, practice_item, "practice.save"),
     "examiners:practice_submit": Write(EXAMINER, practice_submit, "practice.submit"),
-    "scoring:assessment_item": Write(EXAMINER, assessment_item, "scoring.individual"),
-    "scoring:assessment_hours": Write(EXAMINER, assessment_hours, "scoring.hours"),
-    "scoring:assessment_submit": Write(EXAMINER, assessment_submit, "scoring.individual_submit"),
-    "scoring:assessment_reopen": Write(EXAMINER, assessment_reopen, "scoring.individual_reopen"),
+    # Before the assessment deadline: after it the individual assessment holds (issue 15).
+    "scoring:assessment_item": Write(EXAMINER, assessment_item, "scoring.individual", Phase.ASSESSMENT),
+    "scoring:assessment_hours": Write(EXAMINER, assessment_hours, "scoring.hours", Phase.ASSESSMENT),
+    "scoring:assessment_submit": Write(
+        EXAMINER, assessment_submit, "scoring.individual_submit", Phase.ASSESSMENT
+    ),
+    "scoring:assessment_reopen": Write(
+        EXAMINER, assessment_reopen, "scoring.individual_reopen", Phase.ASSESSMENT
+    ),
     "scoring:consensus_start": Write(LEADER, consensus_start, "scoring.consensus_start"),
     "scoring:consensus_item_save": Write(LEADER, consensus_item_save, "scoring.consensus"),
     "scoring:consensus_finalise": Write(LEADER, consensus_finalise, "scoring.consensus_final"),
