@@ -1,7 +1,8 @@
 """Every role's main pages fit the screen: at 390 px (a phone) and at 1366 px (a city
 laptop) no page is wider than the window, and nothing sticks out of it except inside a box
-that scrolls sideways of its own (a wide table). Screenshots of every page at both widths
-go to test-artifacts/screens/ (`widths-<role>-<page>-<width>.png`)."""
+that scrolls sideways of its own (a wide table); at both widths axe-core finds no serious
+or critical WCAG 2.1 A/AA violation. Screenshots of every page at both widths go to
+test-artifacts/screens/ (`widths-<role>-<page>-<width>.png`)."""
 
 import re
 
@@ -12,6 +13,7 @@ from tests.support import browser_world
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WIDTHS = [(390, 844), (1366, 768)]
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 # Elements that reach past the window's right edge, unless a scrolling box (overflow-x
 # auto or scroll, below <body>) holds them: such a table scrolls inside its own container.
@@ -41,8 +43,11 @@ def _slug(url: str) -> str:
 
 
 def test_every_roles_main_pages_fit_a_phone_and_a_laptop(open_session):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
     world = browser_world.build(finalised=True)
-    too_wide, checked = [], 0
+    too_wide, violations, checked = [], [], 0
     for who, user, urls in browser_world.main_pages(world):
         session = open_session(user)
         for width, height in WIDTHS:
@@ -53,10 +58,17 @@ def test_every_roles_main_pages_fit_a_phone_and_a_laptop(open_session):
                 found = session.page.evaluate(OVERFLOW)
                 checked += 1
                 session.shot(f"widths-{who}-{_slug(url)}-{width}")
+                for v in axe.run(session.page, options=WCAG_21_AA).response["violations"]:
+                    if v["impact"] in {"serious", "critical"}:
+                        where = ", ".join(str(n["target"]) for n in v["nodes"][:3])
+                        violations.append(
+                            f"{url} as {who} at {width} px: [{v['impact']}] {v['id']} at {where}"
+                        )
                 if found["page"] > found["window"] or found["out"]:
                     too_wide.append(
                         f"{url} as {who} at {width} px: page {found['page']} px; " + "; ".join(found["out"])
                     )
         session.close()
-    assert checked >= 40
+    assert checked >= 48
     assert not too_wide, "Pages wider than the window:\n" + "\n".join(too_wide)
+    assert not violations, "Serious accessibility violations:\n" + "\n".join(violations)

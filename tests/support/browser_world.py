@@ -85,7 +85,7 @@ def main_pages(world) -> list[tuple[str, object, list[str]]]:
     draft = world["draft"]
     criterion = draft.answers.order_by("criterion__number").first().criterion_id
     return [
-        ("anonym", None, ["/", "/logga-in/"]),
+        ("anonym", None, ["/", "/logga-in/", "/tillganglighet/", "/hjalp/"]),
         (
             "enhet",
             world["contact"],
@@ -104,6 +104,8 @@ def main_pages(world) -> list[tuple[str, object, list[str]]]:
                 "/hem/",
                 f"/bedomning/kommitten/{year}/",
                 f"/bedomning/kommitten/{year}/spar/{track}/",
+                f"/bedomning/kommitten/{year}/spar/{track}/?kriterier=1",
+                f"/bedomning/kommitten/{year}/spar/{track}/?storlek=stor",
                 f"/bedomning/beslut/{year}/",
                 f"/bedomning/diagram/{year}/spar/{track}/",
             ],
