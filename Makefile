@@ -37,7 +37,7 @@ run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	PYTHON_BIN=$(BIN)/python scripts/with-worker.sh $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The production stack on this machine: gunicorn with several workers, WhiteNoise, DEBUG off,
 # against the PostgreSQL in DATABASE_URL (required). Plain HTTP on loopback only.
@@ -46,7 +46,7 @@ serve: install
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SESSION_COOKIE_SECURE=0 DJANGO_CSRF_COOKIE_SECURE=0 \
 	sh -c '$(BIN)/python manage.py migrate --noinput && $(BIN)/python manage.py collectstatic --noinput -v0 && \
-	       $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 3'
+	       PYTHON_BIN=$(BIN)/python scripts/with-worker.sh $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 3'
 
 # make backup OUT=kopia.tar.gz  /  make restore FILE=kopia.tar.gz [FORCE=1]
 backup: install

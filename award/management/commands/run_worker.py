@@ -13,6 +13,7 @@ import socket
 import threading
 
 from django.db import close_old_connections
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from award import schedule
@@ -43,7 +44,10 @@ class Command(DbWorkerCommand):
 
     def handle(self, *args, **options):
         stop = threading.Event()
-        if not options.get("batch"):
+        # With --reload (the default under DEBUG) the parent only watches files; the child,
+        # which runs the tasks, runs the scheduler too.
+        reloading_parent = options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
+        if not options.get("batch") and not reloading_parent:
             worker_id = f"{socket.gethostname()}:{os.getpid()}"
             thread = threading.Thread(
                 target=scheduler_loop,
