@@ -14,3 +14,8 @@ class JudgingConfig(AppConfig):
 
         audit.register_actions(AuditAction)
         providers.register(JudgingPersonalData())
+
+        from award import schedule
+        from judging.scheduled import announce_released_decisions
+
+        schedule.register("judging.announce_released_decisions", announce_released_decisions)

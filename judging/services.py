@@ -372,6 +372,9 @@ def decisions_notify(*, cycle, by=None, on=None, notify: bool = True) -> int:
                         "report_coming": rules.report_coming(application),
                     },
                     recipients=recipients,
+                    key=f"decision:{decision.pk}:application:{application.pk}",
+                    reason=_("Beslut meddelat"),
+                    related=decision,
                 )
             sent += 1
         decision.notified_at = timezone.now()
