@@ -213,3 +213,45 @@ class CommitteeSeatForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["cycle"].queryset = AwardCycle.objects.order_by("-year")
+
+
+# --- examiner volunteers without an account ------------------------------------------------
+
+
+class VolunteerRequestForm(forms.Form):
+    """The public volunteer form, for someone without an account."""
+
+    name = forms.CharField(label=gettext_lazy("Namn"), max_length=200)
+    email = forms.EmailField(
+        label=gettext_lazy("E-postadress i staden"),
+        max_length=254,
+        help_text=gettext_lazy("Du får ett e-postmeddelande med en länk som bekräftar adressen."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Din förvaltning eller ditt bolag"), queryset=None
+    )
+    workplace = forms.CharField(label=gettext_lazy("Din arbetsplats"), max_length=200)
+    manager_name = forms.CharField(
+        label=gettext_lazy("Din chef"),
+        max_length=200,
+        help_text=gettext_lazy("Chefen behöver godkänna att du avsätter tid i år."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from award.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+
+    def clean_email(self):
+        from django.conf import settings
+
+        from accounts.queries import email_domain_allowed
+
+        email = self.cleaned_data["email"].strip()
+        if not email_domain_allowed(email):
+            raise ValidationError(
+                _("Använd din e-postadress i staden (%(domains)s).")
+                % {"domains": ", ".join(settings.VOLUNTEER_EMAIL_DOMAINS)}
+            )
+        return email

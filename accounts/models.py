@@ -1,5 +1,6 @@
 """Invitations into the platform and the counters that throttle password-reset requests."""
 
+import datetime as dt
 import hashlib
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from award.models import Unit
+from award.models import AwardCycle, Organisation, Unit
 
 
 def token_digest(token: str) -> str:
@@ -59,6 +60,16 @@ class Invitation(models.Model):
         verbose_name=_("accepterad av"),
     )
     revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+    # An account made before the invitation (an examiner volunteer SLK accepted): following
+    # the link sets its password instead of making a new one.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("konto"),
+    )
 
     objects = InvitationQuerySet.as_manager()
 
@@ -101,6 +112,7 @@ class ThrottleHit(models.Model):
         RESET_ADDRESS = "reset_address", _("återställning per adress")
         RESET_CLIENT = "reset_client", _("återställning per klient")
         VOLUNTEER_ADDRESS = "volunteer_address", _("intresseanmälan per adress")
+        VOLUNTEER_CLIENT = "volunteer_client", _("intresseanmälan per klient")
 
     scope = models.CharField(max_length=20, choices=Scope.choices)
     # A digest of the address or client, never the address itself.
@@ -112,3 +124,145 @@ class ThrottleHit(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"
+
+
+class VolunteerRequestQuerySet(models.QuerySet):
+    def waiting(self):
+        """Confirmed by e-mail and not yet decided by SLK: what the pool shows."""
+        return self.filter(status=VolunteerRequest.Status.CONFIRMED)
+
+
+class VolunteerRequest(models.Model):
+    """Someone without an account who offers to examine: what they wrote on the public
+    volunteer form. It counts once they have confirmed their address by the e-mailed link;
+    SLK then accepts it (an account, a place in the pool and an invitation) or declines."""
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("E-post ej bekräftad")
+        CONFIRMED = "confirmed", _("Väntar på beslut")
+        ACCEPTED = "accepted", _("Antagen")
+        DECLINED = "declined", _("Inte antagen")
+
+    cycle = models.ForeignKey(
+        AwardCycle, on_delete=models.PROTECT, related_name="volunteer_requests", verbose_name=_("omgång")
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    email = models.EmailField(_("e-post"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("förvaltning eller bolag")
+    )
+    workplace = models.CharField(_("arbetsplats"), max_length=200)
+    manager_name = models.CharField(_("chef"), max_length=200)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UNCONFIRMED)
+    created_at = models.DateTimeField(_("skickad"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("e-post bekräftad"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beslutad av"),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("konto"),
+    )
+
+    objects = VolunteerRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("intresseanmälan utan konto")
+        verbose_name_plural = _("intresseanmälningar utan konto")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_expired(self) -> bool:
+        return self.created_at <= timezone.now() - dt.timedelta(days=settings.INVITATION_DAYS)
+
+
+class RoleRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=RoleRequest.Status.OPEN)
+
+
+class RoleRequest(models.Model):
+    """A city employee who signed in with the city's account but has none here asks for a
+    role: contact of a unit they name, or examiner. Nothing is granted until SLK approves."""
+
+    class Kind(models.TextChoices):
+        UNIT_CONTACT = "unit_contact", _("Kontaktperson för en enhet")
+        EXAMINER = "examiner", _("Examinator")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Väntar på beslut")
+        APPROVED = "approved", _("Godkänd")
+        DECLINED = "declined", _("Avslagen")
+
+    email = models.EmailField(_("e-post"))
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(_("roll"), max_length=20, choices=Kind.choices)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("enhet")
+    )
+    message = models.TextField(_("meddelande"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("skickad"), default=timezone.now)
+    decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beslutad av"),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("konto"),
+    )
+
+    objects = RoleRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("begäran om roll")
+        verbose_name_plural = _("begäranden om roll")
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="unit_contact") | models.Q(unit__isnull=False),
+                name="role_request_unit_contact_has_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>: {self.get_kind_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_for_unit(self) -> bool:
+        return self.kind == self.Kind.UNIT_CONTACT

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
@@ -178,3 +179,12 @@ def pending_invitations_without_account(q: str = ""):
     for word in q.split():
         found = found.filter(Q(name__icontains=word) | Q(email__icontains=word))
     return found
+
+
+def email_domain_allowed(email: str) -> bool:
+    """Whether the address is in one of AWARD_VOLUNTEER_EMAIL_DOMAINS (or a subdomain)."""
+    domain = email.rpartition("@")[2].casefold()
+    return any(
+        domain == allowed.casefold() or domain.endswith("." + allowed.casefold())
+        for allowed in settings.VOLUNTEER_EMAIL_DOMAINS
+    )

@@ -12,6 +12,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -20,13 +21,15 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import queries
 from accounts.audit_actions import AuditAction
-from accounts.models import Invitation, ThrottleHit, token_digest
+from accounts.models import Invitation, ThrottleHit, VolunteerRequest, token_digest
 from award import audit
 from award import services as award_services
 from award.models import Unit
 from award.notify import mail_after_commit
 from award.roles import Role, add_role, has_role, remove_role, require_role
+from examiners import services as examiner_services
 from submissions import queries as submission_queries
 from submissions.services import unit_contacts_set
 
@@ -221,7 +224,13 @@ def invitation_accept(
     if problem:
         raise ValidationError(problem)
     User = get_user_model()
-    if user is None:
+    if user is None and invitation.person is not None and not invitation.person.has_usable_password():
+        # The account SLK made when accepting an examiner volunteer: it gets its password now.
+        user = invitation.person
+        user.first_name, user.last_name = first_name or user.first_name, last_name or user.last_name
+        user.set_password(password)
+        user.save(update_fields=["first_name", "last_name", "password"])
+    elif user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(
                 _("Det finns redan ett konto för %(email)s. Logga in först.") % {"email": invitation.email}
@@ -510,3 +519,168 @@ def committee_unseat(*, membership, by, reason: str) -> None:
         changes={"role": Role.COMMITTEE.value, "cycle": year},
         reason=reason,
     )
+
+
+# --- examiner volunteers without an account ------------------------------------------------
+
+
+@transaction.atomic
+def volunteer_request_submit(
+    *,
+    cycle,
+    name: str,
+    email: str,
+    organisation,
+    workplace: str,
+    manager_name: str,
+    client: str,
+    base_url: str,
+) -> bool:
+    """Someone without an account offers to examine: the request is stored unconfirmed and
+    a confirmation link goes to the address. Only the city's addresses (the setting); counted
+    per address and per client like the password reset: False (nothing stored or sent) when
+    a limit of the last hour is reached. An address with an account is told to log in."""
+    email = email.strip()
+    if not queries.email_domain_allowed(email):
+        raise ValidationError(
+            _("Använd din e-postadress i staden (%(domains)s).")
+            % {"domains": ", ".join(settings.VOLUNTEER_EMAIL_DOMAINS)}
+        )
+    by_address = _count_and_check(
+        ThrottleHit.Scope.VOLUNTEER_ADDRESS, _digest(email), settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+    )
+    by_client = _count_and_check(
+        ThrottleHit.Scope.VOLUNTEER_CLIENT, _digest(client or "-"), settings.PASSWORD_RESET_LIMIT_PER_CLIENT
+    )
+    if not (by_address and by_client):
+        return False
+    if get_user_model().objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            _("Det finns redan ett konto för %(email)s. Logga in och anmäl intresse därifrån.")
+            % {"email": email}
+        )
+    token = secrets.token_urlsafe(32)
+    request = VolunteerRequest.objects.create(
+        cycle=cycle,
+        name=name.strip(),
+        email=email,
+        organisation=organisation,
+        workplace=workplace.strip(),
+        manager_name=manager_name.strip(),
+        token_hash=token_digest(token),
+    )
+    audit.record(actor=None, action=AuditAction.VOLUNTEER_REQUEST_SUBMIT, target=request)
+    mail_after_commit(
+        subject=_("Bekräfta din intresseanmälan till Kvalitetsutmärkelsen"),
+        template="accounts/email/volunteer_confirm.txt",
+        context={
+            "volunteer": request,
+            "link": base_url.rstrip("/") + reverse("examiners:volunteer_confirm", kwargs={"token": token}),
+            "days": settings.INVITATION_DAYS,
+        },
+        recipients=[email],
+    )
+    return True
+
+
+@transaction.atomic
+def volunteer_request_confirm(*, token: str) -> VolunteerRequest:
+    """The link of the confirmation e-mail: the request now waits for SLK in the pool.
+    Confirming twice is harmless; an unknown or expired link is refused."""
+    request = VolunteerRequest.objects.select_for_update().filter(token_hash=token_digest(token)).first()
+    if request is None:
+        raise ValidationError(_("Länken är inte giltig. Kontrollera att du har kopierat hela adressen."))
+    if request.is_confirmed:
+        return request
+    if request.is_expired:
+        raise ValidationError(_("Länken har gått ut. Skicka intresseanmälan igen."))
+    request.confirmed_at = timezone.now()
+    request.status = VolunteerRequest.Status.CONFIRMED
+    request.save(update_fields=["confirmed_at", "status"])
+    audit.record(actor=None, action=AuditAction.VOLUNTEER_REQUEST_CONFIRM, target=request)
+    return request
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    first, _sep, last = name.strip().partition(" ")
+    return first, last
+
+
+@transaction.atomic
+def volunteer_request_accept(*, volunteer_request: VolunteerRequest, by, base_url: str) -> Invitation:
+    """SLK accepts a confirmed volunteer: an account for their address (no password yet),
+    the examiner role, an accepted place in the cycle's pool with what they wrote, and an
+    invitation by e-mail whose link lets them choose a password."""
+    require_role(by, Role.SLK)
+    request = VolunteerRequest.objects.select_for_update().get(pk=volunteer_request.pk)
+    if not request.is_waiting:
+        raise ValidationError(_("Intresseanmälan är inte bekräftad eller redan beslutad."))
+    User = get_user_model()
+    if User.objects.filter(Q(email__iexact=request.email) | Q(username=request.email.casefold())).exists():
+        raise ValidationError(
+            _("Det finns redan ett konto för %(email)s. Be personen anmäla intresse när hen är inloggad.")
+            % {"email": request.email}
+        )
+    first, last = _split_name(request.name)
+    person = User(username=request.email.casefold(), email=request.email, first_name=first, last_name=last)
+    person.set_unusable_password()
+    person.save()
+    member = examiner_services.pool_volunteer(
+        cycle=request.cycle,
+        user=person,
+        data=examiner_services.VolunteerData(
+            organisation=request.organisation, employer=request.workplace, manager_name=request.manager_name
+        ),
+    )
+    examiner_services.pool_decide(member=member, accept=True, by=by)
+    request.status = VolunteerRequest.Status.ACCEPTED
+    request.decided_at, request.decided_by, request.person = timezone.now(), by, person
+    request.save(update_fields=["status", "decided_at", "decided_by", "person"])
+    audit.record(actor=by, action=AuditAction.VOLUNTEER_REQUEST_ACCEPT, target=request)
+    return _invite_account(person=person, kind=Invitation.Kind.EXAMINER, unit=None, by=by, base_url=base_url)
+
+
+def _invite_account(*, person, kind, unit, by, base_url: str) -> Invitation:
+    """An invitation to an account made for the person (see Invitation.person)."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        kind=kind,
+        email=person.email,
+        name=person.get_full_name() or person.email,
+        unit=unit,
+        person=person,
+        token_hash=token_digest(token),
+        invited_by=by,
+        expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_DAYS),
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.INVITATION_SEND,
+        target=unit or invitation,
+        changes={"email": person.email, "name": invitation.name, "kind": kind},
+    )
+    mail_after_commit(
+        subject=_("Inbjudan till Kvalitetsutmärkelsen"),
+        template="accounts/email/invitation.txt",
+        context={
+            "invitation": invitation,
+            "link": base_url.rstrip("/") + reverse("accounts:invitation", kwargs={"token": token}),
+            "days": settings.INVITATION_DAYS,
+        },
+        recipients=[person.email],
+    )
+    return invitation
+
+
+@transaction.atomic
+def volunteer_request_decline(*, volunteer_request: VolunteerRequest, by, reason: str) -> None:
+    """SLK declines a volunteer without an account: nothing is created; the reason is logged."""
+    require_role(by, Role.SLK)
+    reason = _reason(reason)
+    request = VolunteerRequest.objects.select_for_update().get(pk=volunteer_request.pk)
+    if not request.is_waiting:
+        raise ValidationError(_("Intresseanmälan är inte bekräftad eller redan beslutad."))
+    request.status = VolunteerRequest.Status.DECLINED
+    request.decided_at, request.decided_by = timezone.now(), by
+    request.save(update_fields=["status", "decided_at", "decided_by"])
+    audit.record(actor=by, action=AuditAction.VOLUNTEER_REQUEST_DECLINE, target=request, reason=reason)

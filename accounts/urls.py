@@ -30,3 +30,17 @@ people_patterns = [
     path("personer/<int:pk>/roller/enhet/", people_views.person_unit, name="person_unit"),
     path("personer/<int:pk>/roller/kommitte/", people_views.person_committee, name="person_committee"),
 ]
+
+# The volunteer form and its confirmation link, mounted by config/urls.py in the examiners
+# namespace under examinator/: the address stays /examinator/intresseanmalan/ for everyone,
+# and someone without an account can use it.
+volunteer_patterns = [
+    path("intresseanmalan/", views.volunteer, name="volunteer"),
+    path("intresseanmalan/bekrafta/<str:token>/", views.volunteer_confirm, name="volunteer_confirm"),
+    path("pool/intresseanmalningar/", views.volunteer_requests, name="volunteer_requests"),
+    path(
+        "pool/intresseanmalningar/<int:pk>/beslut/",
+        views.volunteer_request_decide,
+        name="volunteer_request_decide",
+    ),
+]

@@ -16,11 +16,19 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import queries, services, twofactor
-from accounts.forms import AcceptForm, CodeForm, InvitationForm, InvitationImportForm, PasswordResetForm
-from accounts.models import Invitation
-from award.models import Unit
+from accounts.forms import (
+    AcceptForm,
+    CodeForm,
+    InvitationForm,
+    InvitationImportForm,
+    PasswordResetForm,
+    VolunteerRequestForm,
+)
+from accounts.models import Invitation, VolunteerRequest
+from award.models import AwardCycle, Unit
 from award.roles import Role, has_role, role_required
 from award.web import service_call
+from examiners import views as examiner_views
 from submissions import queries as submission_queries
 
 TOTP_KEY_SESSION = "award_totp_key"
@@ -91,7 +99,13 @@ def invitation(request, token):
             "accounts/invitation_refused.html",
             {"problem": problem, "may_ask": may_ask, "token": token},
         )
-    has_account = user is None and get_user_model().objects.filter(email__iexact=found.email).exists()
+    # An account SLK made for the person (an accepted volunteer) still needs its password.
+    made_for_them = found.person is not None and not found.person.has_usable_password()
+    has_account = (
+        user is None
+        and not made_for_them
+        and get_user_model().objects.filter(email__iexact=found.email).exists()
+    )
     form = (
         AcceptForm(request.POST or None, initial=_name_parts(found.name))
         if user is None and not has_account
@@ -288,3 +302,90 @@ def person_deactivate(request, pk):
             services.person_deactivate(person=person, by=request.user, reason=reason)
             messages.success(request, _("Kontot är avstängt; personen är utloggad."))
     return redirect("award:person_detail", pk=person.pk)
+
+
+# --- examiner volunteers without an account ------------------------------------------------
+
+
+@login_not_required
+def volunteer(request):
+    """/examinator/intresseanmalan/: a logged-in person volunteers as before (the examiners
+    app's form); someone without an account fills in the public form and confirms their
+    address by the e-mailed link."""
+    if request.user.is_authenticated:
+        return examiner_views.volunteer(request)
+    cycle = AwardCycle.objects.current()
+    if cycle is None:
+        raise Http404
+    form = VolunteerRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with service_call(request, form=form):
+            data = form.cleaned_data
+            sent = services.volunteer_request_submit(
+                cycle=cycle,
+                name=data["name"],
+                email=data["email"],
+                organisation=data["organisation"],
+                workplace=data["workplace"],
+                manager_name=data["manager_name"],
+                client=get_client_ip_address(request) or "",
+                base_url=_base_url(request),
+            )
+            if not sent:
+                return render(
+                    request,
+                    "accounts/volunteer_request.html",
+                    {"form": form, "cycle": cycle, "throttled": True},
+                    status=429,
+                )
+            return render(request, "accounts/volunteer_request_sent.html", {"email": data["email"]})
+    return render(request, "accounts/volunteer_request.html", {"form": form, "cycle": cycle})
+
+
+@login_not_required
+def volunteer_confirm(request, token):
+    """The confirmation link: the request now waits for SLK in the pool."""
+    confirmed = None
+    with service_call(request):
+        confirmed = services.volunteer_request_confirm(token=token)
+    return render(
+        request,
+        "accounts/volunteer_confirmed.html",
+        {"confirmed": confirmed},
+        status=200 if confirmed else 404,
+    )
+
+
+@role_required(Role.SLK)
+def volunteer_requests(request):
+    """SLK: the confirmed volunteers without an account, from the pool page; accept (an
+    account, a place in the pool, an invitation) or decline with a reason."""
+    waiting = VolunteerRequest.objects.waiting().select_related("organisation", "cycle")
+    decided = (
+        VolunteerRequest.objects.exclude(decided_at=None)
+        .select_related("organisation", "decided_by")
+        .order_by("-decided_at")[:20]
+    )
+    return render(request, "accounts/volunteer_requests.html", {"waiting": waiting, "decided": decided})
+
+
+@role_required(Role.SLK)
+@require_POST
+def volunteer_request_decide(request, pk):
+    found = get_object_or_404(VolunteerRequest, pk=pk)
+    with service_call(request):
+        if request.POST.get("decision") == "accept":
+            services.volunteer_request_accept(
+                volunteer_request=found, by=request.user, base_url=_base_url(request)
+            )
+            messages.success(
+                request,
+                _("%(name)s är antagen; kontot är skapat och inbjudan skickad till %(email)s.")
+                % {"name": found.name, "email": found.email},
+            )
+        else:
+            services.volunteer_request_decline(
+                volunteer_request=found, by=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Intresseanmälan från %(name)s är avslagen.") % {"name": found.name})
+    return redirect("examiners:volunteer_requests")

@@ -6,6 +6,7 @@ from django.urls import include, path
 from accounts import urls as accounts_urls
 from award import urls as award_urls
 from award import views as award_views
+from examiners import urls as examiner_urls
 
 admin.site.site_header = "Kvalitetsutmärkelsen – administration"
 admin.site.site_title = "Kvalitetsutmärkelsen"
@@ -25,7 +26,8 @@ urlpatterns = [
     # every app) but keeps its address and names in the award namespace.
     path("omgang/", include((accounts_urls.people_patterns + award_urls.urlpatterns, "award"))),
     path("bidrag/", include("submissions.urls")),
-    path("examinator/", include("examiners.urls")),
+    # The volunteer form takes people without an account too (accounts makes theirs).
+    path("examinator/", include((accounts_urls.volunteer_patterns + examiner_urls.urlpatterns, "examiners"))),
     path("bedomning/", include("scoring.urls")),
     path("bedomning/", include("judging.urls")),
     path("bedomning/", include("evaluation.urls")),

@@ -7,7 +7,6 @@ app_name = "examiners"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("intresseanmalan/", views.volunteer, name="volunteer"),
     path("jav/", views.conflict_declare, name="conflict_declare"),
     path("bidrag/<int:pk>/", views.application_open, name="application_open"),
     path("pool/", views.current, {"page": "pool"}, name="pool_current"),

@@ -227,7 +227,11 @@ ROUTES: dict[str, Route] = {
     # --- examiners: their own pages -----------------------------------------------------
     "examiners:home": get(EXAMINERS),
     # Any member of staff may offer to examine.
-    "examiners:volunteer": get(LOGGED_IN, writes=True),
+    # Anyone: someone without an account gets the public form (accounts), confirmed by a link.
+    "examiners:volunteer": get(EVERYONE, writes=True),
+    "examiners:volunteer_confirm": get(EVERYONE, token="volunteer_token"),
+    "examiners:volunteer_requests": get(ONLY_SLK),
+    "examiners:volunteer_request_decide": post(ONLY_SLK, pk="volunteer_request"),
     "examiners:conflict_declare": post(EXAMINERS),
     # The team's way into the application (already opened: a redirect to it).
     "examiners:application_open": get(TEAM, **APP, writes=True),

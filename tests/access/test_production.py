@@ -62,7 +62,7 @@ from award.models import (
     end_of_day,
     today,
 )
-from accounts.models import Invitation, ThrottleHit, token_digest
+from accounts.models import Invitation, ThrottleHit, VolunteerRequest, token_digest
 from accounts.twofactor import new_totp_key
 from award.roles import Role
 from evaluation.models import Questionnaire, QuestionnaireResponse
@@ -633,6 +633,28 @@ def volunteer(w):
             "availability_note": "",
             "conflict_reason": "",
         },
+    )
+
+
+def volunteer_request_decide(w):
+    found = VolunteerRequest.objects.create(
+        cycle=w.cycle,
+        name="Antagen Volontär",
+        email="antagen@stockholm.se",
+        organisation=Organisation.objects.order_by("pk").first(),
+        workplace="Skolan",
+        manager_name="Chef Chefsson",
+        token_hash=token_digest("antas"),
+        status=VolunteerRequest.Status.CONFIRMED,
+    )
+    return Post(
+        "the volunteer has an account, a place in the pool and an invitation",
+        lambda response: (
+            Invitation.objects.filter(person__email="antagen@stockholm.se").exists()
+            and PoolMember.objects.filter(profile__user__email="antagen@stockholm.se").exists()
+        ),
+        data={"decision": "accept"},
+        kwargs={"pk": found.pk},
     )
 
 
@@ -1504,6 +1526,7 @@ WRITES: dict[str, Write] = {
     "submissions:extend": Write(SLK, extend, "application.extend", Phase.ASSESSMENT),
     "submissions:reopen": Write(SLK, reopen, "application.reopen", Phase.ASSESSMENT),
     "examiners:volunteer": Write(COMMITTEE, volunteer, "pool.volunteer"),
+    "examiners:volunteer_request_decide": Write(SLK, volunteer_request_decide, "volunteer_request.accept"),
     "examiners:conflict_declare": Write(EXAMINER, conflict_declare, "conflict.declare"),
     "examiners:application_open": Write(EXAMINER, application_open, None),
     "examiners:pool_decide": Write(SLK, pool_decide, "pool.accept"),

@@ -6,7 +6,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts.models import Invitation, token_digest
+from accounts.models import Invitation, VolunteerRequest, token_digest
 from award.models import TIMELINE_FIELDS, AwardCycle, CommitteeMembership, OutboxMessage, Track, today
 from award.roles import Role
 from evaluation import services as evaluation_services
@@ -24,6 +24,8 @@ from tests.support.teams import confirmed_team, finalise
 
 #: The secret of the world's invitation link.
 INVITATION_TOKEN = "walk-inbjudan"
+#: The secret of the world's volunteer confirmation link.
+VOLUNTEER_TOKEN = "walk-intresse"
 
 
 def _release_today(cycle):
@@ -162,6 +164,18 @@ def build_world(media_root) -> dict:
         invited_by=slk,
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
+    # A volunteer without an account who has confirmed their address, waiting for SLK.
+    volunteer_request = VolunteerRequest.objects.create(
+        cycle=cycle,
+        name="Villig Volontär",
+        email="villig@stockholm.se",
+        organisation=application.unit.organisation,
+        workplace="Skolan",
+        manager_name="Chef Chefsson",
+        token_hash=token_digest(VOLUNTEER_TOKEN),
+        status=VolunteerRequest.Status.CONFIRMED,
+        confirmed_at=timezone.now(),
+    )
     users = {
         "anonymous": None,
         "unit_contact": unit_contact,
@@ -201,6 +215,8 @@ def build_world(media_root) -> dict:
         "unit": application.unit_id,
         "invitation": invitation.pk,
         "invitation_token": INVITATION_TOKEN,
+        "volunteer_request": volunteer_request.pk,
+        "volunteer_token": VOLUNTEER_TOKEN,
         # An e-mail of the outbox that could not be sent, for SLK's resend.
         "outbox_message": OutboxMessage.objects.create(
             key="access-walk",
