@@ -28,13 +28,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from award.spreadsheets import XLSX_CONTENT_TYPE, StreamingWorkbook, write_csv
+from award.spreadsheets import XLSX_CONTENT_TYPE, FastWorkbook, write_csv
 from judging.consolidation import consolidated
 from judging.models import Decision, DecisionOutcome
 from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem
@@ -130,17 +129,19 @@ def examiner_rows(cycle, *, named: bool = False, withheld=(), **_options) -> Ite
     (`named`); the committee sees "Examinator 1…n" per application, as on its pages. The
     applications in `withheld` (whose team the reader belongs to and may not yet see,
     `queries.withheld_assessments`) are left out."""
-    consensus_score = ConsensusItem.objects.filter(
-        consensus__application=OuterRef("assessment__application"),
-        consensus__status=Consensus.Status.FINAL,
-        criterion=OuterRef("criterion"),
-    ).values("score")[:1]
+    # The team's consensus score beside each individual one: read once (one row per
+    # application and criterion) rather than looked up by a subquery for every score.
+    agreed_scores = {
+        (application_id, criterion_id): score
+        for application_id, criterion_id, score in ConsensusItem.objects.filter(
+            consensus__application__track__cycle=cycle, consensus__status=Consensus.Status.FINAL
+        ).values_list("consensus__application_id", "criterion_id", "score")
+    }
     items = (
         AssessmentItem.objects.filter(
             assessment__application__track__cycle=cycle, assessment__status=Assessment.Status.SUBMITTED
         )
         .exclude(assessment__application_id__in=list(withheld))
-        .annotate(consensus_score=Subquery(consensus_score))
         .order_by(
             "assessment__application__code",
             "criterion__number",
@@ -165,7 +166,8 @@ def examiner_rows(cycle, *, named: bool = False, withheld=(), **_options) -> Ite
             "assessment__member__profile__user__last_name",
             "assessment__member__profile__user__username",
             "score",
-            "consensus_score",
+            "assessment__application_id",
+            "criterion_id",
             "assessment__member_id",
         )
     )
@@ -183,9 +185,11 @@ def examiner_rows(cycle, *, named: bool = False, withheld=(), **_options) -> Ite
         last,
         username,
         score,
-        agreed,
+        application_id,
+        criterion_id,
         member,
     ) in items.iterator(chunk_size=2000):
+        agreed = agreed_scores.get((application_id, criterion_id))
         if not named:
             if (code, member) not in numbers:
                 per_application[code] = per_application.get(code, 0) + 1
@@ -373,12 +377,12 @@ SHEETS = {
 def write_xlsx(cycle, target, **options) -> None:
     """Write the workbook to a path or a binary file object. `options` go to every sheet's
     rows: `named` (examiners by name, for SLK) and `withheld` (see `examiner_rows`)."""
-    book = StreamingWorkbook()
+    book = FastWorkbook(target)
     for sheet in SHEETS.values():
         worksheet = book.sheet(str(sheet.title), sheet.header())
         for row in sheet.rows(cycle, **options):
             book.append(worksheet, row)
-    book.workbook.save(target)
+    book.close()
 
 
 def _csv_number(value):
