@@ -42,8 +42,8 @@ def second_factor_verified(request):
 @pytest.fixture(autouse=True)
 def tasks_run_at_once(settings):
     """Background tasks run in the test's own process, at the moment they are queued (the
-    e-mail of a service is then in mail.outbox once its transaction commits). The worker's
-    own tests (tests/award/test_worker.py) switch back to the database queue."""
+    e-mail of a service is then in mail.outbox once its transaction commits). A test of
+    the database queue itself sets settings.TASKS back to django_tasks_db."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
