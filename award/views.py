@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from award import queries, services
+from award import dashboard, queries, services
 from award.forms import PhaseCloseForm, PhaseExtendForm
 from award.models import AwardCycle
 from award.roles import Role, role_required
@@ -39,13 +39,17 @@ def home(request):
     here until its work is finished, beside this year's."""
     cycles = queries.start_page_cycles()
     units = request.user.units.select_related("organisation") if request.user.is_authenticated else []
+    sections = queries.home_sections(user=request.user, cycles=cycles)
+    for section in sections:
+        for entry in section["cycles"]:
+            entry["todos"] = dashboard.todos(role=section["role"], user=request.user, cycle=entry["cycle"])
     return render(
         request,
         "award/home.html",
         {
             "cycles": cycles,
             "current": cycles[0] if cycles else None,  # the latest opened cycle
-            "sections": queries.home_sections(user=request.user, cycles=cycles),
+            "sections": sections,
             "units": units,
         },
     )

@@ -18,6 +18,12 @@ class ExaminersConfig(AppConfig):
         audit.register_actions(AuditAction)
         providers.register(ExaminersPersonalData())
 
+        from award import dashboard
+        from award.roles import Role
+        from examiners.dashboard import slk_todos
+
+        dashboard.register(Role.SLK, slk_todos)
+
         def on_status_changed(sender, **kwargs):
             services.application_status_changed(**kwargs)
 

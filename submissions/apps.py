@@ -14,3 +14,9 @@ class SubmissionsConfig(AppConfig):
 
         audit.register_actions(AuditAction)
         providers.register(SubmissionsPersonalData())
+
+        from award import dashboard
+        from award.roles import Role
+        from submissions.dashboard import slk_todos
+
+        dashboard.register(Role.SLK, slk_todos)

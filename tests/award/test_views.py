@@ -11,7 +11,7 @@ from tests.support.urlwalk import project_urls
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open: the start page, login, and the published good examples.
-PUBLIC_URL_NAMES = {"start", "login", "public:good_examples"}
+PUBLIC_URL_NAMES = {"start", "login", "public:good_examples", "accessibility", "help"}
 
 
 @pytest.mark.parametrize(("name", "path"), [u for u in project_urls() if u[0] not in PUBLIC_URL_NAMES])
