@@ -406,6 +406,51 @@ def _draw_profile(points: list[ProfilePoint], code: str) -> Figure:
     return figure
 
 
+# The years of a unit's profile, oldest first: the latest in the city's blue, earlier ones
+# lighter and hatched, so the bars are told apart in greyscale too.
+YEAR_STYLES = [("#c6d9ea", "//"), ("#8a8a8a", ".."), (ORANGE, "\\\\"), (BLUE, "")]
+
+
+def _draw_unit_profile(profile) -> Figure:
+    """Grouped bars: per criterion one bar per cycle, the latest on the right of each group."""
+    numbers = [number for number, _title in profile.criteria]
+    years = profile.years[-len(YEAR_STYLES) :]
+    figure = _figure(min(10, max(6, 0.3 * len(numbers) * max(len(years), 2) + 2)), 4)
+    ax = figure.subplots()
+    width = 0.8 / max(len(years), 1)
+    styles = YEAR_STYLES[len(YEAR_STYLES) - len(years) :]
+    for index, (year, (colour, hatch)) in enumerate(zip(years, styles, strict=True)):
+        offset = (index - (len(years) - 1) / 2) * width
+        scored = [(x, profile.scores[year].get(n)) for x, n in enumerate(numbers, start=1)]
+        scored = [(x, s) for x, s in scored if s is not None]
+        ax.bar(
+            [x + offset for x, _s in scored],
+            [s for _x, s in scored],
+            width=width * 0.95,
+            color=colour,
+            hatch=hatch,
+            edgecolor=DARK,
+            linewidth=0.5,
+            label=str(year),
+        )
+    ax.set_xticks(range(1, len(numbers) + 1), [str(n) for n in numbers])
+    ax.set_ylim(0, 100)
+    ax.set_xlabel(_("Kriterium"))
+    ax.set_ylabel(_("Poäng (%)"))
+    ax.grid(axis="y", color="#e0e0e0")
+    ax.set_axisbelow(True)
+    if years:
+        ax.legend(
+            loc="lower left",
+            frameon=False,
+            ncols=len(years),
+            bbox_to_anchor=(0, 1.0),
+            title=_("Omgång"),
+            alignment="left",
+        )
+    return figure
+
+
 def render(kind: str, data: dict) -> str:
     """Draw one chart as SVG text. Slow (a tenth of a second or more); call `chart_svg`."""
     with matplotlib.rc_context(RC):
@@ -417,6 +462,8 @@ def render(kind: str, data: dict) -> str:
             figure = _draw_calibration(data["examiners"])
         elif kind == "profile":
             figure = _draw_profile(data["points"], data["code"])
+        elif kind == "unit_profile":
+            figure = _draw_unit_profile(data["profile"])
         else:
             raise ValueError(kind)
         return _svg(figure)

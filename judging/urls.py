@@ -9,6 +9,7 @@ from judging.committee import urls as committee
 from judging.decisions import urls as decisions
 from judging.reports import urls as reports
 from judging.site_visits import urls as site_visits
+from judging.units import urls as units
 
 app_name = "judging"
 
@@ -21,4 +22,5 @@ urlpatterns = (
     + site_visits.urlpatterns
     + decisions.urlpatterns
     + reports.urlpatterns
+    + units.urlpatterns
 )

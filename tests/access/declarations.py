@@ -341,6 +341,9 @@ ROUTES: dict[str, Route] = {
     # --- evaluation -------------------------------------------------------------------------------
     "evaluation:evaluation": get(ONLY_SLK, **YEAR, writes=True),
     "evaluation:cycle_report": get(ONLY_SLK, **YEAR),
+    # The unit's history in the award: its contacts and SLK; another unit's contact gets 404.
+    "judging:unit_history": get(UNIT | ONLY_SLK, pk="unit"),
+    "judging:unit_profile_svg": get(UNIT | ONLY_SLK, pk="unit"),
     # The questionnaire was sent to the applicant units' contacts.
     "evaluation:questionnaire_answer": get(UNIT_CONTACTS, pk="questionnaire", writes=True, hidden=RECIPIENTS),
 }
