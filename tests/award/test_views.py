@@ -10,8 +10,22 @@ from tests.support.urlwalk import project_urls
 
 pytestmark = pytest.mark.django_db
 
-# Pages anyone may open: the start page, login, and the published good examples.
-PUBLIC_URL_NAMES = {"start", "login", "public:good_examples", "accessibility", "help"}
+# Pages anyone may open: the start page, login, the published good examples, the
+# accessibility statement and help, and the ways in for people without a session (a
+# forgotten password, an invitation's link).
+PUBLIC_URL_NAMES = {
+    "start",
+    "login",
+    "public:good_examples",
+    "accessibility",
+    "help",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "accounts:invitation",
+    "accounts:invitation_renewal",
+}
 
 
 @pytest.mark.parametrize(("name", "path"), [u for u in project_urls() if u[0] not in PUBLIC_URL_NAMES])
