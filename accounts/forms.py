@@ -255,3 +255,36 @@ class VolunteerRequestForm(forms.Form):
                 % {"domains": ", ".join(settings.VOLUNTEER_EMAIL_DOMAINS)}
             )
         return email
+
+
+class RoleRequestForm(forms.Form):
+    """What someone signed in with the city's account, but without an account here, asks for."""
+
+    name = forms.CharField(label=gettext_lazy("Ditt namn"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("Vad vill du göra?"), choices=(), widget=forms.RadioSelect)
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Enhet"),
+        queryset=Unit.objects.order_by("name"),
+        required=False,
+        help_text=gettext_lazy("Den enhet du vill vara kontaktperson för."),
+    )
+    message = forms.CharField(
+        label=gettext_lazy("Meddelande till stadsledningskontoret"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=1000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from accounts.models import RoleRequest
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = RoleRequest.Kind.choices
+
+    def clean(self):
+        from accounts.models import RoleRequest
+
+        data = super().clean()
+        if data.get("kind") == RoleRequest.Kind.UNIT_CONTACT and not data.get("unit"):
+            self.add_error("unit", _("Välj vilken enhet du vill vara kontaktperson för."))
+        return data

@@ -58,6 +58,7 @@ def people(request):
             "rows": [_row(person) for person in page.object_list],
             "query": query.urlencode(),
             "invitations": queries.pending_invitations_without_account(flt.q),
+            "role_requests": queries.open_role_requests(),
         },
     )
     response["Cache-Control"] = "no-store"

@@ -188,3 +188,10 @@ def email_domain_allowed(email: str) -> bool:
         domain == allowed.casefold() or domain.endswith("." + allowed.casefold())
         for allowed in settings.VOLUNTEER_EMAIL_DOMAINS
     )
+
+
+def open_role_requests():
+    """Requests for a role made at single sign-on, waiting for SLK."""
+    from accounts.models import RoleRequest
+
+    return RoleRequest.objects.open().select_related("unit")

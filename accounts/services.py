@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import queries
 from accounts.audit_actions import AuditAction
-from accounts.models import Invitation, ThrottleHit, VolunteerRequest, token_digest
+from accounts.models import Invitation, RoleRequest, ThrottleHit, VolunteerRequest, token_digest
 from award import audit
 from award import services as award_services
 from award.models import Unit
@@ -684,3 +684,92 @@ def volunteer_request_decline(*, volunteer_request: VolunteerRequest, by, reason
     request.decided_at, request.decided_by = timezone.now(), by
     request.save(update_fields=["status", "decided_at", "decided_by"])
     audit.record(actor=by, action=AuditAction.VOLUNTEER_REQUEST_DECLINE, target=request, reason=reason)
+
+
+# --- a role asked for at single sign-on ----------------------------------------------------
+
+
+@transaction.atomic
+def role_request_submit(*, email: str, name: str, kind, unit: Unit | None, message: str) -> RoleRequest:
+    """Someone the city's identity provider vouched for, without an account here, asks for
+    a role. Nothing is granted: SLK decides on the people page. One open request per address."""
+    email = email.strip()
+    if kind == RoleRequest.Kind.UNIT_CONTACT and unit is None:
+        raise ValidationError(_("Välj vilken enhet du vill vara kontaktperson för."))
+    if RoleRequest.objects.open().filter(email__iexact=email).exists():
+        raise ValidationError(_("Du har redan en begäran som väntar på stadsledningskontorets beslut."))
+    if get_user_model().objects.filter(email__iexact=email).exists():
+        raise ValidationError(_("Det finns redan ett konto för %(email)s.") % {"email": email})
+    request = RoleRequest.objects.create(
+        email=email,
+        name=name.strip(),
+        kind=kind,
+        unit=unit if kind == RoleRequest.Kind.UNIT_CONTACT else None,
+        message=message.strip(),
+    )
+    audit.record(
+        actor=None,
+        action=AuditAction.ROLE_REQUEST_SUBMIT,
+        target=request,
+        changes={"email": email, "kind": kind, "unit": unit.code if request.unit else ""},
+    )
+    slk = get_user_model().objects.filter(groups__name="SLK-administratörer", is_active=True)
+    mail_after_commit(
+        subject=_("Begäran om roll: %(name)s") % {"name": request.name},
+        template="accounts/email/role_request_asked.txt",
+        context={"role_request": request},
+        recipients=[u.email for u in slk],
+    )
+    return request
+
+
+@transaction.atomic
+def role_request_approve(*, role_request: RoleRequest, by, reason: str = ""):
+    """SLK approves: an account for the address (signed in with the city's account, so no
+    password), and the role asked for, a unit contact through unit_contacts_set. The person
+    is told by e-mail. Returns the account."""
+    require_role(by, Role.SLK)
+    request = RoleRequest.objects.select_for_update().get(pk=role_request.pk)
+    if not request.is_open:
+        raise ValidationError(_("Begäran är redan beslutad."))
+    User = get_user_model()
+    if User.objects.filter(Q(email__iexact=request.email) | Q(username=request.email.casefold())).exists():
+        raise ValidationError(_("Det finns redan ett konto för %(email)s.") % {"email": request.email})
+    first, last = _split_name(request.name)
+    person = User(username=request.email.casefold(), email=request.email, first_name=first, last_name=last)
+    person.set_unusable_password()
+    person.save()
+    if request.is_for_unit:
+        unit_contacts_set(unit=request.unit, contacts=[*request.unit.contacts.all(), person], by=by)
+    else:
+        add_role(person, Role.EXAMINER)
+    request.status = RoleRequest.Status.APPROVED
+    request.decided_at, request.decided_by, request.person = timezone.now(), by, person
+    request.save(update_fields=["status", "decided_at", "decided_by", "person"])
+    audit.record(
+        actor=by,
+        action=AuditAction.ROLE_REQUEST_APPROVE,
+        target=person,
+        changes={"kind": request.kind, "unit": request.unit.code if request.unit else ""},
+        reason=reason.strip(),
+    )
+    mail_after_commit(
+        subject=_("Du har fått tillgång till Kvalitetsutmärkelsen"),
+        template="accounts/email/role_request_approved.txt",
+        context={"role_request": request},
+        recipients=[person.email],
+    )
+    return person
+
+
+@transaction.atomic
+def role_request_decline(*, role_request: RoleRequest, by, reason: str) -> None:
+    require_role(by, Role.SLK)
+    reason = _reason(reason)
+    request = RoleRequest.objects.select_for_update().get(pk=role_request.pk)
+    if not request.is_open:
+        raise ValidationError(_("Begäran är redan beslutad."))
+    request.status = RoleRequest.Status.DECLINED
+    request.decided_at, request.decided_by = timezone.now(), by
+    request.save(update_fields=["status", "decided_at", "decided_by"])
+    audit.record(actor=by, action=AuditAction.ROLE_REQUEST_DECLINE, target=request, reason=reason)

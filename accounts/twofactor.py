@@ -38,6 +38,7 @@ EXEMPT_VIEWS = frozenset(
         "accounts:password_reset_complete",
         "accounts:invitation",
         "accounts:invitation_renewal",
+        "accounts:role_request",
     }
 )
 

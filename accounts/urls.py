@@ -17,6 +17,8 @@ urlpatterns = [
     path("inbjudningar/<int:pk>/aterkalla/", views.invitation_revoke, name="invitation_revoke"),
     path("enhet/<int:pk>/", views.unit_invitations, name="unit_invitations"),
     path("person/<int:pk>/stang-av/", views.person_deactivate, name="person_deactivate"),
+    path("ingen-roll/", views.role_request, name="role_request"),
+    path("roll/<int:pk>/beslut/", views.role_request_decide, name="role_request_decide"),
     path("tvastegs/", views.two_factor_setup, name="two_factor_setup"),
     path("tvastegs/verifiera/", views.two_factor_verify, name="two_factor_verify"),
 ]

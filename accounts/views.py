@@ -22,9 +22,10 @@ from accounts.forms import (
     InvitationForm,
     InvitationImportForm,
     PasswordResetForm,
+    RoleRequestForm,
     VolunteerRequestForm,
 )
-from accounts.models import Invitation, VolunteerRequest
+from accounts.models import Invitation, RoleRequest, VolunteerRequest
 from award.models import AwardCycle, Unit
 from award.roles import Role, has_role, role_required
 from award.web import service_call
@@ -389,3 +390,55 @@ def volunteer_request_decide(request, pk):
             )
             messages.success(request, _("Intresseanmälan från %(name)s är avslagen.") % {"name": found.name})
     return redirect("examiners:volunteer_requests")
+
+
+# --- single sign-on without an account -----------------------------------------------------
+
+#: Set by config.oidc when the identity provider vouched for an address with no account here.
+SSO_NO_ACCOUNT_SESSION = "award_sso_no_account"
+
+
+@login_not_required
+def role_request(request):
+    """Where single sign-on sends a city employee without an account: they have no role
+    yet, and may ask SLK for one. Only the address the provider vouched for, kept in the
+    session by config.oidc, can ask; anyone else is sent to the login page."""
+    email = request.session.get(SSO_NO_ACCOUNT_SESSION)
+    if request.user.is_authenticated:
+        return redirect("home")
+    if not email:
+        return redirect("login")
+    waiting = RoleRequest.objects.open().filter(email__iexact=email).first()
+    form = None if waiting else RoleRequestForm(request.POST or None)
+    if form is not None and request.method == "POST" and form.is_valid():
+        with service_call(request, form=form):
+            services.role_request_submit(
+                email=email,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                unit=form.cleaned_data["unit"],
+                message=form.cleaned_data["message"],
+            )
+            messages.success(request, _("Din begäran är skickad till stadsledningskontoret."))
+            return redirect("accounts:role_request")
+    return render(request, "accounts/role_request.html", {"email": email, "form": form, "waiting": waiting})
+
+
+@role_required(Role.SLK)
+@require_POST
+def role_request_decide(request, pk):
+    """SLK approves (an account and the role asked for) or declines a request from the people page."""
+    found = get_object_or_404(RoleRequest, pk=pk)
+    reason = request.POST.get("reason", "")
+    with service_call(request):
+        if request.POST.get("decision") == "approve":
+            services.role_request_approve(role_request=found, by=request.user, reason=reason)
+            messages.success(
+                request,
+                _("%(name)s har fått ett konto och rollen %(role)s.")
+                % {"name": found.name, "role": found.get_kind_display()},
+            )
+        else:
+            services.role_request_decline(role_request=found, by=request.user, reason=reason)
+            messages.success(request, _("Begäran från %(name)s är avslagen.") % {"name": found.name})
+    return redirect("award:person_search")

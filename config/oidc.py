@@ -3,7 +3,10 @@
 Off unless AWARD_OIDC_ENABLED is set (config/settings.py). Only people who already have
 an account can sign in this way: the provider's e-mail address is matched, ignoring case,
 against the accounts SLK has created, and nobody is created from the provider (roles are
-given by SLK). Anyone else is sent back to the login page with a Swedish message.
+given by SLK). A city employee the provider vouches for whose address has no account here
+lands on a page that says they have no role yet and lets them ask SLK for one
+(accounts:role_request); an address whose account is turned off is sent back to the login
+page with a Swedish message.
 """
 
 import logging
@@ -12,6 +15,7 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
@@ -22,6 +26,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from accounts import twofactor
+from accounts.views import SSO_NO_ACCOUNT_SESSION
 
 NO_ACCOUNT_MESSAGE = (
     "Det finns inget konto i Kvalitetsutmärkelsen för e-postadressen %(email)s. Konton skapas av "
@@ -106,6 +111,11 @@ class CallbackView(OIDCAuthenticationCallbackView):
 
     def login_failure(self):
         refused = getattr(self.request, _REFUSED_EMAIL, None)
+        if refused and not get_user_model().objects.filter(email__iexact=refused.strip()).exists():
+            # No account at all: they may ask SLK for a role (the address stays in this
+            # anonymous session, vouched for by the provider).
+            self.request.session[SSO_NO_ACCOUNT_SESSION] = refused.strip()
+            return HttpResponseRedirect(reverse("accounts:role_request"))
         if refused is not None:
             messages.error(self.request, NO_ACCOUNT_MESSAGE % {"email": refused})
         else:

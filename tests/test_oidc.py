@@ -26,10 +26,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.test import override_settings
-from django.urls import clear_url_caches
+from django.test import Client, override_settings
+from django.urls import clear_url_caches, reverse
 
-from award.roles import Role
+from accounts.models import RoleRequest
+from award.roles import Role, has_role
 from config import oidc
 from tests.support import factories
 
@@ -241,19 +242,69 @@ def test_next_is_followed_after_login(client, sso):
     assert client.session[SESSION_KEY] == str(user.pk)
 
 
-def test_unknown_email_is_refused_in_swedish_and_no_account_is_made(client, sso, django_user_model):
+def test_unknown_email_lands_on_the_role_request_page_and_gets_no_role(client, sso, django_user_model, slk):
+    """A city employee without an account: a page saying they have no role yet, where they
+    ask for one; nothing is granted, and no account made, until SLK approves."""
     factories.UserFactory(username="anna", email="anna@example.se")
     users_before = django_user_model.objects.count()
     code, state = sso.issue_code(_start(client), "okand@example.se")
 
     response = client.get("/oidc/callback/", {"code": code, "state": state}, follow=True)
 
-    assert response.redirect_chain[0] == ("/logga-in/", 302)
+    assert response.redirect_chain[0] == ("/konto/ingen-roll/", 302)
     assert SESSION_KEY not in client.session
     page = response.content.decode()
-    assert "Det finns inget konto i Kvalitetsutmärkelsen för e-postadressen okand@example.se" in page
-    assert "kontakta dem om du ska ha tillgång" in page
+    assert "Du har ingen roll än" in page and "okand@example.se" in page
     assert django_user_model.objects.count() == users_before
+
+    unit = factories.UnitFactory()
+    client.post(
+        "/konto/ingen-roll/",
+        {"name": "Olle Okänd", "kind": "unit_contact", "unit": unit.pk, "message": "Ny rektor"},
+    )
+    request = RoleRequest.objects.get(email="okand@example.se")
+    assert request.is_open and request.unit == unit
+    assert django_user_model.objects.count() == users_before
+    assert "väntar på stadsledningskontorets beslut" in client.get("/konto/ingen-roll/").content.decode()
+    # Signing on again still gives no role.
+    code, state = sso.issue_code(_start(client), "okand@example.se")
+    client.get("/oidc/callback/", {"code": code, "state": state})
+    assert SESSION_KEY not in client.session
+
+    staff = Client()
+    staff.force_login(slk)
+    assert "Olle Okänd" in staff.get(reverse("award:person_search")).content.decode()
+    staff.post(reverse("accounts:role_request_decide", args=[request.pk]), {"decision": "approve"})
+    person = django_user_model.objects.get(email="okand@example.se")
+    assert unit.contacts.filter(pk=person.pk).exists()
+    assert has_role(person, Role.UNIT_CONTACT)
+
+    code, state = sso.issue_code(_start(client), "okand@example.se")
+    client.get("/oidc/callback/", {"code": code, "state": state})
+    assert client.session[SESSION_KEY] == str(person.pk)
+
+
+def test_the_role_request_page_needs_the_providers_word(client):
+    """Without a sign-on that found no account, the page sends the visitor to log in."""
+    response = client.get("/konto/ingen-roll/")
+    assert response.status_code == 302 and response["Location"] == "/logga-in/"
+    assert not RoleRequest.objects.exists()
+
+
+def test_slk_declines_a_request_with_a_reason_and_nobody_gets_an_account(client, slk, django_user_model):
+    request = RoleRequest.objects.create(email="nej@example.se", name="Nej Tack", kind="examiner")
+    client.force_login(slk)
+    client.post(
+        reverse("accounts:role_request_decide", args=[request.pk]), {"decision": "decline", "reason": ""}
+    )
+    request.refresh_from_db()
+    assert request.is_open
+    client.post(
+        reverse("accounts:role_request_decide", args=[request.pk]), {"decision": "decline", "reason": "Okänd"}
+    )
+    request.refresh_from_db()
+    assert not request.is_open
+    assert not django_user_model.objects.filter(email="nej@example.se").exists()
 
 
 def test_inactive_account_is_refused(client, sso):

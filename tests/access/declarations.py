@@ -178,6 +178,10 @@ ROUTES: dict[str, Route] = {
     # contact and everyone else who is no contact of the unit do not learn it exists.
     "accounts:unit_invitations": get(ONLY_SLK, writes=True, pk="unit", hidden=LOGGED_IN - UNIT - ONLY_SLK),
     "accounts:person_deactivate": post(ONLY_SLK, pk="person"),
+    # Single sign-on without an account: only an anonymous session holding the provider's
+    # word reaches the form (tests/test_oidc.py); anyone logged in is sent home.
+    "accounts:role_request": get(LOGGED_IN),
+    "accounts:role_request_decide": post(ONLY_SLK, pk="role_request"),
     "accounts:two_factor_setup": get(LOGGED_IN, writes=True),
     "accounts:two_factor_verify": get(LOGGED_IN, writes=True),
     # --- the cycle (SLK) --------------------------------------------------------------------

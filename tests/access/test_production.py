@@ -32,6 +32,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -62,7 +63,7 @@ from award.models import (
     end_of_day,
     today,
 )
-from accounts.models import Invitation, ThrottleHit, VolunteerRequest, token_digest
+from accounts.models import Invitation, RoleRequest, ThrottleHit, VolunteerRequest, token_digest
 from accounts.twofactor import new_totp_key
 from award.roles import Role
 from evaluation.models import Questionnaire, QuestionnaireResponse
@@ -1463,6 +1464,18 @@ def person_deactivate(w):
     )
 
 
+def role_request_decide(w):
+    found = RoleRequest.objects.create(email="ber-om-roll@example.se", name="Ber Om Roll", kind="examiner")
+    return Post(
+        "the person has an account with the examiner role",
+        lambda response: (
+            Group.objects.get(name="Examinatorer").user_set.filter(email="ber-om-roll@example.se").exists()
+        ),
+        data={"decision": "approve"},
+        kwargs={"pk": found.pk},
+    )
+
+
 def two_factor_setup(w):
     user = w.users[EXAMINER]
     TOTPDevice.objects.create(user=user, key=new_totp_key(), confirmed=True)
@@ -1497,6 +1510,7 @@ WRITES: dict[str, Write] = {
     "accounts:invitation_revoke": Write(SLK, invitation_revoke, "invitation.revoke"),
     "accounts:unit_invitations": Write(SLK, unit_invitations, "invitation.send"),
     "accounts:person_deactivate": Write(SLK, person_deactivate, "person.deactivate"),
+    "accounts:role_request_decide": Write(SLK, role_request_decide, "role_request.approve"),
     "accounts:two_factor_setup": Write(EXAMINER, two_factor_setup, None),
     "accounts:two_factor_verify": Write(EXAMINER, two_factor_verify, None),
     "logout": Write(OTHER_EXAMINER, logout, None),

@@ -6,7 +6,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts.models import Invitation, VolunteerRequest, token_digest
+from accounts.models import Invitation, RoleRequest, VolunteerRequest, token_digest
 from award.models import TIMELINE_FIELDS, AwardCycle, CommitteeMembership, OutboxMessage, Track, today
 from award.roles import Role
 from evaluation import services as evaluation_services
@@ -217,6 +217,9 @@ def build_world(media_root) -> dict:
         "invitation_token": INVITATION_TOKEN,
         "volunteer_request": volunteer_request.pk,
         "volunteer_token": VOLUNTEER_TOKEN,
+        "role_request": RoleRequest.objects.create(
+            email="vill-ha-roll@example.se", name="Vill Ha Roll", kind=RoleRequest.Kind.EXAMINER
+        ).pk,
         # An e-mail of the outbox that could not be sent, for SLK's resend.
         "outbox_message": OutboxMessage.objects.create(
             key="access-walk",
