@@ -1,0 +1,75 @@
+"""One invitation, end to end in a real browser: SLK invites a unit's new contact from the
+unit's page, the e-mail (Django's locmem back end) carries the link, and the person opens
+it, chooses a password and lands on their first page as the unit's contact. Every page is
+photographed at 1366 and 390 px (test-artifacts/screens/invitation-*)."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from award.roles import Role
+from tests.support import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _shots(session, name: str):
+    """The page at a laptop's width and at a phone's, then back to the laptop."""
+    page = session.page
+    for width, height in ((1366, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        session.shot(f"invitation-{name}-{width}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} is {overflow} px wider than a {width}-px window"
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def test_an_invitation_from_the_email_to_the_persons_first_page(open_session):
+    factories.complete_cycle(open=True)
+    slk = factories.user_with_role(Role.SLK, username="slk-inbjuder", is_staff=True)
+    unit = factories.UnitFactory(name="Förskolan Solrosen")
+
+    admin = open_session(slk)
+    page = admin.page
+    page.goto(f"/konto/enhet/{unit.pk}/")
+    page.get_by_label("Namn").fill("Sara Solros")
+    page.get_by_label("E-postadress").fill("sara.solros@example.se")
+    page.locator("main").get_by_role("button", name="Skicka inbjudan").click()
+    page.locator(".messages").wait_for()
+    assert "Inbjudan är skickad till sara.solros@example.se" in page.inner_text(".messages")
+    _shots(admin, "1-slk-sent")
+
+    (message,) = [m for m in mail.outbox if m.to == ["sara.solros@example.se"]]
+    assert "Förskolan Solrosen" in message.body
+    link = re.search(r"https?://\S+/konto/inbjudan/\S+/", message.body).group(0)
+
+    person = open_session()
+    page = person.page
+    page.goto(link)
+    assert "Välkommen, Sara Solros" in page.inner_text("h1")
+    assert "kontaktperson för Förskolan Solrosen" in page.inner_text("main")
+    _shots(person, "2-link-opened")
+    page.get_by_label("Förnamn").fill("Sara")
+    page.get_by_label("Efternamn").fill("Solros")
+    page.get_by_label("Välj lösenord").fill("ett-langt-losen-77")
+    page.get_by_label("Upprepa lösenordet").fill("ett-langt-losen-77")
+    page.locator("main").get_by_role("button", name="Skapa kontot").click()
+    page.wait_for_url("**/hem/")
+    assert "Välkommen! Du har nu tillgång till Kvalitetsutmärkelsen." in page.inner_text(".messages")
+    _shots(person, "3-first-page")
+
+    sara = get_user_model().objects.get(email="sara.solros@example.se")
+    assert unit.contacts.filter(pk=sara.pk).exists()
+
+    # The same link again says it is used.
+    again = open_session()
+    again.page.goto(link)
+    assert "Inbjudan är redan använd" in again.page.inner_text("main")
+    _shots(again, "4-link-used")
+
+    # SLK's people page lists her with her unit.
+    admin.page.goto(f"/omgang/personer/?q={sara.email}")
+    assert "Förskolan Solrosen" in admin.page.inner_text("main table")
+    _shots(admin, "5-people-page")
