@@ -220,3 +220,30 @@ def person_committee(request, pk):
             )
             messages.success(request, _("%(name)s är nu ledamot i domarkommittén.") % {"name": person})
     return redirect("award:person_roles", pk=person.pk)
+
+
+@role_required(Role.SLK)
+def person_two_factor(request, pk):
+    """SLK turns off the second factor of someone who lost their phone (and their recovery
+    codes): with a reason; they set up a new one at their next login when their role needs it."""
+    person = _person(pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with service_call(request, form=form):
+            services.two_factor_disable(person=person, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(
+                request, _("Tvåstegsverifieringen för %(name)s är borttagen.") % {"name": person}
+            )
+            return redirect("award:person_roles", pk=person.pk)
+    response = render(
+        request,
+        "accounts/person_two_factor.html",
+        {
+            "person": person,
+            "form": form,
+            "has_two_factor": twofactor.has_device(person),
+            "required": twofactor.second_factor_required(person),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -31,6 +31,7 @@ people_patterns = [
     path("personer/<int:pk>/roller/roll/", people_views.person_role, name="person_role"),
     path("personer/<int:pk>/roller/enhet/", people_views.person_unit, name="person_unit"),
     path("personer/<int:pk>/roller/kommitte/", people_views.person_committee, name="person_committee"),
+    path("personer/<int:pk>/tvastegs/", people_views.person_two_factor, name="person_two_factor"),
 ]
 
 # The volunteer form and its confirmation link, mounted by config/urls.py in the examiners

@@ -199,6 +199,7 @@ ROUTES: dict[str, Route] = {
     "award:person_role": post(ONLY_SLK, pk="person"),
     "award:person_unit": post(ONLY_SLK, pk="person"),
     "award:person_committee": post(ONLY_SLK, pk="person"),
+    "award:person_two_factor": get(ONLY_SLK, pk="person", writes=True),
     # --- applications -------------------------------------------------------------------
     # SLK's list is the overview: application_list redirects there.
     "submissions:application_list": get(UNIT_CONTACTS | ONLY_SLK),

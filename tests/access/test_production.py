@@ -444,6 +444,17 @@ def person_committee(w):
     )
 
 
+def person_two_factor(w):
+    person = factories.UserFactory()
+    TOTPDevice.objects.create(user=person, key=new_totp_key(), confirmed=True)
+    return Post(
+        "the lost second factor is gone",
+        lambda response: not TOTPDevice.objects.filter(user=person).exists(),
+        data={"reason": "Tappat telefonen, uppringd och kontrollerad"},
+        kwargs={"pk": person.pk},
+    )
+
+
 def outbox_resend(w):
     message = w.objects["outbox_message"]
     OutboxMessage.objects.filter(pk=message).update(status=OutboxMessage.Status.FAILED)
@@ -1521,6 +1532,7 @@ WRITES: dict[str, Write] = {
     "award:person_role": Write(SLK, person_role, "role.grant"),
     "award:person_unit": Write(SLK, person_unit, "role.grant"),
     "award:person_committee": Write(SLK, person_committee, "role.grant"),
+    "award:person_two_factor": Write(SLK, person_two_factor, "two_factor.disable"),
     "award:outbox_resend": Write(SLK, outbox_resend, "outbox.resend"),
     "submissions:register": Write(UNIT_CONTACT, register, "application.register", Phase.REGISTRATION),
     "submissions:answer_edit": Write(UNIT_CONTACT, answer_edit, None, Phase.APPLICATION),

@@ -201,3 +201,36 @@ def test_a_team_member_is_listed_once_per_team(client, slk, cycle, quality):
     client.force_login(slk)
     page = client.get(PEOPLE, {"q": members[0].profile.user.last_name}).content.decode()
     assert page.count(team.name) == TeamMember.objects.filter(member=members[0]).count()
+
+
+@pytest.mark.second_factor
+def test_slk_removes_a_lost_second_factor_with_a_reason(client, slk, committee_member):
+    TOTPDevice.objects.create(user=committee_member, key=new_totp_key(), confirmed=True)
+    TOTPDevice.objects.create(user=slk, key=new_totp_key(), confirmed=True)
+    client.force_login(slk)
+    session = client.session
+    session["award_second_factor"] = "totp"
+    session.save()
+    url = reverse("award:person_two_factor", args=[committee_member.pk])
+    assert "Ta bort tvåstegsverifieringen" in client.get(url).content.decode()
+
+    client.post(url, {"reason": ""})
+    assert TOTPDevice.objects.filter(user=committee_member).exists()
+
+    response = client.post(url, {"reason": "Tappat telefonen"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=committee_member).exists()
+    assert AuditEntry.objects.filter(
+        action="two_factor.disable", reason="Tappat telefonen", actor=slk
+    ).exists()
+
+    # At their next login they must set up a new one before anything else.
+    client.force_login(committee_member)
+    assert client.get(reverse("home"))["Location"].startswith(reverse("accounts:two_factor_setup"))
+
+
+def test_only_slk_reaches_the_second_factor_reset(client, role_users, unit_contact):
+    for role, person in role_users.items():
+        client.force_login(person)
+        response = client.get(reverse("award:person_two_factor", args=[unit_contact.pk]))
+        assert response.status_code == (200 if role == Role.SLK else 403)
