@@ -1,10 +1,12 @@
 """Read side of scoring: what each page shows, in a fixed number of queries."""
 
 import statistics
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch
 
-from award.models import AwardCycle, Criterion
+from award.models import AwardCycle, Criterion, PastResult
 from examiners.models import Team, TeamMember
 from scoring import rules, totals
 from scoring.models import Assessment, AssessmentItem, Consensus, ConsensusItem, FeedbackReport
@@ -204,3 +206,58 @@ def earlier_improvements(application: Application) -> dict[int, list[str]]:
         for item in report.items.select_related("criterion")
         if item.improvements
     }
+
+
+@dataclass
+class EarlierEntry:
+    """The unit's latest earlier entry in the same kind of track, with what may be said of
+    its result: the announced outcome (the award's record of the unit's results, once that
+    cycle's decisions are announced), the total of its released feedback report where the
+    cycle showed the unit scores, and the final consensus's total once the cycle's results
+    are out (for the committee and SLK, who decide on consensus totals)."""
+
+    application: Application
+    result: str
+    report_released: bool
+    report_total: Decimal | None
+    consensus_total: Decimal | None
+
+
+def earlier_entry(application: Application, on=None) -> EarlierEntry | None:
+    """The same unit's submitted application of the latest earlier cycle in a track of the
+    same kind, or None. Nothing of an individual examiner's and nothing the cycle has not
+    released: the outcome and totals only once its feedback release date has come. Four
+    queries at most."""
+    earlier = (
+        Application.objects.filter(
+            unit_id=application.unit_id,
+            track__kind=application.track.kind,
+            track__cycle__year__lt=application.track.cycle.year,
+            status=Application.Status.SUBMITTED,
+        )
+        .select_related("track__cycle", "competition_class", "consensus")
+        .order_by("-track__cycle__year")
+        .first()
+    )
+    if earlier is None:
+        return None
+    cycle = earlier.track.cycle
+    entry = EarlierEntry(earlier, "", False, None, None)
+    if not cycle.feedback_released(on):
+        return entry
+    result = PastResult.objects.filter(
+        unit_id=earlier.unit_id, year=cycle.year, track_kind=earlier.track.kind
+    ).first()
+    entry.result = result.get_outcome_display() if result else ""
+    consensus = getattr(earlier, "consensus", None)
+    if consensus is not None and consensus.is_final:
+        entry.consensus_total = consensus.visit_total_points or consensus.total_points
+    report = (
+        FeedbackReport.objects.filter(application=earlier).select_related("application__track__cycle").first()
+    )
+    entry.report_released = report_released(report, on)
+    if entry.report_released and cycle.show_scores_to_units:
+        entry.report_total = totals.weighted_total(
+            report.items.values_list("criterion__weight", "score").order_by("criterion__number")
+        )
+    return entry

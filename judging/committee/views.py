@@ -402,6 +402,16 @@ def drilldown(request, pk):
         )
     consensus_total = queries.consensus_totals(consensus)
     conflicts = judging_queries.committee_conflicts_for(request.user, application)
+    # The unit's previous entry, so the committee can judge its progress; a link to its
+    # drill-down where the viewer sat on that cycle's committee (or is SLK).
+    earlier = queries.earlier_entry(application)
+    earlier_url = ""
+    if earlier is not None and judging_queries.committee_or_slk(
+        request.user, earlier.application.track.cycle
+    ):
+        earlier_url = reverse("judging:drilldown", args=[earlier.application.pk])
+        if anonymous:
+            earlier_url += "?anonym=1"
     return render(
         request,
         "judging/committee/drilldown.html",
@@ -416,6 +426,11 @@ def drilldown(request, pk):
             "row": row,
             "marks": [scrub(m) for m in row.marks],
             "conflicts": [scrub(c.reason) for c in conflicts],
+            "earlier": earlier,
+            "earlier_url": earlier_url,
+            "unit_history_url": reverse("judging:unit_history", args=[application.unit_id])
+            if has_role(request.user, Role.SLK) and not anonymous
+            else "",
             "examiners": [labels[m] for m in member_ids],
             "names_shown": has_role(request.user, Role.SLK) and not anonymous,
             "profile": profile,

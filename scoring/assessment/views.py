@@ -113,6 +113,9 @@ def _render_page(request, application, own, items=None, *, bound=None, conflicts
                 else [],
             }
         )
+    # The unit's previous entry, so progress can be judged: its announced result and the
+    # total its released report showed, never anyone's individual scores.
+    earlier = queries.earlier_entry(application)
     context = {
         "application": application,
         "assessment": own,
@@ -131,6 +134,11 @@ def _render_page(request, application, own, items=None, *, bound=None, conflicts
         "can_reopen": own.is_submitted and not consensus_started,
         "may_see_team": may_see_team,
         "hours_form": HoursForm(initial={"hours": own.hours}),
+        "earlier": earlier,
+        # A link only where the examiner may open it (they were in that cycle's team).
+        "earlier_url": reverse("submissions:application_detail", args=[earlier.application.pk])
+        if earlier is not None and request.user.has_perm("submissions.view_application", earlier.application)
+        else "",
     }
     return render(request, "scoring/assessment/assessment.html", context, status=status)
 
