@@ -86,6 +86,7 @@ def password_reset_request(*, email: str, client: str, base_url: str) -> bool:
                 "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
             },
             recipients=[user.email],
+            reason=_("Återställning av lösenord"),
         )
         audit.record(actor=None, action=AuditAction.PASSWORD_RESET_ASKED, target=user)
     return True
@@ -157,6 +158,9 @@ def invitation_send(
             "days": settings.INVITATION_DAYS,
         },
         recipients=[email],
+        key=f"invitation:{invitation.pk}",
+        reason=_("Inbjudan"),
+        related=invitation,
     )
     return invitation
 
@@ -272,6 +276,9 @@ def invitation_renewal_ask(*, token: str) -> None:
         template="accounts/email/renewal_asked.txt",
         context={"invitation": invitation},
         recipients=[u.email for u in slk],
+        key=f"invitation:{invitation.pk}:renewal",
+        reason=_("En ny inbjudan begärdes"),
+        related=invitation,
     )
 
 
@@ -579,6 +586,9 @@ def volunteer_request_submit(
             "days": settings.INVITATION_DAYS,
         },
         recipients=[email],
+        key=f"volunteer_request:{request.pk}:confirm",
+        reason=_("Bekräfta intresseanmälan"),
+        related=request,
     )
     return True
 
@@ -668,6 +678,9 @@ def _invite_account(*, person, kind, unit, by, base_url: str) -> Invitation:
             "days": settings.INVITATION_DAYS,
         },
         recipients=[person.email],
+        key=f"invitation:{invitation.pk}",
+        reason=_("Inbjudan"),
+        related=invitation,
     )
     return invitation
 
@@ -719,6 +732,9 @@ def role_request_submit(*, email: str, name: str, kind, unit: Unit | None, messa
         template="accounts/email/role_request_asked.txt",
         context={"role_request": request},
         recipients=[u.email for u in slk],
+        key=f"role_request:{request.pk}:asked",
+        reason=_("Begäran om roll"),
+        related=request,
     )
     return request
 
@@ -758,6 +774,9 @@ def role_request_approve(*, role_request: RoleRequest, by, reason: str = ""):
         template="accounts/email/role_request_approved.txt",
         context={"role_request": request},
         recipients=[person.email],
+        key=f"role_request:{request.pk}:approved",
+        reason=_("Begäran om roll godkänd"),
+        related=request,
     )
     return person
 
