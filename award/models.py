@@ -183,6 +183,16 @@ def validate_day_list(value: str) -> None:
         raise ValidationError(_("Varje dag måste vara mellan 0 och 60."))
 
 
+# The cycle's reminder settings that are lists of days (award/reminders.py).
+REMINDER_DAY_FIELDS = (
+    "application_reminder_days",
+    "assessment_reminder_days",
+    "consensus_reminder_days",
+    "report_reminder_days",
+    "questionnaire_reminder_days",
+)
+
+
 class AwardCycleQuerySet(models.QuerySet):
     def current(self):
         """The cycle the platform is working on: the latest opened one."""
@@ -253,13 +263,17 @@ class AwardCycle(models.Model):
     practice_case_required = models.BooleanField(
         _("nya examinatorer måste göra utbildningens övningsfall"),
         default=False,
-        help_text=_("Den som är ny blir kvalificerad först när hen har lämnat in en bedömning av övningsfallet."),
+        help_text=_(
+            "Den som är ny blir kvalificerad först när hen har lämnat in en bedömning av övningsfallet."
+        ),
     )
     practice_deviation_threshold = models.PositiveSmallIntegerField(
         _("avvikelse från referensen som föranleder ett samtal (procentenheter)"),
         default=15,
         validators=[MaxValueValidator(100)],
-        help_text=_("En deltagare vars medelavvikelse från referenspoängen når gränsen markeras för ett samtal."),
+        help_text=_(
+            "En deltagare vars medelavvikelse från referenspoängen når gränsen markeras för ett samtal."
+        ),
     )
 
     # Reminders the worker sends (award/reminders.py): how many days before each deadline.
@@ -279,6 +293,26 @@ class AwardCycle(models.Model):
         _("påminn lagledare (dagar före sista dag för konsensus)"),
         max_length=40,
         default="3,1",
+        validators=[validate_day_list],
+    )
+    report_reminder_days = models.CharField(
+        _("påminn SLK om rapporter att godkänna (dagar före släpp av återföringsrapporter)"),
+        max_length=40,
+        default="7,1",
+        validators=[validate_day_list],
+    )
+    # The evaluation questionnaires (evaluation/scheduled.py): sent this many days after the
+    # feedback release unless SLK sent them earlier, and those who have not answered are
+    # reminded on these days after the release (within the six weeks the cycle stays open).
+    questionnaire_send_day = models.PositiveSmallIntegerField(
+        _("skicka enkäterna (dagar efter släpp av återföringsrapporter)"),
+        default=7,
+        validators=[MaxValueValidator(60)],
+    )
+    questionnaire_reminder_days = models.CharField(
+        _("påminn om enkäterna (dagar efter släpp av återföringsrapporter)"),
+        max_length=40,
+        default="21,35",
         validators=[validate_day_list],
     )
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from award import audit, jobs, outbox, queries, signals
 from award.audit_actions import AuditAction
 from award.models import (
+    REMINDER_DAY_FIELDS,
     TIMELINE_FIELDS,
     AwardCycle,
     BackgroundJob,
@@ -85,6 +86,8 @@ def cycle_copy(*, cycle: AwardCycle, by, year: int | None = None) -> AwardCycle:
         show_scores_to_units=cycle.show_scores_to_units,
         practice_case_required=cycle.practice_case_required,
         practice_deviation_threshold=cycle.practice_deviation_threshold,
+        questionnaire_send_day=cycle.questionnaire_send_day,
+        **{name: getattr(cycle, name) for name in REMINDER_DAY_FIELDS},
         **{name: _next_year(day, shift) for name, day in cycle.planned_dates().items()},
     )
     copy.planned_timeline = _iso(copy.timeline_dates())
@@ -385,15 +388,21 @@ def outbox_resend(*, message: OutboxMessage, by) -> OutboxMessage:
 
 @transaction.atomic
 def cycle_reminders_set(*, cycle: AwardCycle, by, **days: str) -> dict:
-    """SLK sets on which days before each deadline the worker reminds people
-    (application_reminder_days, assessment_reminder_days, consensus_reminder_days:
-    "7,2"). Refuses a value that is not days 0–60, naming the field."""
+    """SLK sets on which days the worker reminds people: the day lists of
+    REMINDER_DAY_FIELDS ("7,2": days before each deadline; the questionnaires' days after
+    the feedback release) and `questionnaire_send_day` (one day after the release). Refuses
+    a value that is not days 0–60, naming the field, and then changes nothing."""
     require_role(by, Role.SLK)
     cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
-    fields = ("application_reminder_days", "assessment_reminder_days", "consensus_reminder_days")
     changed, errors = {}, {}
     for name, value in days.items():
-        if name not in fields:
+        if name == "questionnaire_send_day":
+            value = _day_or_error(value, name, errors)
+            if name not in errors and value != cycle.questionnaire_send_day:
+                changed[name] = [cycle.questionnaire_send_day, value]
+                cycle.questionnaire_send_day = value
+            continue
+        if name not in REMINDER_DAY_FIELDS:
             raise TypeError(name)
         value = ",".join(str(d) for d in sorted(set(_days_or_error(value, name, errors)), reverse=True))
         if name not in errors and value != getattr(cycle, name):
@@ -405,6 +414,17 @@ def cycle_reminders_set(*, cycle: AwardCycle, by, **days: str) -> dict:
         cycle.save(update_fields=list(changed))
         audit.record(actor=by, action=AuditAction.CYCLE_REMINDERS_SET, target=cycle, changes=changed)
     return changed
+
+
+def _day_or_error(value, name: str, errors: dict) -> int:
+    try:
+        day = int(str(value).strip())
+    except ValueError:
+        errors[name] = [_("Ange ett heltal mellan 0 och 60.")]
+        return 0
+    if not 0 <= day <= 60:
+        errors[name] = [_("Ange ett heltal mellan 0 och 60.")]
+    return day
 
 
 def _days_or_error(value: str, name: str, errors: dict) -> list[int]:

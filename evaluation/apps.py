@@ -14,3 +14,9 @@ class EvaluationConfig(AppConfig):
 
         audit.register_actions(AuditAction)
         providers.register(EvaluationPersonalData())
+
+        from award import schedule
+        from evaluation import scheduled
+
+        schedule.register("evaluation.send_questionnaires", scheduled.send_questionnaires)
+        schedule.register("evaluation.remind_questionnaires", scheduled.remind_questionnaires)

@@ -18,8 +18,14 @@ class Questionnaire(models.Model):
         "award.AwardCycle", on_delete=models.PROTECT, related_name="questionnaires", verbose_name=_("omgång")
     )
     audience = models.CharField(_("målgrupp"), max_length=12, choices=Audience.choices)
+    # Empty when the scheduler sent it on the cycle's day (evaluation/scheduled.py).
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("skickad av")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skickad av"),
     )
     sent_at = models.DateTimeField(_("skickad"), auto_now_add=True)
 

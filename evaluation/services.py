@@ -4,9 +4,10 @@ writes the audit trail (never the answers themselves)."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from award import audit
+from award import audit, reminders
 from award.models import AwardCycle
 from award.notify import mail_after_commit
 from award.roles import Role, require_role
@@ -25,6 +26,27 @@ def questionnaire_send(*, cycle, audience: str, by, on=None, notify: bool = True
     require_role(by, Role.SLK)
     if audience not in Questionnaire.Audience.values:
         raise ValidationError(_("Okänd målgrupp för enkäten."))
+    return _send(cycle=cycle, audience=audience, by=by, on=on, notify=notify)
+
+
+@transaction.atomic
+def questionnaires_send_scheduled(*, cycle, on) -> list:
+    """The scheduler sends the cycle's questionnaires on their day (the cycle's
+    `questionnaire_send_day` after the feedback release): each audience SLK has not sent
+    by hand and that has someone to send to. Two workers on the same day send each once
+    (the cycle's row is locked, then the audience's questionnaire is looked for)."""
+    cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
+    sent = []
+    for audience in Questionnaire.Audience.values:
+        if Questionnaire.objects.filter(cycle=cycle, audience=audience).exists():
+            continue
+        if not questionnaire_recipients(cycle=cycle, audience=audience).exists():
+            continue
+        sent.append(_send(cycle=cycle, audience=audience, by=None, on=on, notify=True))
+    return sent
+
+
+def _send(*, cycle, audience: str, by, on, notify: bool):
     # Locking the cycle makes two clicks on the send button queue instead of racing.
     cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
     if not cycle.feedback_released(on):
@@ -51,14 +73,18 @@ def questionnaire_send(*, cycle, audience: str, by, on=None, notify: bool = True
         target=questionnaire,
         changes={"audience": audience, "recipients": len(recipients)},
     )
+    link = reminders.absolute(reverse("evaluation:questionnaire_answer", args=[questionnaire.pk]))
     # One message per person: the recipients do not see each other's addresses.
     for user in recipients:
         if notify:
             mail_after_commit(
                 subject=_("Kvalitetsutmärkelsen %(year)s: vad tyckte du?") % {"year": cycle.year},
                 template="evaluation/email/questionnaire.txt",
-                context={"questionnaire": questionnaire, "cycle": cycle, "user": user},
+                context={"questionnaire": questionnaire, "cycle": cycle, "user": user, "link": link},
                 recipients=[user.email],
+                key=f"questionnaire:{questionnaire.pk}",
+                reason=_("Enkät"),
+                related=questionnaire,
             )
     return questionnaire
 

@@ -19,3 +19,16 @@ class ScoringConfig(AppConfig):
         from submissions import earlier_feedback
 
         earlier_feedback.register(earlier_improvements)
+
+        from award import dashboard
+        from award.roles import Role
+        from scoring.dashboard import slk_todos
+
+        dashboard.register(Role.SLK, slk_todos)
+
+        from award import schedule
+        from scoring import reminders
+
+        schedule.register("scoring.examiner_reminders", reminders.examiners_due)
+        schedule.register("scoring.leader_reminders", reminders.leaders_due)
+        schedule.register("scoring.report_reminders", reminders.reports_due)

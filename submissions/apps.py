@@ -20,3 +20,8 @@ class SubmissionsConfig(AppConfig):
         from submissions.dashboard import slk_todos
 
         dashboard.register(Role.SLK, slk_todos)
+
+        from award import schedule
+        from submissions import reminders
+
+        schedule.register("submissions.reminders", reminders.send_due)
