@@ -1,13 +1,26 @@
 """The public good examples: the winners and honourable mentions of every cycle with the
-committee's citations, the city's commitment to spread good examples. No login, no scores."""
+committee's citations, the city's commitment to spread good examples. No login, no scores.
+
+They can be searched (unit, organisation, nominee, citation and the consented summary) and
+filtered by year, class and criterion, so a unit can find who did well on what it must
+improve. The criterion filter keeps the examples whose score that counts on that criterion
+(matched by number within the same kind of track) is at least STRONG_SCORE, without
+showing any score."""
 
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 
-from award.models import Track, today
+from award.models import Criterion, Track, today
 from judging.models import DecisionOutcome
+from judging.public.forms import GoodExampleSearchForm
+from scoring.models import Consensus, ConsensusItem
+
+# The scale's band "strong" (70–85 %) and above: what "did well on the criterion" means here.
+STRONG_SCORE = 70
 
 
 @dataclass
@@ -70,16 +83,85 @@ def _example(outcome: DecisionOutcome) -> GoodExample:
     )
 
 
+def _class_label(decision) -> str:
+    return decision.competition_class.name if decision.competition_class else decision.track.name
+
+
+def published_choices() -> dict:
+    """The years, classes (by name: each cycle has its own) and criteria (kind of track and
+    number, titled as in the latest published cycle) that the published examples hold."""
+    rows = list(
+        published_outcomes()
+        .order_by()
+        .values_list(
+            "decision__meeting__cycle__year", "decision__competition_class__name", "decision__track__name"
+        )
+        .distinct()
+    )
+    years = sorted({year for year, _c, _t in rows}, reverse=True)
+    classes = sorted({klass or track for _y, klass, track in rows})
+    criteria: dict[str, str] = {}
+    for kind, number, title, kind_label in (
+        (kind, number, title, Track.Kind(kind).label)
+        for kind, number, title in Criterion.objects.filter(
+            track__cycle__year__in=years, track__decisions__outcomes__isnull=False
+        )
+        .distinct()
+        .order_by("track__kind", "number", "track__cycle__year")
+        .values_list("track__kind", "number", "title")
+    ):
+        criteria[f"{kind}:{number}"] = f"{kind_label}: {number}. {title}"  # the latest title wins
+    return {"years": years, "classes": classes, "criteria": list(criteria.items())}
+
+
+def search(outcomes, data: dict):
+    """`published_outcomes` narrowed by the search form's cleaned data."""
+    if data.get("year"):
+        outcomes = outcomes.filter(decision__meeting__cycle__year=data["year"])
+    if data.get("klass"):
+        outcomes = outcomes.filter(
+            Q(decision__competition_class__name=data["klass"])
+            | Q(decision__competition_class__isnull=True, decision__track__name=data["klass"])
+        )
+    if data.get("q"):
+        text = data["q"]
+        outcomes = outcomes.filter(
+            Q(application__unit__name__icontains=text)
+            | Q(application__unit__organisation__name__icontains=text)
+            | Q(application__nominee_name__icontains=text)
+            | Q(citation__icontains=text)
+            # Only a summary the unit consented to publish is searched, or a search could
+            # tell what an unpublished one says.
+            | Q(unit_consented=True, public_summary__icontains=text)
+        )
+    if data.get("criterion"):
+        kind, _sep, number = data["criterion"].partition(":")
+        strong = ConsensusItem.objects.annotate(counts=Coalesce("visit_score", "score")).filter(
+            consensus__application=OuterRef("application"),
+            consensus__status=Consensus.Status.FINAL,
+            criterion__number=int(number),
+            counts__gte=STRONG_SCORE,
+        )
+        outcomes = outcomes.filter(Exists(strong), decision__track__kind=kind)
+    return outcomes
+
+
 @login_not_required
 def good_examples(request):
+    choices = published_choices()
+    form = GoodExampleSearchForm(request.GET or None, **choices)
+    outcomes = published_outcomes()
+    searched = form.is_bound and form.is_valid()
+    if searched:
+        outcomes = search(outcomes, form.cleaned_data)
     years: list[dict] = []
-    for outcome in published_outcomes():
+    for outcome in outcomes:
         decision = outcome.decision
         year = decision.meeting.cycle.year
         if not years or years[-1]["year"] != year:
             years.append({"year": year, "scopes": []})
         scopes = years[-1]["scopes"]
-        label = decision.competition_class.name if decision.competition_class else decision.track.name
+        label = _class_label(decision)
         key = (decision.track_id, decision.competition_class_id)
         if not scopes or scopes[-1]["key"] != key:
             scopes.append({"key": key, "track": decision.track.name, "label": label, "examples": []})
@@ -87,4 +169,13 @@ def good_examples(request):
     for year in years:
         for scope in year["scopes"]:
             scope["examples"].sort(key=lambda e: OUTCOME_ORDER.get(e.outcome, 9))
-    return render(request, "judging/public/good_examples.html", {"years": years})
+    return render(
+        request,
+        "judging/public/good_examples.html",
+        {
+            "years": years,
+            "form": form,
+            "searched": searched and any(form.cleaned_data.values()),
+            "count": sum(len(scope["examples"]) for year in years for scope in year["scopes"]),
+        },
+    )
