@@ -19,3 +19,9 @@ class JudgingConfig(AppConfig):
         from judging.scheduled import announce_released_decisions
 
         schedule.register("judging.announce_released_decisions", announce_released_decisions)
+
+        from award import dashboard
+        from award.roles import Role
+        from judging.dashboard import slk_todos
+
+        dashboard.register(Role.SLK, slk_todos)

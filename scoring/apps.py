@@ -20,6 +20,12 @@ class ScoringConfig(AppConfig):
 
         earlier_feedback.register(earlier_improvements)
 
+        from award import dashboard
+        from award.roles import Role
+        from scoring.dashboard import slk_todos
+
+        dashboard.register(Role.SLK, slk_todos)
+
         from award import schedule
         from scoring import reminders
 

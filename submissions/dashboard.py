@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 
 from award.dashboard import Todo
 from submissions.models import Application
-from submissions.queries import STATE_FILTERS
+from submissions.queries import DUE_SOON_DAYS, STATE_FILTERS, due_soon_filter
 
 
 def slk_todos(*, user, cycle) -> list[Todo]:
-    """Registrations to approve and drafts not yet submitted, in one query."""
+    """Registrations to approve and drafts whose last day is near, in one query."""
     counts = Application.objects.filter(track__cycle=cycle).aggregate(
         pending=Count("pk", filter=STATE_FILTERS["pending"]),
-        draft=Count("pk", filter=STATE_FILTERS["draft"]),
+        due_soon=Count("pk", filter=due_soon_filter()),
     )
     base = reverse("submissions:overview")
 
@@ -24,5 +24,9 @@ def slk_todos(*, user, cycle) -> list[Todo]:
 
     return [
         Todo(_("Anmälningar som väntar på godkännande"), counts["pending"], url("pending")),
-        Todo(_("Bidrag som ännu är utkast"), counts["draft"], url("draft")),
+        Todo(
+            _("Utkast vars sista dag är inom %(days)s dagar") % {"days": DUE_SOON_DAYS},
+            counts["due_soon"],
+            url("due_soon"),
+        ),
     ]

@@ -122,6 +122,7 @@ class OverviewFilterForm(CleanTextMixin, forms.Form):
             ("", _("Alla")),
             ("pending", _("Väntar på godkännande")),
             ("draft", _("Utkast")),
+            ("due_soon", _("Utkast nära sista dagen")),
             ("submitted", _("Inlämnat")),
             ("withdrawn", _("Återtaget")),
             ("rejected", _("Avslagen")),

@@ -1,8 +1,11 @@
 """Read-side queries for registrations and applications, filtered for visibility in SQL."""
 
+import datetime as dt
+
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
@@ -62,6 +65,20 @@ STATE_FILTERS = {
     "withdrawn": Q(status=Application.Status.WITHDRAWN),
 }
 
+# A draft is "near its deadline" from this many days before its last day.
+DUE_SOON_DAYS = 7
+
+
+def due_soon_filter(today=None) -> Q:
+    """Drafts whose last day (the unit's extension, else the cycle's deadline) is today or
+    within DUE_SOON_DAYS: the ones SLK may want to remind."""
+    today = today or timezone.localdate()
+    window = (today, today + dt.timedelta(days=DUE_SOON_DAYS))
+    return STATE_FILTERS["draft"] & (
+        Q(deadline_extended_to__range=window)
+        | Q(deadline_extended_to__isnull=True, track__cycle__application_deadline__range=window)
+    )
+
 
 def overview(*, cycle, state: str = "", class_id: int | None = None, organisation_id: int | None = None):
     """Every registration and application of the cycle for SLK, filtered and annotated."""
@@ -72,6 +89,8 @@ def overview(*, cycle, state: str = "", class_id: int | None = None, organisatio
     ).order_by("track__kind", "competition_class__order", "unit__name", "code")  # total: pages never overlap
     if state in STATE_FILTERS:
         queryset = queryset.filter(STATE_FILTERS[state])
+    elif state == "due_soon":
+        queryset = queryset.filter(due_soon_filter())
     if class_id:
         queryset = queryset.filter(competition_class_id=class_id)
     if organisation_id:

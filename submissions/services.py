@@ -294,6 +294,24 @@ def registration_decide(*, application: Application, approve: bool, reason: str,
     return application
 
 
+@transaction.atomic
+def registrations_approve(*, applications, by) -> int:
+    """SLK approves several registrations at once: each as `registration_decide` would
+    (its own log entry and e-mail), all or none; one refused row refuses the whole batch."""
+    require_role(by, Role.SLK)
+    applications = list(applications)
+    if not applications:
+        raise ValidationError(_("Markera minst en anmälan att godkänna."))
+    for application in applications:
+        if application.registration_status != Application.RegistrationStatus.PENDING:
+            raise ValidationError(
+                _("Anmälan %(code)s väntar inte längre på godkännande; ingen anmälan godkändes.")
+                % {"code": application.code}
+            )
+        registration_decide(application=application, approve=True, reason="", by=by)
+    return len(applications)
+
+
 # --- writing --------------------------------------------------------------------------
 
 

@@ -8,10 +8,13 @@ urlpatterns = [
     path("", views.application_list, name="application_list"),
     path("anmal/", views.register, name="register"),
     path("oversikt/", views.overview, name="overview"),
+    path("oversikt/godkann/", views.registrations_approve, name="registrations_approve"),
     path("<int:pk>/", views.application_detail, name="application_detail"),
     path("<int:pk>/kriterium/<int:criterion_id>/", views.answer_edit, name="answer_edit"),
     path(
-        "<int:pk>/kriterium/<int:criterion_id>/forbattringar/", views.improvement_notes, name="improvement_notes"
+        "<int:pk>/kriterium/<int:criterion_id>/forbattringar/",
+        views.improvement_notes,
+        name="improvement_notes",
     ),
     path("<int:pk>/uppgifter/", views.details_save, name="details_save"),
     path("<int:pk>/bilagor/", views.attachment_upload, name="attachment_upload"),

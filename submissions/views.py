@@ -4,6 +4,8 @@ Each view fetches its application through a visibility-checked query (404 when t
 not see it), validates with a form, calls one service and redirects.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -11,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from award.autosave import autosave
@@ -414,6 +417,7 @@ def overview(request):
             "pagination": page_links(request, page),
             "counts": queries.overview_counts(cycle=cycle),
             "export_query": request.GET.urlencode(),
+            "bulk_approve": filters.get("state") == "pending" and page.paginator.count > 0,
         },
     )
 
@@ -434,6 +438,25 @@ def registration_decide(request, pk):
                 by=request.user,
             )
     return redirect("submissions:application_detail", pk=application.pk)
+
+
+@require_POST
+@role_required(Role.SLK)
+def registrations_approve(request):
+    """The overview's "approve the marked ones": every marked registration in one go."""
+    year = request.POST.get("year", "")
+    ids = [pk for pk in request.POST.getlist("application") if pk.isdigit()]
+    applications = Application.objects.filter(pk__in=ids, track__cycle__year=year if year.isdigit() else 0)
+    with service_call(request) as outcome:
+        count = services.registrations_approve(applications=applications.order_by("code"), by=request.user)
+    if not outcome.refused:
+        messages.success(
+            request,
+            ngettext("%(count)s anmälan är godkänd.", "%(count)s anmälningar är godkända.", count)
+            % {"count": count},
+        )
+    query = {"year": year, "state": "pending"} if year.isdigit() else {}
+    return redirect(f"{reverse('submissions:overview')}?{urlencode(query)}")
 
 
 @require_POST

@@ -7,4 +7,5 @@ from scoring.overview import views
 urlpatterns = [
     path("historik/<int:pk>/", views.history, name="history"),
     path("timmar/<int:year>/", views.hours, name="hours"),
+    path("lage/<int:year>/", views.progress, name="progress"),
 ]

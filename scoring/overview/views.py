@@ -162,3 +162,29 @@ def hours(request, year):
         "scoring/overview/hours.html",
         {"cycle": cycle, "summary": summary, "cycles": AwardCycle.objects.only("year")},
     )
+
+
+@role_required(Role.SLK)
+def progress(request, year):
+    """Where the examination stands, application by application; ?visa= narrows it to one
+    of the start page's to-dos (progress.FILTERS)."""
+    from django.utils import timezone
+
+    from scoring import progress as examination
+
+    cycle = get_object_or_404(AwardCycle, year=year)
+    shown = request.GET.get("visa", "")
+    rows = examination.examination(cycle)
+    if shown in examination.FILTERS:
+        rows = rows.filter(examination.filter_for(shown, timezone.localdate()))
+    return render(
+        request,
+        "scoring/overview/progress.html",
+        {
+            "cycle": cycle,
+            "rows": list(rows),
+            "shown": shown,
+            "filters": list(examination.FILTERS.items()),
+            "today": timezone.localdate(),
+        },
+    )

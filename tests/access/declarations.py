@@ -205,6 +205,7 @@ ROUTES: dict[str, Route] = {
     "submissions:application_list": get(UNIT_CONTACTS | ONLY_SLK),
     "submissions:register": get(UNIT_CONTACTS, writes=True),
     "submissions:overview": get(ONLY_SLK),
+    "submissions:registrations_approve": post(ONLY_SLK),
     "submissions:application_detail": get(READERS, **APP, hidden=APPLICATION_PAGES),
     "submissions:answer_edit": get(
         UNIT, pk="application", criterion_id="criterion", writes=True, hidden=APPLICATION_PAGES
@@ -319,6 +320,7 @@ ROUTES: dict[str, Route] = {
     # --- SLK's overviews ----------------------------------------------------------------------
     "scoring:history": get(ONLY_SLK, **APP),
     "scoring:hours": get(ONLY_SLK, **YEAR),
+    "scoring:progress": get(ONLY_SLK, **YEAR),
     # --- the committee --------------------------------------------------------------------------
     "judging:committee_home": get(COMMITTEE_AND_SLK, **YEAR, writes=True),
     "judging:consolidated": get(COMMITTEE_AND_SLK, year="year", track_pk="track"),

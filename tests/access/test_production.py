@@ -599,6 +599,17 @@ def registration_decide(w):
     )
 
 
+def registrations_approve(w):
+    application = w.application(
+        status=Application.Status.DRAFT, registration_status=Application.RegistrationStatus.PENDING
+    )
+    return Post(
+        "the marked registrations are approved",
+        lambda response: _fresh(application).registration_status == Application.RegistrationStatus.APPROVED,
+        data={"year": application.track.cycle.year, "application": [application.pk]},
+    )
+
+
 def extend(w):
     application = w.application(status=Application.Status.DRAFT)
     until = today() + dt.timedelta(days=14)
@@ -1549,6 +1560,9 @@ WRITES: dict[str, Write] = {
     "submissions:submit": Write(UNIT_CONTACT, submit, "application.submit", Phase.APPLICATION),
     "submissions:withdraw": Write(UNIT_CONTACT, withdraw, "application.withdraw", Phase.ASSESSMENT),
     "submissions:registration_decide": Write(SLK, registration_decide, "application.registration_approved"),
+    "submissions:registrations_approve": Write(
+        SLK, registrations_approve, "application.registration_approved"
+    ),
     "submissions:extend": Write(SLK, extend, "application.extend", Phase.ASSESSMENT),
     "submissions:reopen": Write(SLK, reopen, "application.reopen", Phase.ASSESSMENT),
     "examiners:volunteer": Write(COMMITTEE, volunteer, "pool.volunteer"),

@@ -34,6 +34,7 @@ LOGIN = "login"
 MATRIX = [
     ("history", [LOGIN, 403, 403, 403, 403, 403, 403, 200]),
     ("hours", [LOGIN, 403, 403, 403, 403, 403, 403, 200]),
+    ("progress", [LOGIN, 403, 403, 403, 403, 403, 403, 200]),
 ]
 
 # The refusals (the login page, 403, 404) of every role are asserted by the access walk
@@ -75,8 +76,8 @@ def users(team_world, unit_contact, other_unit_contact, committee_member, slk):
 
 
 def _url(name, world):
-    if name == "hours":
-        return reverse("scoring:hours", args=[world["cycle"].year])
+    if name in ("hours", "progress"):
+        return reverse(f"scoring:{name}", args=[world["cycle"].year])
     return reverse(f"scoring:{name}", args=[world["application"].pk])
 
 
