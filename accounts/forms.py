@@ -195,7 +195,10 @@ class RoleChangeForm(forms.Form):
         from accounts.services import DIRECT_ROLES
 
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label) for r in DIRECT_ROLES]
+        self.fields["role"].choices = [
+            ("", gettext_lazy("Välj roll")),
+            *((r.value, r.label) for r in DIRECT_ROLES),
+        ]
 
 
 class UnitContactForm(forms.Form):

@@ -302,6 +302,9 @@ def person_deactivate(request, pk):
         else:
             services.person_deactivate(person=person, by=request.user, reason=reason)
             messages.success(request, _("Kontot är avstängt; personen är utloggad."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("award:person_detail", pk=person.pk)
 
 

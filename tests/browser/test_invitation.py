@@ -73,3 +73,46 @@ def test_an_invitation_from_the_email_to_the_persons_first_page(open_session):
     admin.page.goto(f"/omgang/personer/?q={sara.email}")
     assert "Förskolan Solrosen" in admin.page.inner_text("main table")
     _shots(admin, "5-people-page")
+    admin.page.locator("main table").get_by_role("link", name="Sara Solros").click()
+    assert "Kontaktperson för enheter" in admin.page.inner_text("main")
+    _shots(admin, "5b-person-roles")
+
+
+def test_a_volunteer_without_an_account_from_the_form_to_the_examiners_page(open_session):
+    factories.complete_cycle(open=True)
+    organisation = factories.OrganisationFactory(name="Utbildningsförvaltningen")
+    slk = factories.user_with_role(Role.SLK, username="slk-pool", is_staff=True)
+
+    visitor = open_session()
+    page = visitor.page
+    page.goto("/examinator/intresseanmalan/")
+    _shots(visitor, "6-volunteer-form")
+    page.get_by_label("Namn").fill("Vera Villig")
+    page.get_by_label("E-postadress i staden").fill("vera.villig@stockholm.se")
+    page.get_by_label("Din förvaltning eller ditt bolag").select_option(label=organisation.name)
+    page.get_by_label("Din arbetsplats").fill("Rinkebyskolan")
+    page.get_by_label("Din chef").fill("Karin Chef")
+    page.locator("main").get_by_role("button", name="Skicka intresseanmälan").click()
+    assert "Bekräfta din e-postadress" in page.inner_text("h1")
+    _shots(visitor, "7-volunteer-sent")
+
+    (message,) = [m for m in mail.outbox if m.to == ["vera.villig@stockholm.se"]]
+    page.goto(re.search(r"https?://\S+/bekrafta/\S+/", message.body).group(0))
+    assert "Din e-postadress är bekräftad" in page.inner_text("main")
+
+    admin = open_session(slk)
+    admin.page.goto("/examinator/pool/intresseanmalningar/")
+    assert "Vera Villig" in admin.page.inner_text("main")
+    _shots(admin, "8-volunteer-requests")
+    admin.page.get_by_role("button", name="Anta och bjud in").click()
+    admin.page.locator(".messages").wait_for()
+    assert "kontot är skapat och inbjudan skickad" in admin.page.inner_text(".messages")
+
+    invitation = [m for m in mail.outbox if m.to == ["vera.villig@stockholm.se"]][-1]
+    page.goto(re.search(r"https?://\S+/konto/inbjudan/\S+/", invitation.body).group(0))
+    page.get_by_label("Välj lösenord").fill("ett-langt-losen-77")
+    page.get_by_label("Upprepa lösenordet").fill("ett-langt-losen-77")
+    page.locator("main").get_by_role("button", name="Skapa kontot").click()
+    page.wait_for_url("**/hem/")
+    _shots(visitor, "9-volunteer-first-page")
+    assert get_user_model().objects.get(email="vera.villig@stockholm.se").has_usable_password()
