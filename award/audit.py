@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from award import request_memo
 from award.audit_actions import AuditAction
 from award.models import TIMELINE_FIELDS, AuditEntry, AwardCycle
 
@@ -20,6 +21,7 @@ def record(*, actor, action: str, target=None, changes: dict | None = None, reas
         entry.object_id = str(target.pk)
         entry.object_repr = str(target)[:300]
     entry.save()
+    request_memo.forget()  # a change: what this request remembered may no longer hold
     return entry
 
 

@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers asked several times in one request (object permissions, team places) are
+    # read once per request (award/request_memo.py).
+    "award.request_memo.RequestMemoMiddleware",
     # A query string with an invisible control character is refused (400) before any view
     # reads it; placed after authentication so its page has the menu.
     "config.middleware.QueryControlCharacterMiddleware",

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch
 
+from award import request_memo
 from award.models import AwardCycle, Criterion, PastResult
 from examiners.models import Team, TeamMember
 from scoring import rules, totals
@@ -157,17 +158,21 @@ def hours_summary(cycle) -> dict:
 
 
 def team_member_for(user, application: Application) -> TeamMember | None:
-    """The user's place in the application's confirmed team, if they still have access."""
-    if not user.is_authenticated or not user.has_perm(ASSESS, application):
+    """The user's place in the application's confirmed team, if they still have access.
+    Asked once per request (`award.request_memo`): by a view's check and by its service."""
+    if not user.is_authenticated or not request_memo.has_object_perm(user, ASSESS, application):
         return None
-    return (
-        TeamMember.objects.select_related("member__profile__user", "member__cycle", "team")
-        .filter(
-            member__profile__user=user,
-            team__status=Team.Status.CONFIRMED,
-            team__assignments__application=application,
-        )
-        .first()
+    return request_memo.remembered(
+        ("team_member", user.pk, application.pk),
+        lambda: (
+            TeamMember.objects.select_related("member__profile__user", "member__cycle", "team")
+            .filter(
+                member__profile__user=user,
+                team__status=Team.Status.CONFIRMED,
+                team__assignments__application=application,
+            )
+            .first()
+        ),
     )
 
 

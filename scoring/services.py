@@ -131,7 +131,14 @@ def assessment_item_save(*, item: AssessmentItem, data: ItemData, base_version: 
     """Save one criterion of the examiner's own draft (autosave and explicit save)."""
     item = (
         AssessmentItem.objects.select_for_update(of=("self",))
-        .select_related("assessment__application__track__cycle__scale", "criterion")
+        # What the checks and the audit entry read (the examiner's name, the application's
+        # unit) comes with the row, not by a query each while it is locked.
+        .select_related(
+            "assessment__application__track__cycle__scale",
+            "assessment__application__unit",
+            "assessment__member__profile__user",
+            "criterion",
+        )
         .get(pk=item.pk)
     )
     assessment = item.assessment
@@ -363,7 +370,9 @@ def consensus_item_save(
 ) -> ConsensusItem:
     item = (
         ConsensusItem.objects.select_for_update(of=("self",))
-        .select_related("consensus__application__track__cycle__scale", "criterion")
+        .select_related(
+            "consensus__application__track__cycle__scale", "consensus__application__unit", "criterion"
+        )
         .get(pk=item.pk)
     )
     application = item.consensus.application

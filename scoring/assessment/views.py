@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from award import request_memo
 from award.autosave import autosave
 from award.models import Criterion
 from award.web import flash_form_errors, service_call
@@ -52,7 +53,7 @@ def examiner_of_application(view):
         team_member = queries.team_member_for(request.user, application)
         if team_member is None:
             raise Http404
-        if not request.user.has_perm(VIEW, application):
+        if not request_memo.has_object_perm(request.user, VIEW, application):
             url = reverse("examiners:application_open", args=[application.pk])
             if request.htmx:
                 return HttpResponseClientRedirect(url)
@@ -148,11 +149,25 @@ def _render_page(request, application, own, items=None, *, bound=None, conflicts
 def item_save(request, application, team_member, criterion_id):
     """One criterion: htmx autosave answers with a status fragment (and the new version),
     the save button with the page. The first save starts the examiner's assessment."""
-    criterion = get_object_or_404(Criterion, pk=criterion_id, track_id=application.track_id)
-    own = services.assessment_for(application=application, by=request.user)
-    item = AssessmentItem.objects.select_related("criterion", "assessment").get(
-        assessment=own, criterion=criterion
+    # An autosave finds the examiner's row in one query; only the first save starts the
+    # assessment (through the service).
+    item = (
+        AssessmentItem.objects.select_related("criterion", "assessment")
+        .filter(
+            assessment__application=application,
+            assessment__member=team_member.member,
+            criterion_id=criterion_id,
+            criterion__track_id=application.track_id,
+        )
+        .first()
     )
+    if item is None:
+        criterion = get_object_or_404(Criterion, pk=criterion_id, track_id=application.track_id)
+        own = services.assessment_for(application=application, by=request.user)
+        item = AssessmentItem.objects.select_related("criterion", "assessment").get(
+            assessment=own, criterion=criterion
+        )
+    criterion = item.criterion
     form = AssessmentItemForm(request.POST, item=item)
     if request.htmx:
         return autosave(
