@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+from award.models import validate_day_list
 from award.text import ControlCharacterValidator
 
 
@@ -60,6 +61,55 @@ class PhaseExtendForm(PhaseCloseForm):
     until = forms.DateField(
         label=_("Fasen pågår till och med"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class ReminderDaysForm(CleanTextMixin, forms.Form):
+    """The cycle's reminder days (award.services.cycle_reminders_set). Each list is checked
+    here too, so a wrong value is named beside its own box and what was typed stays."""
+
+    application_reminder_days = forms.CharField(
+        label=_("Enhetskontakter med ett bidrag som inte är inlämnat"),
+        max_length=40,
+        required=False,
+        validators=[validate_day_list],
+        help_text=_("Dagar före sista dag för tävlingsbidrag, till exempel 7,2."),
+    )
+    assessment_reminder_days = forms.CharField(
+        label=_("Examinatorer med en individuell bedömning som inte är inlämnad"),
+        max_length=40,
+        required=False,
+        validators=[validate_day_list],
+        help_text=_("Dagar före sista dag för individuell bedömning (lagets förlängda dag, om den har en)."),
+    )
+    consensus_reminder_days = forms.CharField(
+        label=_("Lagledare vars konsensus inte är fastställd"),
+        max_length=40,
+        required=False,
+        validators=[validate_day_list],
+        help_text=_("Dagar före sista dag för konsensus."),
+    )
+    report_reminder_days = forms.CharField(
+        label=_("SLK, när återföringsrapporter väntar på godkännande"),
+        max_length=40,
+        required=False,
+        validators=[validate_day_list],
+        help_text=_("Dagar före släpp av återföringsrapporterna."),
+    )
+    questionnaire_send_day = forms.IntegerField(
+        label=_("Enkäterna skickas"),
+        min_value=0,
+        max_value=60,
+        help_text=_(
+            "Dagar efter släpp av återföringsrapporterna, om ni inte har skickat dem själva innan dess."
+        ),
+    )
+    questionnaire_reminder_days = forms.CharField(
+        label=_("Påminnelse till den som inte har svarat på enkäten"),
+        max_length=40,
+        required=False,
+        validators=[validate_day_list],
+        help_text=_("Dagar efter släpp av återföringsrapporterna."),
     )
 
 

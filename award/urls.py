@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:year>/", views.cycle_detail, name="cycle_detail"),
     path("<int:year>/fas/avsluta/", views.cycle_phase_close, name="cycle_phase_close"),
     path("<int:year>/fas/forlang/", views.cycle_phase_extend, name="cycle_phase_extend"),
+    path("<int:year>/paminnelser/", views.cycle_reminders, name="cycle_reminders"),
     path("utkorg/", views.outbox, name="outbox"),
     path("utkorg/<int:pk>/skicka-igen/", views.outbox_resend, name="outbox_resend"),
     path("personer/<int:pk>/", views_personal.person_detail, name="person_detail"),

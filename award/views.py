@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from award import dashboard, queries, services
-from award.forms import PhaseCloseForm, PhaseExtendForm
+from award.forms import PhaseCloseForm, PhaseExtendForm, ReminderDaysForm
 from award.models import AwardCycle
 from award.roles import Role, role_required
 from award.web import service_call
@@ -70,6 +70,10 @@ def cycle_list(request):
 @role_required(Role.SLK)
 def cycle_detail(request, year):
     cycle = get_object_or_404(AwardCycle.objects.select_related("scale"), year=year)
+    return _cycle_page(request, cycle)
+
+
+def _cycle_page(request, cycle, *, reminders_form=None):
     return render(
         request,
         "award/cycle_detail.html",
@@ -80,9 +84,32 @@ def cycle_detail(request, year):
             else [],
             "close_form": PhaseCloseForm(prefix="close"),
             "extend_form": PhaseExtendForm(prefix="extend", initial={"until": cycle.phase_end(cycle.phase)}),
+            "reminders_form": reminders_form
+            or ReminderDaysForm(
+                prefix="reminders",
+                initial={name: getattr(cycle, name) for name in ReminderDaysForm.base_fields},
+            ),
             "log": queries.cycle_log(cycle),
         },
     )
+
+
+@require_POST
+@role_required(Role.SLK)
+def cycle_reminders(request, year):
+    """SLK sets the days the worker reminds people (award/reminders.py). A wrong value is
+    shown beside its box on the cycle's page, with what was typed, and nothing changes."""
+    cycle = get_object_or_404(AwardCycle.objects.select_related("scale"), year=year)
+    form = ReminderDaysForm(request.POST, prefix="reminders")
+    if form.is_valid():
+        with service_call(request, form=form):
+            changed = services.cycle_reminders_set(cycle=cycle, by=request.user, **form.cleaned_data)
+            messages.success(
+                request,
+                _("Påminnelserna är ändrade.") if changed else _("Påminnelserna var redan inställda så."),
+            )
+            return redirect("award:cycle_detail", year=year)
+    return _cycle_page(request, cycle, reminders_form=form)
 
 
 @require_POST

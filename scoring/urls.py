@@ -4,6 +4,7 @@ Each area keeps its URL list in its own package."""
 
 from scoring.assessment import urls as assessment
 from scoring.consensus import urls as consensus
+from scoring.deadlines import urls as deadlines
 from scoring.feedback import urls as feedback
 from scoring.overview import urls as overview
 from scoring.site_visits import urls as site_visits
@@ -16,4 +17,5 @@ urlpatterns = (
     + site_visits.urlpatterns
     + feedback.urlpatterns
     + overview.urlpatterns
+    + deadlines.urlpatterns
 )

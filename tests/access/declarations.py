@@ -189,6 +189,7 @@ ROUTES: dict[str, Route] = {
     "award:cycle_detail": get(ONLY_SLK, **YEAR),
     "award:cycle_phase_close": post(ONLY_SLK, **YEAR),
     "award:cycle_phase_extend": post(ONLY_SLK, **YEAR),
+    "award:cycle_reminders": post(ONLY_SLK, **YEAR),
     # Personal data: export and anonymisation of one person (SLK).
     "award:outbox": get(ONLY_SLK),
     "award:outbox_resend": post(ONLY_SLK, pk="outbox_message"),
@@ -320,6 +321,8 @@ ROUTES: dict[str, Route] = {
     # --- SLK's overviews ----------------------------------------------------------------------
     "scoring:history": get(ONLY_SLK, **APP),
     "scoring:hours": get(ONLY_SLK, **YEAR),
+    # The individual assessment's deadline: every team's day and SLK's extension.
+    "scoring:assessment_deadline": get(ONLY_SLK, **YEAR, writes=True),
     "scoring:progress": get(ONLY_SLK, **YEAR),
     # --- the committee --------------------------------------------------------------------------
     "judging:committee_home": get(COMMITTEE_AND_SLK, **YEAR, writes=True),

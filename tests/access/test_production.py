@@ -393,6 +393,21 @@ def cycle_phase_close(w):
     )
 
 
+def cycle_reminders(w):
+    return Post(
+        "the cycle reminds unit contacts 10 and 3 days before, and sends the questionnaires after 5",
+        lambda response: (w.cycle.application_reminder_days, w.cycle.questionnaire_send_day) == ("10,3", 5),
+        data={
+            "reminders-application_reminder_days": "3, 10",
+            "reminders-assessment_reminder_days": "5,1",
+            "reminders-consensus_reminder_days": "3,1",
+            "reminders-report_reminder_days": "7,1",
+            "reminders-questionnaire_send_day": "5",
+            "reminders-questionnaire_reminder_days": "21,35",
+        },
+    )
+
+
 def cycle_phase_extend(w):
     until = w.cycle.phase_end(Phase.ASSESSMENT) + dt.timedelta(days=7)
     return Post(
@@ -1240,6 +1255,16 @@ def report_redraft(w):
     )
 
 
+def assessment_deadline(w):
+    team = w.team(applications=[w.application()])
+    until = w.cycle.assessment_deadline + dt.timedelta(days=4)
+    return Post(
+        "the team has four more days for the individual assessment",
+        lambda response: _fresh(team).assessment_deadline_extended_to == until,
+        data={"team": team.pk, "until": until.isoformat(), "reason": "Två i laget har varit sjuka."},
+    )
+
+
 def report_approve(w):
     application = w.staged("final")
     report = FeedbackReport.objects.get(application=application)
@@ -1539,6 +1564,7 @@ WRITES: dict[str, Write] = {
     "password_change": Write(OTHER_UNIT_CONTACT, password_change, None),
     "award:cycle_phase_close": Write(SLK, cycle_phase_close, "cycle.phase_closed_early", Phase.ASSESSMENT),
     "award:cycle_phase_extend": Write(SLK, cycle_phase_extend, "cycle.phase_extended", Phase.ASSESSMENT),
+    "award:cycle_reminders": Write(SLK, cycle_reminders, "cycle.reminders_set"),
     "award:person_detail": Write(SLK, person_detail, "user.anonymise"),
     "award:person_role": Write(SLK, person_role, "role.grant"),
     "award:person_unit": Write(SLK, person_unit, "role.grant"),
@@ -1609,6 +1635,9 @@ WRITES: dict[str, Write] = {
     "scoring:report_edit": Write(LEADER, report_edit, "scoring.report"),
     "scoring:report_redraft": Write(LEADER, report_redraft, "scoring.report_redraft"),
     "scoring:report_approve": Write(SLK, report_approve, "scoring.report_approve"),
+    "scoring:assessment_deadline": Write(
+        SLK, assessment_deadline, "scoring.assessment_deadline_extend", Phase.ASSESSMENT
+    ),
     "judging:committee_home": Write(COMMITTEE, committee_home, "committee.conflict"),
     "judging:decisions": Write(COMMITTEE, decisions, "committee.meeting"),
     "judging:site_visit_choice": Write(COMMITTEE, site_visit_choice, "scoring.site_visit_select"),
