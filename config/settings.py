@@ -194,6 +194,15 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 
+# Argon2id with OWASP's parameters first (config/hashers.py); older hashes still verify and
+# are replaced at the next login.
+PASSWORD_HASHERS = [
+    "config.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
