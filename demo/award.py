@@ -416,7 +416,9 @@ def seed_cycle(year: int, *, users: dict, clock: Clock) -> AwardCycle:
     AwardCycle(year=year, **timeline).clean()
     cycle = AwardCycle.objects.filter(year=year).first()
     if cycle is None:
-        cycle = AwardCycle.objects.create(year=year, **timeline)
+        # The units see their scores in the feedback report, so a unit's history shows its
+        # criterion profile over the years.
+        cycle = AwardCycle.objects.create(year=year, show_scores_to_units=True, **timeline)
     elif any(getattr(cycle, name) != day for name, day in timeline.items()):
         # The whole timeline moves by the days since the last run. No service does this: an
         # open cycle's dates change only by closing a phase early or extending it, with a

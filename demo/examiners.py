@@ -30,9 +30,12 @@ from examiners.models import (
     Conflict,
     Enrolment,
     PoolMember,
+    PracticeAssessment,
+    PracticeCase,
     Team,
     TrainingSession,
 )
+from submissions.models import Application
 
 SEED = award_demo.SEED
 _DATA = texts.load("examiners")
@@ -305,6 +308,105 @@ def seed_training(cycle, seeds, members, *, slk, clock) -> list[TrainingSession]
     return [basic, refresher]
 
 
+PRACTICE = _DATA["practice_case"]
+
+
+def _practice_score(reference: int, offset: int, step: int) -> int:
+    return max(0, min(100, round((reference + offset) / step) * step))
+
+
+def seed_practice_case(basic: TrainingSession, *, slk, clock) -> PracticeCase | None:
+    """SLK copies last year's application of PRACTICE["source"] (without the unit's name)
+    into the basic training's practice case and sets the reference two weeks before the
+    first training day; the trainees assess it before the first day: most submit near the reference,
+    the last of those far from it (flagged for a talk), one is still writing and the rest
+    have not started. Nothing is redone on a second run."""
+    cycle = basic.cycle
+    case = PracticeCase.objects.filter(session=basic).first()
+    if case is None:
+        source = (
+            Application.objects.filter(
+                track__cycle__year=cycle.year - 1,
+                unit__name=PRACTICE["source"],
+                status=Application.Status.SUBMITTED,
+            )
+            .select_related("track")
+            .first()
+        )
+        if source is None:
+            return None
+        day = basic.days.order_by("date").first().date - dt.timedelta(days=14)
+        case = clock.run(
+            stockholm(day, 9), services.practice_case_copy, session=basic, application=source, by=slk
+        )
+        criteria = {c.number: c for c in case.track.criteria.all()}
+        items = {
+            criteria[r["criterion"]].pk: services.CaseItemData(
+                text=item.text,
+                reference_score=r["score"],
+                reference_strengths=r["strengths"],
+                reference_improvements=r["improvements"],
+            )
+            for r in PRACTICE["reference"]
+            for item in case.items.filter(criterion__number=r["criterion"])
+        }
+        case = clock.run(
+            stockholm(day, 11),
+            services.practice_case_save,
+            session=basic,
+            track=case.track,
+            title=case.title,
+            introduction=PRACTICE["introduction"],
+            items=items,
+            by=slk,
+        )
+    trainees = PRACTICE["trainees"]
+    offsets, drafts = trainees["offsets"], trainees["draft"]
+    enrolled = list(
+        basic.enrolments.filter(status=Enrolment.Status.ENROLLED)
+        .select_related("member__profile__user")
+        .order_by("requested_at", "pk")
+    )
+    reference = {i.criterion_id: i.reference_score for i in case.items.all()}
+    step = cycle.scale.step
+    first_day = basic.days.order_by("date").first().date
+    for n, enrolment in enumerate(enrolled[: len(offsets) + drafts]):
+        user = enrolment.member.profile.user
+        submit = n < len(offsets)
+        offset = offsets[n] if submit else 0
+        existing = PracticeAssessment.objects.filter(case=case, member=enrolment.member).first()
+        if existing is not None and (existing.is_submitted or not submit):
+            continue
+        start = stockholm(first_day - dt.timedelta(days=10 - n % 5), 9 + n % 8)
+        assessment = clock.run(start, services.practice_assessment_for, case=case, by=user)
+        items = list(assessment.items.select_related("criterion").order_by("criterion__number"))
+        # A draft stops halfway through the criteria.
+        for index, item in enumerate(items if submit else items[: len(items) // 2]):
+            data = services.PracticeItemData(
+                score=_practice_score(
+                    reference[item.criterion_id] or 50, offset + (5 if index % 3 == 0 else 0), step
+                ),
+                strengths=[trainees["strength"]],
+                improvements=[trainees["improvement"]],
+            )
+            clock.run(
+                start + dt.timedelta(minutes=10 * (index + 1)),
+                services.practice_item_save,
+                item=item,
+                data=data,
+                base_version=item.version,
+                by=user,
+            )
+        if submit:
+            clock.run(
+                start + dt.timedelta(minutes=10 * (len(items) + 2)),
+                services.practice_submit,
+                assessment=assessment,
+                by=user,
+            )
+    return case
+
+
 def seed_conflicts(cycle, members, *, data, clock) -> None:
     """The conflicts SLK recorded for examiners on the day registration closed (the
     examiners' own were declared when they volunteered)."""
@@ -401,7 +503,8 @@ def seed(data, *, clock):
     if previous is not None:
         seed_pool(previous, seeds, data=data, current=False, clock=clock)
     members = seed_pool(current, seeds, data=data, current=True, clock=clock)
-    seed_training(current, seeds, members, slk=slk, clock=clock)
+    basic, _refresher = seed_training(current, seeds, members, slk=slk, clock=clock)
+    seed_practice_case(basic, slk=slk, clock=clock)
     seed_conflicts(current, members, data=data, clock=clock)
     seed_teams(current, slk=slk, clock=clock)
     lines.append(summary_line(current))

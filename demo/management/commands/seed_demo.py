@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from demo import award as award_demo
 from demo import examiners as examiners_demo
 from demo import judging as committee_demo
+from demo import learning as learning_demo
 from demo import scoring as scoring_demo
 from demo import submissions as submissions_demo
 
@@ -32,5 +33,11 @@ class Command(BaseCommand):
             )
         award_demo.seed(
             stdout=self.stdout,
-            extensions=[submissions_demo.seed, examiners_demo.seed, scoring_demo.seed, committee_demo.seed],
+            extensions=[
+                submissions_demo.seed,
+                examiners_demo.seed,
+                scoring_demo.seed,
+                committee_demo.seed,
+                learning_demo.seed,
+            ],
         )
