@@ -1,11 +1,14 @@
 """What the examiners app holds about a person, for SLK's personal-data page
 (award.personal): the examiner profile, pool memberships, training and attendance,
-declared conflicts and teams. Registered in ExaminersConfig.ready().
+declared conflicts and teams, and their assessments of training's practice cases.
+Registered in ExaminersConfig.ready().
 
 Anonymising clears the free text about the person (job title and employer on the profile,
 the availability note on pool memberships) and is refused while they are in a team of a
 cycle that has not yet reached its decision: SLK first takes them off the team, which
-moves their work to someone else through the usual service."""
+moves their work to someone else through the usual service. A practice assessment is
+training, not the award's record: anonymising deletes it (its scores, texts and any flag
+for a talk), and the trainer's calibration of that session counts one trainee fewer."""
 
 from django.utils.translation import gettext as _
 
@@ -17,6 +20,8 @@ from examiners.models import (
     Enrolment,
     ExaminerProfile,
     PoolMember,
+    PracticeAssessment,
+    PracticeAssessmentItem,
     Team,
     TeamMember,
 )
@@ -24,7 +29,17 @@ from examiners.models import (
 
 class ExaminersPersonalData:
     label = "examiners"
-    models = (ExaminerProfile, PoolMember, Enrolment, Attendance, Conflict, Team, TeamMember)
+    models = (
+        ExaminerProfile,
+        PoolMember,
+        Enrolment,
+        Attendance,
+        Conflict,
+        Team,
+        TeamMember,
+        PracticeAssessment,
+        PracticeAssessmentItem,
+    )
     cleared = ("job_title", "employer")
 
     def export(self, person) -> list[Section]:
@@ -42,6 +57,7 @@ class ExaminersPersonalData:
             Section("training", _("Utbildning och närvaro"), _training(members)),
             Section("conflicts", _("Jäv"), _conflicts(members)),
             Section("teams", _("Examinatorslag"), _teams(members)),
+            Section("practice_assessments", _("Bedömningar av övningsfall"), _practice(members)),
         ]
 
     def refusals(self, person) -> list[str]:
@@ -57,7 +73,11 @@ class ExaminersPersonalData:
     def anonymise(self, person, *, by) -> dict:
         profile_fields = ExaminerProfile.objects.filter(user=person).update(job_title="", employer="")
         PoolMember.objects.filter(profile__user=person).update(availability_note="")
-        return {"profile_cleared": bool(profile_fields)}
+        _total, deleted = PracticeAssessment.objects.filter(member__profile__user=person).delete()
+        return {
+            "profile_cleared": bool(profile_fields),
+            "practice_assessments_deleted": deleted.get(PracticeAssessment._meta.label, 0),
+        }
 
 
 def _profile(profile):
@@ -130,4 +150,26 @@ def _teams(members):
             "applications": sorted(tm.team.assignments.values_list("application__code", flat=True)),
         }
         for tm in TeamMember.objects.filter(member__in=members).select_related("team__cycle")
+    ]
+
+
+def _practice(members):
+    return [
+        {
+            "cycle": a.case.session.cycle.year,
+            "session": a.case.session.title,
+            "case": a.case.title,
+            "status": str(a.get_status_display()),
+            "submitted_at": iso(a.submitted_at),
+            "items": [
+                {
+                    "criterion": item.criterion.number,
+                    "score": item.score,
+                    "strengths": item.strengths,
+                    "improvements": item.improvements,
+                }
+                for item in a.items.select_related("criterion").order_by("criterion__number")
+            ],
+        }
+        for a in PracticeAssessment.objects.filter(member__in=members).select_related("case__session__cycle")
     ]

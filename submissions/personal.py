@@ -1,11 +1,15 @@
 """What the submissions app holds about a person, for SLK's personal-data page
 (award.personal): what they did on applications as a unit contact (or as SLK deciding on a
 registration), the answers they saved last, every version they saved and the attachments
-they uploaded. Registered in SubmissionsConfig.ready()."""
+they uploaded, and what they wrote as the unit's notes on its last feedback's areas for
+improvement (who wrote a note is in the audit entry of its save). Registered in
+SubmissionsConfig.ready()."""
 
 from django.utils.translation import gettext as _
 
+from award.models import AuditEntry
 from award.personal.providers import Section, iso
+from submissions.audit_actions import AuditAction
 from submissions.models import Answer, AnswerRevision, Application, Attachment
 
 ROLES_ON_APPLICATIONS = {
@@ -67,11 +71,27 @@ class SubmissionsPersonalData:
             }
             for a in Attachment.objects.filter(uploaded_by=person).select_related("application")
         ]
+        improvement_notes = [
+            {
+                "application": entry.object_repr,
+                "criterion": entry.changes.get("criterion"),
+                "saved_at": iso(entry.at),
+                "notes": (entry.changes.get("notes") or [None, []])[-1],
+            }
+            for entry in AuditEntry.objects.filter(
+                actor=person, action=AuditAction.ANSWER_IMPROVEMENTS
+            ).order_by("at", "pk")
+        ]
         return [
             Section("applications", _("Tävlingsbidrag"), applications),
             Section("answers_last_saved", None, answers),
             Section("answer_revisions", _("Sparade svar (versioner)"), revisions),
             Section("attachments_uploaded", _("Uppladdade bilagor"), attachments),
+            Section(
+                "improvement_notes_written",
+                _("Vad enheten gjort åt förbättringsområden (skrivet av personen)"),
+                improvement_notes,
+            ),
         ]
 
     def refusals(self, person) -> list[str]:
@@ -79,5 +99,6 @@ class SubmissionsPersonalData:
 
     def anonymise(self, person, *, by) -> dict:
         # The records stay as they are: who registered, submitted or saved is the person's
-        # account, which award turns into the pseudonym.
+        # account, which award turns into the pseudonym. The unit's improvement notes are
+        # the unit's, like its answers, and stay too.
         return {}
