@@ -30,6 +30,10 @@ from examiners.models import (
     Enrolment,
     ExaminerProfile,
     PoolMember,
+    PracticeAssessment,
+    PracticeAssessmentItem,
+    PracticeCase,
+    PracticeCaseItem,
     Team,
     TeamMember,
     TrainingDay,
@@ -515,6 +519,102 @@ class EnrolmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return site_link(
             "examiners:session_roster", obj and obj.session, _("Öppna tillfället på utbildningssidorna")
         )
+
+
+# --- The practice case of training -----------------------------------------------------
+
+PRACTICE_NOTE = gettext_lazy(
+    "Övningsfallet och referensen sätts på utbildningssidorna, och deltagarna bedömer fallet där, "
+    "var för sig. Här kan de bara visas."
+)
+
+
+class PracticeCaseItemInline(ReadOnlyInline):
+    model = PracticeCaseItem
+    fields = ("criterion", "reference_score", "reference_strengths", "reference_improvements")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+
+@admin.register(PracticeCase)
+class PracticeCaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "session", "track", "source", "submitted_count", "updated_at")
+    list_filter = ("session__cycle",)
+    list_select_related = ("session__cycle", "track__cycle", "source")
+    search_fields = ("title", "session__title")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": ("site_page", "calibration", "session", "track", "title", "introduction", "source"),
+                "description": PRACTICE_NOTE,
+            },
+        ),
+    )
+    readonly_fields = ("site_page", "calibration")
+    inlines = [PracticeCaseItemInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                submitted_count=Count(
+                    "assessments", filter=Q(assessments__status=PracticeAssessment.Status.SUBMITTED)
+                )
+            )
+        )
+
+    @admin.display(description=gettext_lazy("inlämnade bedömningar"), ordering="submitted_count")
+    def submitted_count(self, obj):
+        return obj.submitted_count
+
+    @admin.display(description=gettext_lazy("övningsfallets sida"))
+    def site_page(self, obj):
+        return site_link(
+            "examiners:practice_case", obj and obj.session, _("Öppna övningsfallet på utbildningssidorna")
+        )
+
+    @admin.display(description=gettext_lazy("kalibrering"))
+    def calibration(self, obj):
+        return site_link("examiners:practice_calibration", obj and obj.session, _("Öppna kalibreringen"))
+
+
+class PracticeAssessmentItemInline(ReadOnlyInline):
+    model = PracticeAssessmentItem
+    fields = ("criterion", "score", "strengths", "improvements")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+
+@admin.register(PracticeAssessment)
+class PracticeAssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("member", "case", "status", "submitted_at")
+    list_filter = ("case__session__cycle", "status")
+    list_select_related = ("member__profile__user", "member__cycle", "case")
+    search_fields = (
+        "member__profile__user__first_name",
+        "member__profile__user__last_name",
+        "member__profile__user__email",
+        "case__title",
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": ("calibration", "case", "member", "status", "submitted_at"),
+                "description": PRACTICE_NOTE,
+            },
+        ),
+    )
+    readonly_fields = ("calibration",)
+    inlines = [PracticeAssessmentItemInline]
+
+    @admin.display(description=gettext_lazy("kalibrering"))
+    def calibration(self, obj):
+        return site_link("examiners:practice_calibration", obj and obj.case.session, _("Öppna kalibreringen"))
 
 
 # --- Conflicts of interest --------------------------------------------------------------

@@ -242,6 +242,8 @@ QUALIFICATION_HEADER = [
     "Utbildningsstatus",
     "Anmäld till",
     "På väntelista till",
+    "Övningsfall",
+    "Samtal: avvikelse från referensen (procentenheter)",
 ]
 
 
@@ -256,6 +258,8 @@ def _qualification_cells(row) -> list:
         str(row.status.label),
         ", ".join(s.title for s in row.enrolled),
         ", ".join(s.title for s in row.waiting),
+        _("Inlämnat") if row.practice_done else _("Inte gjort"),
+        row.practice_flag if row.practice_flag is not None else "",
     ]
 
 

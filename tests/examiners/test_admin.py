@@ -25,12 +25,15 @@ from examiners.models import (
     Conflict,
     ExaminerProfile,
     PoolMember,
+    PracticeAssessment,
+    PracticeCase,
     Team,
     TeamMember,
     TrainingSession,
 )
 from examiners.resources import PoolMemberResource
 from tests.support import factories
+from tests.support.practice import practice_assessment, practice_case
 from tests.support.teams import confirmed_team
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +114,7 @@ def history(cycle, slk):
     """One row of every examiners model: pool members with training, a team, a conflict."""
     team = staffed_team(cycle, slk)
     factories.pool_member(cycle, experienced=False)  # a new examiner, with a basic training
+    practice_assessment(practice_case(cycle, slk), slk, 50)  # a trainee's practice case
     return team
 
 
@@ -189,7 +193,11 @@ def test_import_needs_the_add_permission_on_the_pool(client, django_user_model):
 # --- Read-only where the services and pages decide -----------------------------------------
 
 
-@pytest.mark.parametrize("model", [Team, Conflict, TrainingSession], ids=lambda m: m._meta.model_name)
+@pytest.mark.parametrize(
+    "model",
+    [Team, Conflict, TrainingSession, PracticeCase, PracticeAssessment],
+    ids=lambda m: m._meta.model_name,
+)
 def test_teams_conflicts_and_training_cannot_be_changed_here(slk_client, history, model):
     row = model.objects.first()
     name = model._meta.model_name
