@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 # Pages anyone may open: the start page, login, the published good examples, the
 # accessibility statement and help, and the ways in for people without a session (a
-# forgotten password, an invitation's link).
+# forgotten password, an invitation's link, the examiner volunteer form and its confirmation).
 PUBLIC_URL_NAMES = {
     "start",
     "login",
@@ -25,6 +25,8 @@ PUBLIC_URL_NAMES = {
     "accounts:password_reset_complete",
     "accounts:invitation",
     "accounts:invitation_renewal",
+    "examiners:volunteer",
+    "examiners:volunteer_confirm",
 }
 
 
