@@ -57,6 +57,7 @@ from bench.generate_load import PASSWORD, PREFIX  # noqa: E402
 from bench.run import db_label, ensure_load, load_parser, percentile  # noqa: E402
 from examiners.models import Team  # noqa: E402
 from judging.models import DecisionOutcome  # noqa: E402
+from scoring import figures  # noqa: E402
 from scoring.models import Assessment, AssessmentItem, Consensus, SiteVisit  # noqa: E402
 from submissions.models import Application  # noqa: E402
 
@@ -251,6 +252,8 @@ def prepare(cycle, *, examiners: int) -> Plan:
         consensus = Consensus.objects.filter(application_id__in=application_pks)
         removed = consensus.count()
         consensus.delete()
+        # What the services would store after reopening (scoring.figures): the calibration.
+        figures.store_calibration(cycle)
     rows = AssessmentItem.objects.filter(assessment__application_id__in=application_pks).values_list(
         "pk",
         "criterion_id",

@@ -42,6 +42,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from award.models import AwardCycle, Track, today  # noqa: E402
+from bench import ratios  # noqa: E402
 from bench.generate_load import PREFIX, generate  # noqa: E402
 from examiners import proposal as team_proposal  # noqa: E402
 from examiners import queries as examiner_queries  # noqa: E402
@@ -302,9 +303,16 @@ def main(argv=None):
     cycle = AwardCycle.objects.get(year=year)
     db_short, db_version = db_label()
     out(f"Measuring N={args.applications} on {db_version}")
-    # Measured as production serves them: DEBUG off (no query log, no debug pages).
-    with override_settings(DEBUG=False):
+    # Measured as production serves them: DEBUG off (no query log, no debug pages); the
+    # second factor is not what is measured (force_login has no device to verify).
+    with override_settings(DEBUG=False, TWO_FACTOR_REQUIRED=False):
         page_results = pages(cycle, requests=args.requests, warmup=args.warmup, out=out)
+    # Issue 18's targets as ratios measured side by side (bench/ratios.py), each beside its target.
+    ratio_result = ratios.measure(
+        cycle, user=get_user_model().objects.get(username=f"{PREFIX}domare2"), export=not args.skip_export
+    )
+    ratio_lines = ratios.table(ratio_result)
+    out("\n".join(ratio_lines))
     export_result = None if args.skip_export else export(cycle)
     if export_result:
         out(f"  export: {export_result}")
@@ -364,6 +372,12 @@ def main(argv=None):
         lines.append(
             f"| {label} | `{url}` | {r['median']:.1f} | {r['p90']:.1f} | {r['queries']} | {r['bytes'] / 1024:.0f} |"
         )
+    lines += [
+        "",
+        "## Against the targets of issue 18 (ratios side by side, bench/ratios.py)",
+        "",
+        *ratio_lines,
+    ]
     if export_result:
         lines += [
             "",

@@ -14,9 +14,10 @@ Sheets:
 - Beslut: every decision of the cycle (drafts, signed and superseded ones) with each
   outcome's citation, who signed, who stepped out and who was present.
 
-The XLSX is written by openpyxl in write-only mode and rows come from database iterators,
-so memory stays flat as the cycle grows; the file itself is spooled to disk past a few
-megabytes. Every text cell that could be read as a formula is written as text
+The XLSX is written by `award.spreadsheets.FastWorkbook` (each row's XML at once, streamed
+into the zip file; several times faster than openpyxl's write-only mode) and rows come from
+database iterators, so memory stays flat as the cycle grows; the file itself is spooled to
+disk past a few megabytes. No cell is ever a formula: every text is a text cell
 (`award.spreadsheets`). In CSV, decimals are written with a decimal comma, as Swedish Excel
 expects beside the semicolon separator.
 """
