@@ -1,6 +1,6 @@
 """Read-side helpers for the award's pages."""
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,7 @@ from award.models import (
     ScaleBand,
     ScoringScale,
     Track,
+    today,
 )
 from award.roles import Role, has_role, roles_of
 
@@ -150,7 +151,11 @@ def cycles_with_work(*, user, role: Role, cycles: list[AwardCycle]) -> list[tupl
         )
         if not seated:
             return [(newest, {"member": False})]
-        return [(cycle, {"member": True}) for cycle in cycles if cycle.pk in seated]
+        return [
+            (cycle, {"member": True, "next_meeting": _next_meeting(cycle)})
+            for cycle in cycles
+            if cycle.pk in seated
+        ]
     if role == Role.EXAMINER:
         pooled = set(
             AwardCycle.objects.filter(pk__in=[c.pk for c in cycles], pool__profile__user=user).values_list(
@@ -162,7 +167,14 @@ def cycles_with_work(*, user, role: Role, cycles: list[AwardCycle]) -> list[tupl
         applications = (
             get_objects_for_user(user, "submissions.view_application", accept_global_perms=False)
             .filter(track__cycle__in=cycles)
-            .select_related("unit", "track")
+            .select_related("unit", "track__cycle", "competition_class")
+            # what the unit's next step (submissions' next_step) and the committee's result
+            # (judging's committee_result) read, so the page's queries do not grow with it
+            .annotate(
+                answered=Count("answers", filter=~Q(answers__text=""), distinct=True),
+                criteria_count=Count("track__criteria", distinct=True),
+            )
+            .prefetch_related("outcomes__decision")
             .order_by("code")
         )
         by_cycle = {}
@@ -174,6 +186,18 @@ def cycles_with_work(*, user, role: Role, cycles: list[AwardCycle]) -> list[tupl
             if cycle == newest or cycle.pk in by_cycle
         ]
     return []
+
+
+def _next_meeting(cycle: AwardCycle) -> dict | None:
+    """The committee's next meeting from the cycle's timeline: its date and what it is for."""
+    meetings = [
+        (cycle.first_committee_meeting, _("Första domarmötet: urval till platsbesök")),
+        (cycle.final_committee_meeting, _("Slutligt domarmöte: beslut om vinnare och hedersomnämnanden")),
+    ]
+    for day, purpose in meetings:
+        if day >= today():
+            return {"date": day, "purpose": purpose}
+    return None
 
 
 def cycle_log(cycle: AwardCycle) -> list:

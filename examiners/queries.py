@@ -102,7 +102,7 @@ def examiner_page(member: PoolMember) -> dict:
             Prefetch(
                 "team__assignments",
                 queryset=Assignment.objects.select_related(
-                    "application__unit", "application__competition_class"
+                    "application__unit", "application__competition_class", "application__track__cycle"
                 ),
             ),
         )

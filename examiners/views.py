@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from award.models import AwardCycle
 from award.roles import Role, role_required
 from award.web import flash_form_errors, service_call
-from examiners import queries, services
+from examiners import queries, services, steps
 from examiners.forms import (
     AssignForm,
     ConflictForm,
@@ -54,6 +54,7 @@ def home(request):
         row = {"cycle": cycle, "member": member, "phase_end": cycle.phase_end(cycle.phase)}
         if member is not None:
             row.update(queries.examiner_page(member))
+            steps.annotate(member=member, teams=row["teams"])
             row["training"] = member.training_status()
             row["conflict_form"] = ConflictForm()
         if cycle == newest or row.get("teams"):

@@ -26,6 +26,11 @@ class ScoringConfig(AppConfig):
 
         dashboard.register(Role.SLK, slk_todos)
 
+        from examiners import steps
+        from scoring.steps import examiner_progress
+
+        steps.register(examiner_progress)
+
         from award import schedule
         from scoring import reminders
 

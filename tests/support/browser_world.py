@@ -117,6 +117,8 @@ def main_pages(world) -> list[tuple[str, object, list[str]]]:
                 "/hem/",
                 f"/omgang/{year}/",
                 "/bidrag/oversikt/",
+                f"/bidrag/oversikt/?year={year}&state=pending",
+                f"/bedomning/lage/{year}/",
                 f"/examinator/lag/{year}/",
                 f"/examinator/pool/{year}/",
                 f"/examinator/utbildning/{year}/",
