@@ -11,7 +11,7 @@ from guardian.shortcuts import get_perms
 from openpyxl import load_workbook
 
 from accounts import services
-from accounts.models import Invitation
+from accounts.models import Invitation, RoleRequest
 from accounts.twofactor import new_totp_key
 from award.models import AuditEntry, CommitteeMembership
 from award.roles import Role, has_role
@@ -234,3 +234,18 @@ def test_only_slk_reaches_the_second_factor_reset(client, role_users, unit_conta
         client.force_login(person)
         response = client.get(reverse("award:person_two_factor", args=[unit_contact.pk]))
         assert response.status_code == (200 if role == Role.SLK else 403)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_people_page_lists_role_requests_in_constant_queries(
+    client, slk, count, django_assert_max_num_queries
+):
+    for i in range(count):
+        RoleRequest.objects.create(
+            email=f"ber{i}@example.se", name=f"Ber Om {i}", kind="unit_contact", unit=factories.UnitFactory()
+        )
+    client.force_login(slk)
+    with django_assert_max_num_queries(18):
+        response = client.get(reverse("award:person_search"))
+    assert response.status_code == 200
+    assert f"Ber Om {count - 1}" in response.content.decode()

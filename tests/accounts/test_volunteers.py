@@ -150,3 +150,25 @@ def test_slk_declines_with_a_reason_and_nobody_gets_an_account(client, cycle, or
     request.refresh_from_db()
     assert request.status == VolunteerRequest.Status.DECLINED
     assert not get_user_model().objects.filter(email="nej@stockholm.se").exists()
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_requests_page_takes_a_constant_number_of_queries(
+    client, cycle, organisation, slk, count, django_assert_max_num_queries
+):
+    for i in range(count):
+        VolunteerRequest.objects.create(
+            cycle=cycle,
+            name=f"Volontär {i}",
+            email=f"v{i}@stockholm.se",
+            organisation=organisation,
+            workplace="Skolan",
+            manager_name="Chef",
+            token_hash=f"{i:064d}",
+            status=VolunteerRequest.Status.CONFIRMED,
+        )
+    client.force_login(slk)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("examiners:volunteer_requests"))
+    assert response.status_code == 200
+    assert f"Volontär {count - 1}" in response.content.decode()
