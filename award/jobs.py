@@ -42,6 +42,15 @@ def kind(name: str) -> Kind | None:
     return _kinds.get(name)
 
 
+def kinds() -> dict[str, Kind]:
+    return dict(_kinds)
+
+
+def for_cycle(year: int):
+    """The cycle's jobs still kept, newest first (what SLK's page lists)."""
+    return BackgroundJob.objects.filter(params__year=year).select_related("requested_by")[:20]
+
+
 def run(job_id: int) -> str:
     """Run one queued job (the worker's task). A job another worker already took is left
     alone (one conditional UPDATE queued -> running)."""

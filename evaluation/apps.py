@@ -20,3 +20,14 @@ class EvaluationConfig(AppConfig):
 
         schedule.register("evaluation.send_questionnaires", scheduled.send_questionnaires)
         schedule.register("evaluation.remind_questionnaires", scheduled.remind_questionnaires)
+
+        from award import jobs
+        from award.roles import Role, has_role
+        from evaluation import jobs as evaluation_jobs
+
+        jobs.register(
+            "evaluation.cycle_report_pdf",
+            evaluation_jobs.cycle_report_pdf,
+            may_start=lambda user, params: has_role(user, Role.SLK),
+            label=_("Omgångsrapporten (PDF)"),
+        )

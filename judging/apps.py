@@ -20,9 +20,24 @@ class JudgingConfig(AppConfig):
 
         schedule.register("judging.announce_released_decisions", announce_released_decisions)
 
+        from award import jobs
+        from judging import jobs as judging_jobs
+
+        jobs.register(
+            "judging.cycle_export",
+            judging_jobs.cycle_export,
+            may_start=judging_jobs.slk_only,
+            label=_("Omgångens export (Excel)"),
+        )
+        jobs.register(
+            "judging.decision_notices",
+            judging_jobs.decision_notices,
+            may_start=judging_jobs.slk_only,
+            label=_("Meddela besluten till enheter och examinatorer"),
+        )
+
         from award import dashboard
         from award.roles import Role
-        from judging.dashboard import committee_todos, slk_todos
+        from judging.dashboard import slk_todos
 
         dashboard.register(Role.SLK, slk_todos)
-        dashboard.register(Role.COMMITTEE, committee_todos)

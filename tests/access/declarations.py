@@ -190,6 +190,11 @@ ROUTES: dict[str, Route] = {
     "award:cycle_phase_close": post(ONLY_SLK, **YEAR),
     "award:cycle_phase_extend": post(ONLY_SLK, **YEAR),
     "award:cycle_reminders": post(ONLY_SLK, **YEAR),
+    # Long work in the background: started, watched and downloaded by SLK only.
+    "award:cycle_jobs": get(ONLY_SLK, **YEAR),
+    "award:job_start": post(ONLY_SLK, **YEAR),
+    "award:job_status": get(ONLY_SLK, pk="job"),
+    "award:job_download": get(ONLY_SLK, pk="job"),
     # Personal data: export and anonymisation of one person (SLK).
     "award:outbox": get(ONLY_SLK),
     "award:outbox_resend": post(ONLY_SLK, pk="outbox_message"),

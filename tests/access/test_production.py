@@ -54,6 +54,7 @@ from openpyxl import Workbook
 from award.models import (
     AuditEntry,
     AwardCycle,
+    BackgroundJob,
     CommitteeMembership,
     Organisation,
     OutboxMessage,
@@ -405,6 +406,20 @@ def cycle_reminders(w):
             "reminders-questionnaire_send_day": "5",
             "reminders-questionnaire_reminder_days": "21,35",
         },
+    )
+
+
+def job_start(w):
+    started = set(BackgroundJob.objects.values_list("pk", flat=True))
+    return Post(
+        "the cycle export is made in the background and its file is kept",
+        lambda response: (
+            BackgroundJob.objects.exclude(pk__in=started)
+            .filter(kind="judging.cycle_export", status=BackgroundJob.Status.DONE)
+            .exclude(file="")
+            .exists()
+        ),
+        data={"kind": "judging.cycle_export"},
     )
 
 
@@ -1565,6 +1580,7 @@ WRITES: dict[str, Write] = {
     "award:cycle_phase_close": Write(SLK, cycle_phase_close, "cycle.phase_closed_early", Phase.ASSESSMENT),
     "award:cycle_phase_extend": Write(SLK, cycle_phase_extend, "cycle.phase_extended", Phase.ASSESSMENT),
     "award:cycle_reminders": Write(SLK, cycle_reminders, "cycle.reminders_set"),
+    "award:job_start": Write(SLK, job_start, "job.start"),
     "award:person_detail": Write(SLK, person_detail, "user.anonymise"),
     "award:person_role": Write(SLK, person_role, "role.grant"),
     "award:person_unit": Write(SLK, person_unit, "role.grant"),

@@ -7,7 +7,15 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Invitation, RoleRequest, VolunteerRequest, token_digest
-from award.models import TIMELINE_FIELDS, AwardCycle, CommitteeMembership, OutboxMessage, Track, today
+from award.models import (
+    TIMELINE_FIELDS,
+    AwardCycle,
+    BackgroundJob,
+    CommitteeMembership,
+    OutboxMessage,
+    Track,
+    today,
+)
 from award.roles import Role
 from evaluation import services as evaluation_services
 from evaluation.models import Questionnaire
@@ -72,6 +80,21 @@ def build_world(media_root) -> dict:
     )
     attachment.file.save("plan.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     attachment.save()
+    # A finished background job with its file (SLK's jobs page, issue 15).
+    job = BackgroundJob(
+        kind="judging.cycle_export",
+        params={"year": cycle.year},
+        requested_by=slk,
+        status=BackgroundJob.Status.DONE,
+        done=1,
+        total=1,
+        filename="omgang.xlsx",
+        content_type="application/octet-stream",
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(hours=24),
+    )
+    job.file.save("omgang.xlsx", ContentFile(b"PK\x03\x04"), save=False)
+    job.save()
 
     # The committee of the cycle: a chair, a member and a member with a conflict on the unit.
     chair, member, conflicted = (
@@ -194,6 +217,7 @@ def build_world(media_root) -> dict:
         "application": application.pk,
         "criterion": quality.criteria.order_by("number").first().pk,
         "attachment": attachment.pk,
+        "job": job.pk,
         "pool_member": members[1].pk,
         "team": team.pk,
         "team_member": members[1].pk,
