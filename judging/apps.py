@@ -38,6 +38,7 @@ class JudgingConfig(AppConfig):
 
         from award import dashboard
         from award.roles import Role
-        from judging.dashboard import slk_todos
+        from judging.dashboard import committee_todos, slk_todos
 
         dashboard.register(Role.SLK, slk_todos)
+        dashboard.register(Role.COMMITTEE, committee_todos)
