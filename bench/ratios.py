@@ -221,8 +221,9 @@ def table(result: dict) -> list[str]:
         f"| {lg['p90_s']:.2f} s | ≤ {TARGETS['login_p90_s']} s | {verdict(lg['p90_s'], TARGETS['login_p90_s'])} |"
     )
     lines.append(
-        "| autosave queries, assessment / consensus (tests/scoring/test_autosave_queries.py) "
-        f"| 17 / 16 | ≤ {TARGETS['autosave_queries']} | missed by 70% / 60% |"
+        "| autosave queries in a test, assessment / consensus / answer (pinned by tests/scoring/ "
+        "and tests/submissions/test_autosave_queries.py) "
+        f"| 17 / 16 / 15 | ≤ {TARGETS['autosave_queries']} | missed by 70% / 60% / 50% |"
     )
     return lines
 
