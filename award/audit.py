@@ -1,6 +1,10 @@
 """The audit trail. Every service records what it changed, inside its own transaction."""
 
+import datetime as dt
+import re
+
 from django.contrib.contenttypes.models import ContentType
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -110,6 +114,9 @@ _MEETING_KINDS = {
 _PAIRS = {*TIMELINE_FIELDS, "chair"}
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _value(key: str, value) -> str:
     if isinstance(value, bool):
         return _("ja") if value else _("nej")
@@ -117,6 +124,8 @@ def _value(key: str, value) -> str:
         return str(_MEETING_KINDS[value])
     if isinstance(value, list):
         return ", ".join(_value(key, item) for item in value) or "–"
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return date_format(dt.date.fromisoformat(value))  # dates are stored ISO, shown Swedish
     return str(value)
 
 

@@ -87,7 +87,7 @@ _DEFAULT = {
 
 def tasks_for(*, role: Role, cycle: AwardCycle) -> list[str]:
     """What the role can do now, in the cycle's current phase, with the cycle's dates."""
-    dates = {name: date_format(value, "j F Y") for name, value in _dates(cycle).items()}
+    dates = {name: date_format(value) for name, value in _dates(cycle).items()}
     texts = _TASKS.get(role, {}).get(cycle.phase) or _DEFAULT.get(role, [])
     return [str(text) % dates for text in texts]
 

@@ -10,6 +10,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from award import audit, jobs, outbox, queries, signals
@@ -231,7 +232,7 @@ def phase_extend(*, cycle: AwardCycle, by, until: dt.date, reason: str) -> dict:
     if new_value <= old_value:
         raise ValidationError(
             _("Fasen slutar redan %(date)s; välj ett senare datum för att förlänga den.")
-            % {"date": cycle.phase_end(phase).isoformat()}
+            % {"date": date_format(cycle.phase_end(phase))}
         )
     delta = new_value - old_value
     changed = {field: (old_value, new_value)}

@@ -218,6 +218,8 @@ LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska")]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
+# One Swedish way to write a date and a moment everywhere (config/formats/sv/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 

@@ -231,7 +231,9 @@ def manager_approval(request, pk):
     member = _pool_member(pk)
     form = ManagerApprovalForm(request.POST)
     if form.is_valid():
-        with service_call(request, success=_("Chefens godkännande är registrerat.")):
+        with service_call(
+            request, success=_("Chefens godkännande för %(name)s är registrerat.") % {"name": member.profile}
+        ):
             services.manager_approval_record(
                 member=member,
                 manager_name=form.cleaned_data["manager_name"],
@@ -249,7 +251,11 @@ def max_teams(request, pk):
     member = _pool_member(pk)
     form = MaxTeamsForm(request.POST)
     if form.is_valid():
-        with service_call(request, success=_("Ändringen är sparad.")):
+        with service_call(
+            request,
+            success=_("%(name)s kan nu ingå i högst %(count)s lag.")
+            % {"name": member.profile, "count": form.cleaned_data["max_teams"]},
+        ):
             services.pool_member_settings(
                 member=member, max_teams=form.cleaned_data["max_teams"], by=request.user
             )
@@ -318,7 +324,9 @@ def team_create(request, year):
     cycle = _cycle(year)
     form = TeamCreateForm(request.POST, cycle=cycle)
     if form.is_valid():
-        with service_call(request, success=_("Laget är skapat.")):
+        with service_call(
+            request, success=_("Laget %(name)s är skapat.") % {"name": form.cleaned_data["name"]}
+        ):
             services.team_create(
                 cycle=cycle, track=form.cleaned_data["track"], name=form.cleaned_data["name"], by=request.user
             )
@@ -420,7 +428,9 @@ def team_unassign(request, pk, application_pk):
 def team_confirm(request, pk):
     team = _team(pk)
     with service_call(
-        request, success=_("Laget är fastställt. Medlemmarna kan nu läsa och bedöma lagets bidrag.")
+        request,
+        success=_("Laget %(name)s är fastställt. Medlemmarna kan nu läsa och bedöma lagets bidrag.")
+        % {"name": team.name},
     ):
         services.team_confirm(team=team, by=request.user)
     return redirect("examiners:team_detail", pk=team.pk)
@@ -431,7 +441,7 @@ def team_confirm(request, pk):
 def team_delete(request, pk):
     team = _team(pk)
     year = team.cycle.year
-    with service_call(request, success=_("Laget är upplöst.")):
+    with service_call(request, success=_("Laget %(name)s är upplöst.") % {"name": team.name}):
         services.team_delete(team=team, by=request.user)
         return redirect("examiners:teams", year=year)
     return redirect("examiners:team_detail", pk=team.pk)
@@ -441,6 +451,8 @@ def team_delete(request, pk):
 @role_required(Role.SLK)
 def team_flag_clear(request, pk):
     team = _team(pk)
-    with service_call(request, success=_("Markeringen är borttagen.")):
+    with service_call(
+        request, success=_("Markeringen på laget %(name)s är borttagen.") % {"name": team.name}
+    ):
         services.team_flag_clear(team=team, by=request.user)
     return redirect("examiners:team_detail", pk=team.pk)

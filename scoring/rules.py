@@ -6,6 +6,7 @@ services that enforce it and by the pages that explain it, for everyone alike.""
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from award.models import end_of_day
@@ -29,7 +30,7 @@ def assessment_closed(application, now: dt.datetime | None = None) -> str:
         return _(
             "Sista dag för den individuella bedömningen var %(date)s. Det du skrev är inte sparat; "
             "stadsledningskontoret kan förlänga tiden."
-        ) % {"date": deadline.isoformat()}
+        ) % {"date": date_format(deadline)}
     return ""
 
 

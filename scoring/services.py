@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from award import audit
@@ -287,7 +288,7 @@ def assessment_deadline_extend(*, cycle, until: dt.date, reason: str, by, team=N
     if until <= cycle.assessment_deadline:
         raise ValidationError(
             _("Förlängningen måste gå längre än sista dag för individuell bedömning, %(date)s.")
-            % {"date": cycle.assessment_deadline.isoformat()}
+            % {"date": date_format(cycle.assessment_deadline)}
         )
     teams = Team.objects.select_for_update().filter(cycle=cycle)
     if team is not None:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -93,7 +93,7 @@ def _require_editable(application: Application):
     if application.is_past_deadline:
         raise ValidationError(
             _("Sista dag för tävlingsbidraget var %(date)s. Bidraget är låst.")
-            % {"date": application.deadline.isoformat()}
+            % {"date": date_format(application.deadline)}
         )
 
 
@@ -430,7 +430,7 @@ def application_extend(*, application: Application, until: dt.date, reason: str,
     if until <= application.track.cycle.application_deadline:
         raise ValidationError(
             _("En förlängning måste gå längre än omgångens sista dag, %(date)s.")
-            % {"date": application.track.cycle.application_deadline.isoformat()}
+            % {"date": date_format(application.track.cycle.application_deadline)}
         )
     old = application.deadline_extended_to
     application.deadline_extended_to = until

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -179,7 +180,11 @@ def answer_edit(request, pk, criterion_id):
         if form.is_valid():
             with service_call(request, form=form) as outcome:
                 answer = save()
-                messages.success(request, _("Svaret på %(number)s är sparat.") % {"number": criterion.number})
+                messages.success(
+                    request,
+                    _("Svaret på kriterium %(number)s, %(title)s, är sparat.")
+                    % {"number": criterion.number, "title": criterion.title},
+                )
                 return redirect(_next_answer_url(application, answer) or application_url(application))
             conflict = outcome.stale
     else:
@@ -261,7 +266,7 @@ def details_save(request, pk):
     application = _unit_application(request, pk)
     form = DetailsForm(request.POST, instance=Application(film_url=application.film_url))
     if form.is_valid():
-        with service_call(request, success=_("Uppgifterna är sparade.")):
+        with service_call(request, success=_("Länken till filmen är sparad.")):
             services.application_details_save(
                 application=application, film_url=form.cleaned_data["film_url"], by=request.user
             )
@@ -316,7 +321,9 @@ def attachment_download(request, pk, attachment_id):
 def attachment_delete(request, pk, attachment_id):
     application = _unit_application(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
-    with service_call(request, success=_("Bilagan är borttagen.")):
+    with service_call(
+        request, success=_("Bilagan %(name)s är borttagen.") % {"name": attachment.original_name}
+    ):
         services.attachment_remove(attachment=attachment, by=request.user)
     return redirect(application_url(application) + "#bilagor")
 
@@ -430,10 +437,17 @@ def registration_decide(request, pk):
     if not form.is_valid():
         messages.error(request, _("Välj godkänn eller avslå."))
     else:
-        with service_call(request, success=_("Beslutet om anmälan är registrerat.")):
+        approve = form.cleaned_data["decision"] == "approve"
+        names = {"code": application.code, "unit": application.unit.name}
+        done = (
+            _("Anmälan %(code)s från %(unit)s är godkänd.")
+            if approve
+            else _("Anmälan %(code)s från %(unit)s är avslagen.")
+        )
+        with service_call(request, success=done % names):
             services.registration_decide(
                 application=application,
-                approve=form.cleaned_data["decision"] == "approve",
+                approve=approve,
                 reason=form.cleaned_data["reason"],
                 by=request.user,
             )
@@ -455,8 +469,8 @@ def registrations_approve(request):
             ngettext("%(count)s anmälan är godkänd.", "%(count)s anmälningar är godkända.", count)
             % {"count": count},
         )
-    query = {"year": year, "state": "pending"} if year.isdigit() else {}
-    return redirect(f"{reverse('submissions:overview')}?{urlencode(query)}")
+    url = reverse("submissions:overview")
+    return redirect(f"{url}?{urlencode({'year': year, 'state': 'pending'})}" if year.isdigit() else url)
 
 
 @require_POST
@@ -467,7 +481,15 @@ def extend(request, pk):
     if not form.is_valid():
         messages.error(request, _("Ange ett datum och en motivering."))
     else:
-        with service_call(request, success=_("Enheten har fått förlängd tid.")):
+        with service_call(
+            request,
+            success=_("%(unit)s har fått förlängd tid för %(code)s till och med %(date)s.")
+            % {
+                "unit": application.unit.name,
+                "code": application.code,
+                "date": date_format(form.cleaned_data["until"]),
+            },
+        ):
             services.application_extend(application=application, by=request.user, **form.cleaned_data)
     return redirect("submissions:application_detail", pk=application.pk)
 
@@ -480,6 +502,10 @@ def reopen(request, pk):
     if not form.is_valid():
         messages.error(request, _("Ange en motivering."))
     else:
-        with service_call(request, success=_("Bidraget är öppnat igen för enheten.")):
+        with service_call(
+            request,
+            success=_("%(code)s är öppnat igen för %(unit)s.")
+            % {"code": application.code, "unit": application.unit.name},
+        ):
             services.application_reopen(application=application, by=request.user, **form.cleaned_data)
     return redirect("submissions:application_detail", pk=application.pk)

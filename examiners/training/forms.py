@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -140,7 +141,7 @@ class AttendanceForm(CleanTextMixin, forms.Form):
         self.day = day
         field = self.fields["present"]
         field.choices = [(e.member_id, str(e.member.profile)) for e in enrolments]
-        field.label = _("Närvarande %(date)s") % {"date": day.date.isoformat()}
+        field.label = _("Närvarande %(date)s") % {"date": date_format(day.date)}
         if not self.is_bound:
             self.initial["present"] = [
                 e.member_id

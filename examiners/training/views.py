@@ -14,6 +14,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -202,7 +203,7 @@ def attendance(request, pk, day_pk):
             messages.success(
                 request,
                 _("Närvaron %(date)s är sparad: %(present)s av %(total)s närvarande.")
-                % {"date": day.date.isoformat(), "present": present, "total": len(enrolled)},
+                % {"date": date_format(day.date), "present": present, "total": len(enrolled)},
             )
         return redirect("examiners:session_roster", pk=session.pk)
     return render(

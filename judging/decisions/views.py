@@ -157,7 +157,7 @@ def decisions_notify(request, year):
         messages.error(
             request,
             _("Återföringsrapporterna släpps %(date)s. Beslutet meddelas enheter och examinatorer först då.")
-            % {"date": date_format(cycle.feedback_release, "j F Y")},
+            % {"date": date_format(cycle.feedback_release)},
         )
         return redirect("judging:decisions", year=cycle.year)
     sent = judging_services.decisions_notify(cycle=cycle, by=request.user)

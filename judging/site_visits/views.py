@@ -24,7 +24,11 @@ def site_visit_select(request, pk):
     viewer = viewer_for(request, pk, committee=True)
     if not (viewer.is_slk or viewer.is_committee):
         raise PermissionDenied(_("Bara domarkommittén eller stadsledningskontoret väljer platsbesök."))
-    with service_call(request, success=_("Bidraget är utvalt för platsbesök.")):
+    with service_call(
+        request,
+        success=_("%(code)s %(unit)s är utvalt för platsbesök.")
+        % {"code": viewer.application.code, "unit": viewer.application.unit.name},
+    ):
         services.site_visit_select(application=viewer.application, by=request.user)
     return redirect("scoring:site_visit", pk=pk)
 

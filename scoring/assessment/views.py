@@ -184,7 +184,11 @@ def item_save(request, application, team_member, criterion_id):
         return _render_page(request, application, item.assessment, bound={criterion.pk: form})
     with service_call(request, form=form) as outcome:
         form.save(item=item, by=request.user)
-        messages.success(request, _("Kriterium %(n)s är sparat.") % {"n": item.criterion.number})
+        messages.success(
+            request,
+            _("Kriterium %(n)s, %(title)s, är sparat.")
+            % {"n": item.criterion.number, "title": item.criterion.title},
+        )
         return redirect(_page_url(application, f"kriterium-{item.criterion.number}"))
     if outcome.stale is None:
         return _render_page(request, application, item.assessment, bound={criterion.pk: form})
@@ -239,6 +243,10 @@ def hours(request, application, team_member):
     if not form.is_valid():
         flash_form_errors(request, form)
     else:
-        with service_call(request, success=_("Tiden är sparad.")):
+        with service_call(
+            request,
+            success=_("Din tid för %(code)s är sparad: %(hours)s timmar.")
+            % {"code": application.code, "hours": form.cleaned_data["hours"]},
+        ):
             services.hours_record(assessment=own, hours=form.cleaned_data["hours"], by=request.user)
     return redirect(_page_url(application, "tid"))

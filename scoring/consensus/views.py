@@ -194,7 +194,11 @@ def consensus_item_save(request, pk, item_id):
     if form.is_valid():
         with service_call(request, form=form) as outcome:
             save()
-            messages.success(request, _("Kriterium %(n)s är sparat.") % {"n": item.criterion.number})
+            messages.success(
+                request,
+                _("Kriterium %(n)s, %(title)s, är sparat.")
+                % {"n": item.criterion.number, "title": item.criterion.title},
+            )
             return redirect(reverse("scoring:consensus", args=[pk]) + f"#kriterium-{item.criterion.number}")
         if outcome.stale is not None:
             conflict = outcome.stale

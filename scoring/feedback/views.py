@@ -82,7 +82,9 @@ def report_edit(request, pk):
         if form.is_valid():
             with service_call(request) as outcome:
                 form.save(report=report, by=request.user)
-                messages.success(request, _("Rapporten är sparad."))
+                messages.success(
+                    request, _("Återföringsrapporten för %(code)s är sparad.") % {"code": application.code}
+                )
                 return redirect("scoring:report_edit", pk=application.pk)
             current = outcome.stale
             if current is None:
@@ -157,7 +159,7 @@ def report_approve(request, pk):
         with service_call(
             request,
             success=_("Rapporten är godkänd. Enheten kan läsa den från och med %(date)s.")
-            % {"date": date_format(application.cycle.feedback_release, "j F Y")},
+            % {"date": date_format(application.cycle.feedback_release)},
         ):
             services.report_approve(report=report, by=request.user)
         return redirect("scoring:report_edit", pk=application.pk)
@@ -169,7 +171,7 @@ def report_approve(request, pk):
             "En godkänd rapport kan inte ändras längre. Enheten kan läsa den från och med "
             "%(date)s, när återföringsrapporterna släpps."
         )
-        % {"date": date_format(application.cycle.feedback_release, "j F Y")},
+        % {"date": date_format(application.cycle.feedback_release)},
         button=_("Godkänn rapporten"),
     )
 

@@ -103,7 +103,11 @@ def site_visit_save(request, pk):
                 base_version=data["version"],
                 by=request.user,
             )
-            messages.success(request, _("Platsbesöket är sparat."))
+            messages.success(
+                request,
+                _("Platsbesöket hos %(unit)s (%(code)s) är sparat.")
+                % {"unit": viewer.application.unit.name, "code": viewer.application.code},
+            )
             return redirect("scoring:site_visit", pk=pk)
         if outcome.stale is not None:
             # Keep what the user wrote, on top of the version now saved.

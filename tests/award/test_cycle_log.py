@@ -7,6 +7,7 @@ import html
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from award import audit, services
 from tests.support import factories
@@ -52,7 +53,7 @@ def test_cycle_page_names_each_event_and_its_details_in_swedish(client, slk):
         "Ledamot togs bort ur domarkommittén",
     ]:
         assert f"<td>{label}</td>" in log
-    assert f"Platsbesök till: {(new_end - dt.timedelta(days=2)).isoformat()} → {new_end.isoformat()}" in log
+    assert f"Platsbesök till: {date_format(new_end - dt.timedelta(days=2))} → {date_format(new_end)}" in log
     assert "Ledamot: dana<br>Ordförande: nej → ja" in log
     assert "Ledamot: dana<br>Ordförande: ja" in log
     for raw in ["cycle.timeline_set", "committee.", "site_visits_end", "member:", "chair"]:
@@ -63,7 +64,7 @@ def test_the_details_are_listed_in_one_order_whatever_order_the_database_keeps()
     # PostgreSQL's jsonb returns "chair" before "member"; SQLite returns them as written.
     assert audit.cycle_change_lines({"chair": True, "member": "dana"}) == ["Ledamot: dana", "Ordförande: ja"]
     assert audit.cycle_change_lines({"feedback_release": ["2040-01-02", "2040-01-03"], "member": "x"})[0] == (
-        "Återföringsrapporter släpps: 2040-01-02 → 2040-01-03"
+        "Återföringsrapporter släpps: 2 januari 2040 → 3 januari 2040"
     )
 
 

@@ -72,7 +72,7 @@ def test_list_shows_each_session_with_days_and_counts(client, slk, cycle):
     client.force_login(slk)
     content = client.get(reverse("examiners:training_list", args=[cycle.year])).content.decode()
     assert "Grundutbildning vår" in content
-    assert "2030-03-04, 2030-03-05" in content
+    assert "4 mars 2030, 5 mars 2030" in content
     assert '<td class="num">1</td>\n      <td class="num">1</td>\n      <td class="num">2</td>' in content
 
 

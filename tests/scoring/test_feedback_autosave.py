@@ -89,7 +89,7 @@ def test_an_autosave_then_the_save_button_from_the_swapped_version(client, world
     button = client.post(
         _url(world), _as_posted(form, summary="Färdig sammanfattning.", version=str(version)), follow=True
     )
-    assert "Rapporten är sparad." in button.content.decode()
+    assert "Återföringsrapporten för " in button.content.decode()
     assert _saved(world).summary == "Färdig sammanfattning."
 
 

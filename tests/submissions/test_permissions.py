@@ -40,6 +40,7 @@ MATRIX = [
     ("application_list", "get", "draft", [LOGIN, 200, 200, 403, 403, OVERVIEW]),
     ("register", "get", "draft", [LOGIN, 200, 200, 403, 403, 403]),
     ("overview", "get", "draft", [LOGIN, 403, 403, 403, 403, 200]),
+    ("registrations_approve", "post", "draft", [LOGIN, 403, 403, 403, 403, OVERVIEW]),
     ("application_detail", "get", "draft", [LOGIN, 200, 404, 404, 404, 200]),
     ("answer_edit", "get", "draft", [LOGIN, 200, 404, 404, 404, 403]),
     ("details_save", "post", "draft", [LOGIN, DETAIL, 404, 404, 404, 403]),

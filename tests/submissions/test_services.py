@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from award import audit
 from award.models import AwardCycle, Phase, today
@@ -44,7 +45,7 @@ def test_answer_save_refused_after_the_deadline_and_nothing_changes(application,
     with pytest.raises(ValidationError) as refused:
         _save(application, unit_contact, "För sent.")
     assert refused.value.messages == [
-        f"Sista dag för tävlingsbidraget var {cycle.application_deadline.isoformat()}. Bidraget är låst."
+        f"Sista dag för tävlingsbidraget var {date_format(cycle.application_deadline)}. Bidraget är låst."
     ]
     answer = _first_answer(application)
     assert (answer.text, answer.version) == ("Skrivet i tid.", 1)

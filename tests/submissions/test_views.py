@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from award.models import AwardCycle, Criterion, Track, today
 from award.roles import Role
@@ -185,7 +186,9 @@ def test_saving_goes_on_to_the_next_criterion(client, application, unit_contact)
     client.force_login(unit_contact)
     response = client.post(_edit_url(application, first), {"text": "Vårt svar.", "version": 0}, follow=True)
     assert response.redirect_chain[-1][0] == _edit_url(application, second)
-    assert _messages(response) == [f"Svaret på {first.criterion.number} är sparat."]
+    assert _messages(response) == [
+        f"Svaret på kriterium {first.criterion.number}, {first.criterion.title}, är sparat."
+    ]
     first.refresh_from_db()
     assert (first.text, first.version) == ("Vårt svar.", 1)
 
@@ -372,7 +375,7 @@ def test_saving_after_the_deadline_is_refused_and_the_text_kept(client, applicat
     content = html.unescape(response.content.decode())
     assert response.status_code == 200
     assert (
-        f"Sista dag för tävlingsbidraget var {cycle.application_deadline.isoformat()}. Bidraget är låst."
+        f"Sista dag för tävlingsbidraget var {date_format(cycle.application_deadline)}. Bidraget är låst."
         in content
     )
     assert "Skrivet vid midnatt." in content
@@ -543,7 +546,7 @@ def test_film_link_must_be_https(client, cycle, unit, unit_contact):
     response = client.post(url, {"film_url": "http://example.com/film"}, follow=True)
     assert _messages(response) == ["Filmlänken måste börja med https://."]
     response = client.post(url, {"film_url": "https://example.com/film"}, follow=True)
-    assert _messages(response) == ["Uppgifterna är sparade."]
+    assert _messages(response) == ["Länken till filmen är sparad."]
     application.refresh_from_db()
     assert application.film_url == "https://example.com/film"
 
@@ -625,7 +628,7 @@ def test_slk_rejection_with_reason(client, application, slk):
         {"decision-decision": "reject", "decision-reason": "Fel huvudman."},
         follow=True,
     )
-    assert _messages(response) == ["Beslutet om anmälan är registrerat."]
+    assert _messages(response) == [f"Anmälan {application.code} från {application.unit.name} är avslagen."]
     assert "Avslagen: Fel huvudman." in response.content.decode()
 
 
@@ -638,7 +641,9 @@ def test_slk_extension_through_the_page(client, application, slk, unit_contact, 
         {"extend-until": until.isoformat(), "extend-reason": "Sjukdom"},
         follow=True,
     )
-    assert _messages(response) == ["Enheten har fått förlängd tid."]
+    assert _messages(response) == [
+        f"{application.unit.name} har fått förlängd tid för {application.code} till och med {date_format(until)}."
+    ]
     client.force_login(unit_contact)
     assert client.get(_edit_url(application, _answers(application)[0])).status_code == 200
 
@@ -662,7 +667,7 @@ def test_slk_reopen_through_the_page(client, application, slk, unit_contact):
     response = client.post(
         reverse("submissions:reopen", args=[application.pk]), {"reopen-reason": "Fel bilaga"}, follow=True
     )
-    assert _messages(response) == ["Bidraget är öppnat igen för enheten."]
+    assert _messages(response) == [f"{application.code} är öppnat igen för {application.unit.name}."]
     application.refresh_from_db()
     assert application.status == Application.Status.DRAFT
 
