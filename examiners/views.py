@@ -2,13 +2,16 @@
 goes through `services`; refusals come back as messages and change nothing."""
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from award import listing
 from award.models import AwardCycle
 from award.roles import Role, role_required
 from award.web import flash_form_errors, service_call
@@ -173,20 +176,52 @@ def current(request, page):
     return redirect(f"examiners:{page}", year=cycle.year)
 
 
+POOL_COLUMNS = [
+    listing.Column("namn", _lazy("Namn"), ("profile__user__last_name", "profile__user__first_name", "pk")),
+    listing.Column(
+        "forvaltning", _lazy("Förvaltning"), ("profile__organisation__name", "profile__user__last_name", "pk")
+    ),
+    listing.Column("status", _lazy("Status"), ("status", "profile__user__last_name", "pk")),
+    listing.Column("lag", _lazy("Lag"), ("team_count", "profile__user__last_name", "pk")),
+]
+
+
 @role_required(Role.SLK)
 def pool(request, year):
     cycle = _cycle(year)
-    members = list(queries.pool_members(cycle).order_by("status", "profile__user__last_name"))
+    order, headers = listing.sorting(request, POOL_COLUMNS, default="status")
+    text, found = listing.search(
+        request,
+        [
+            "profile__user__first_name",
+            "profile__user__last_name",
+            "profile__user__email",
+            "profile__organisation__name",
+        ],
+    )
+    everyone = queries.pool_members(cycle)
+    counts = dict(
+        PoolMember.objects.filter(cycle=cycle).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    members = list(everyone.filter(found).order_by(*order))
     for member in members:
         member.training = member.training_status()
         member.problems = (
             services.rules.member_errors(member) if member.status == PoolMember.Status.ACCEPTED else []
         )
-    counts = {status: sum(m.status == status for m in members) for status in PoolMember.Status}
+    counts = {status: counts.get(status, 0) for status in PoolMember.Status}
     return render(
         request,
         "examiners/pool.html",
-        {"cycle": cycle, "members": members, "counts": counts, "Status": PoolMember.Status},
+        {
+            "cycle": cycle,
+            "members": members,
+            "counts": counts,
+            "Status": PoolMember.Status,
+            "headers": headers,
+            "text": text,
+            "keep": [(listing.SORT, request.GET[listing.SORT])] if request.GET.get(listing.SORT) else [],
+        },
     )
 
 

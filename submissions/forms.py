@@ -115,6 +115,12 @@ class ReopenForm(ReasonForm):
 
 
 class OverviewFilterForm(CleanTextMixin, forms.Form):
+    sok = forms.CharField(
+        label=_("Sök bidragskod, enhet eller förvaltning"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     state = forms.ChoiceField(
         label=_("Status"),
         required=False,

@@ -14,9 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from award import listing
 from award.autosave import autosave
 from award.models import AwardCycle, Phase
 from award.roles import Role, has_role, role_required
@@ -388,6 +390,19 @@ OVERVIEW_PAGE_SIZE = 100
 """Rows per page of SLK's overview; the Excel export always has every row of the filter."""
 
 
+OVERVIEW_COLUMNS = [
+    listing.Column("bidrag", _lazy("Bidrag"), ("code",)),
+    listing.Column("enhet", _lazy("Enhet"), ("unit__name", "code")),
+    listing.Column("forvaltning", _lazy("Förvaltning"), ("unit__organisation__name", "unit__name", "code")),
+    listing.Column(
+        "klass", _lazy("Klass"), ("track__kind", "competition_class__order", "unit__name", "code")
+    ),
+    listing.Column("status", _lazy("Status"), ("status", "registration_status", "code")),
+    listing.Column("besvarat", _lazy("Besvarat"), ("answered", "code")),
+    listing.Column("andrad", _lazy("Senast ändrad"), ("updated_at", "code")),
+]
+
+
 @role_required(Role.SLK)
 def overview(request):
     cycles = AwardCycle.objects.all()
@@ -408,7 +423,9 @@ def overview(request):
             "class_id": data["competition_class"].pk if data["competition_class"] else None,
             "organisation_id": data["organisation"].pk if data["organisation"] else None,
         }
-    applications = queries.overview(cycle=cycle, **filters)
+    order, headers = listing.sorting(request, OVERVIEW_COLUMNS, default="klass")
+    text, found = listing.search(request, ["code", "unit__name", "unit__organisation__name"])
+    applications = queries.overview(cycle=cycle, **filters).filter(found).order_by(*order)
     if request.GET.get("export") == "xlsx":
         return exports.overview_xlsx_response(cycle=cycle, applications=applications)
     page = Paginator(applications, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("sida"))
@@ -425,6 +442,8 @@ def overview(request):
             "counts": queries.overview_counts(cycle=cycle),
             "export_query": request.GET.urlencode(),
             "bulk_approve": filters.get("state") == "pending" and page.paginator.count > 0,
+            "headers": headers,
+            "text": text,
         },
     )
 
