@@ -28,16 +28,20 @@ from award.models import (
     TIMELINE_FIELDS,
     AuditEntry,
     AwardCycle,
+    BackgroundJob,
     CommitteeMembership,
     CompetitionClass,
     Criterion,
     Organisation,
+    OutboxMessage,
     PastResult,
     ScaleBand,
+    ScheduleSlot,
     ScoringScale,
     Track,
     Unit,
     User,
+    WorkerHeartbeat,
 )
 from award.resources import CriterionResource, OrganisationResource, PastResultResource, UnitResource
 from award.upload_guards import GuardedImportAdminMixin
@@ -773,3 +777,35 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("actor",)
     search_fields = ("action", "object_repr", "reason", "actor__username")
     date_hierarchy = "at"
+
+
+# The worker's records: written by the outbox, the scheduler and the jobs only. SLK uses the
+# outbox page (/omgang/utkorg/: resend, the workers' heartbeat) and the cycle's jobs page;
+# here they can only be read.
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "recipient", "subject", "status", "attempts", "sent_at", "outbox_page")
+    list_filter = ("status",)
+    search_fields = ("recipient", "subject", "key", "reason")
+    date_hierarchy = "created_at"
+
+    @admin.display(description=gettext_lazy("Utkorgen"))
+    def outbox_page(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("award:outbox"), _("Skicka igen där"))
+
+
+@admin.register(BackgroundJob)
+class BackgroundJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "kind", "requested_by", "status", "done", "total", "expires_at")
+    list_filter = ("kind", "status")
+    list_select_related = ("requested_by",)
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("worker_id", "host", "pid", "started_at", "last_seen")
+
+
+@admin.register(ScheduleSlot)
+class ScheduleSlotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "next_due", "last_run")

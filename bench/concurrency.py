@@ -51,6 +51,7 @@ import requests  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
 from django.db.models import Max  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from award.models import AuditEntry, AwardCycle, Track, today  # noqa: E402
 from bench.generate_load import PASSWORD, PREFIX  # noqa: E402
@@ -252,6 +253,11 @@ def prepare(cycle, *, examiners: int) -> Plan:
         consensus = Consensus.objects.filter(application_id__in=application_pks)
         removed = consensus.count()
         consensus.delete()
+        # The generated cycle's assessment deadline has passed; these teams get the time an
+        # extension by SLK would give them (scoring.services.assessment_deadline_extend).
+        Team.objects.filter(pk__in=[t.pk for t in chosen]).update(
+            assessment_deadline_extended_to=timezone.localdate() + dt.timedelta(days=30)
+        )
         # What the services would store after reopening (scoring.figures): the calibration.
         figures.store_calibration(cycle)
     rows = AssessmentItem.objects.filter(assessment__application_id__in=application_pks).values_list(

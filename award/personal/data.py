@@ -45,7 +45,7 @@ from guardian.models import UserObjectPermission, UserObjectPermissionBase
 
 from award import audit
 from award.audit_actions import AuditAction
-from award.models import AuditEntry, Phase, Unit
+from award.models import AuditEntry, BackgroundJob, Phase, Unit
 from award.personal import providers
 from award.personal.providers import Section, iso
 from award.roles import GROUP_NAMES, Role, require_role
@@ -53,9 +53,10 @@ from award.roles import GROUP_NAMES, Role, require_role
 DECIDED_PHASES = {Phase.AWARDED, Phase.FEEDBACK}
 
 # award's models that refer to a person, answered for here: the units they are a contact
-# of and the audit trail. The committee's seats are judging's provider's (see there), and
-# guardian's permission tables (permission_models) come on top.
-ACCOUNT_MODELS = (Unit, AuditEntry)
+# of, the audit trail and the background jobs they started (files kept a day). The
+# committee's seats are judging's provider's (see there), and guardian's permission tables
+# (permission_models) come on top.
+ACCOUNT_MODELS = (Unit, AuditEntry, BackgroundJob)
 
 
 def pseudonym(user) -> str:
@@ -118,6 +119,16 @@ def sections(user) -> list[Section]:
             ],
         ),
     ]
+    account.append(
+        Section(
+            "background_jobs",
+            _("Bakgrundsarbeten personen har beställt"),
+            [
+                {"kind": job.kind, "status": job.status, "created_at": iso(job.created_at)}
+                for job in BackgroundJob.objects.filter(requested_by=user).order_by("created_at", "pk")
+            ],
+        )
+    )
     from_apps = [section for provider in providers.registered() for section in provider.export(user)]
 
     # The audit trail: what they did, and what was done to their account.
@@ -294,6 +305,12 @@ def anonymise(*, user, by) -> dict:
     summary["object_permissions_removed"] = sum(
         model.objects.filter(user=user).delete()[0] for model in permission_models()
     )
+    # Their background jobs are downloads kept for a day: gone with their files.
+    jobs = list(BackgroundJob.objects.filter(requested_by=user))
+    for job in jobs:
+        if job.file:
+            job.file.delete(save=False)
+    summary["background_jobs_removed"] = BackgroundJob.objects.filter(pk__in=[j.pk for j in jobs]).delete()[0]
     cleared_by_apps = []
     for provider in providers.registered():
         summary.update(provider.anonymise(user, by=by))

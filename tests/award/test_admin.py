@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from award.admin import ReadOnlyAdminMixin
 from award.models import (
     AuditEntry,
     AwardCycle,
@@ -431,14 +432,24 @@ def test_slk_import_of_criteria_for_an_unknown_cycle_is_refused(slk_client, cycl
     assert "Det finns ingen omgång för år 1999." in preview.content.decode()
 
 
+READ_ONLY = [m for m, a in admin.site._registry.items() if isinstance(a, ReadOnlyAdminMixin)]
+
+
 @pytest.mark.parametrize(
     "model",
-    [m for m in admin.site._registry if m._meta.app_label == "award" and m is not AuditEntry],
+    [m for m in admin.site._registry if m._meta.app_label == "award" and m not in READ_ONLY],
 )
 def test_slk_can_open_every_award_add_page(slk_client, model):
     response = slk_client.get(reverse(f"admin:award_{model._meta.model_name}_add"))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", [m for m in READ_ONLY if m._meta.app_label == "award"])
+def test_the_records_only_services_write_can_be_read_but_not_added(slk_client, model):
+    name = model._meta.model_name
+    assert slk_client.get(reverse(f"admin:award_{name}_changelist")).status_code == 200
+    assert slk_client.get(reverse(f"admin:award_{name}_add")).status_code == 403
 
 
 LIST_ROWS = {

@@ -24,6 +24,7 @@ ROLES = ["anonymous", "unit_contact", "other_unit_contact", "examiner", "committ
 # (a redirect to that page of the same application after the action was done).
 LOGIN = "login"
 DETAIL = "→submissions:application_detail"
+ANSWER = "→submissions:answer_edit"
 OVERVIEW = "→submissions:overview"
 
 POST_DATA = {
@@ -44,6 +45,7 @@ MATRIX = [
     ("application_detail", "get", "draft", [LOGIN, 200, 404, 404, 404, 200]),
     ("answer_edit", "get", "draft", [LOGIN, 200, 404, 404, 404, 403]),
     ("details_save", "post", "draft", [LOGIN, DETAIL, 404, 404, 404, 403]),
+    ("improvement_notes", "post", "draft", [LOGIN, ANSWER, 404, 404, 404, 403]),
     ("attachment_upload", "post", "draft", [LOGIN, DETAIL, 404, 404, 404, 403]),
     ("attachment_download", "get", "draft", [LOGIN, 200, 404, 404, 404, 200]),
     ("attachment_delete", "post", "draft", [LOGIN, DETAIL, 404, 404, 404, 403]),
@@ -120,6 +122,8 @@ def test_access(client, request, prepared, unit_contact, name, method, state, ro
         assert response.status_code == 302
         target = expected.removeprefix("→")
         args = [] if target == "submissions:overview" else [application.pk]
+        if target == "submissions:answer_edit":
+            args.append(application.answers.order_by("criterion__number").first().criterion_id)
         assert response.url.split("#")[0] == reverse(target, args=args)
     else:
         assert response.status_code == expected
