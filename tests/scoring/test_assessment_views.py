@@ -299,7 +299,7 @@ def test_examiner_home_links_to_the_assessment_with_its_status(client, team_worl
     services.assessment_submit(
         assessment=fill(team_world["application"], team_world["examiner"], 50), by=team_world["examiner"]
     )
-    assert "din bedömning: inlämnad" in client.get(reverse("examiners:home")).content.decode()
+    assert "din bedömning är inlämnad" in client.get(reverse("examiners:home")).content.decode()
 
 
 # --- Query count ------------------------------------------------------------------------
