@@ -12,6 +12,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from award import audit
 from award.models import AwardCycle, Phase, Track, Unit, today
 from award.notify import mail_after_commit
 from award.roles import Role, add_role, has_role, remove_role, require_role
-from award.versioning import StaleEdit, bump_version, check_version
+from award.versioning import StaleEdit
 from submissions import earlier_feedback, eligibility, queries, signals
 from submissions.audit_actions import AuditAction
 from submissions.models import Answer, AnswerRevision, Application, Attachment
@@ -315,62 +316,129 @@ def registrations_approve(*, applications, by) -> int:
 # --- writing --------------------------------------------------------------------------
 
 
-def answer_save(*, application: Application, criterion_id: int, text: str, base_version: int, by) -> Answer:
+def answer_save(
+    *,
+    application: Application,
+    criterion_id: int,
+    text: str,
+    base_version: int,
+    by,
+    answer: Answer | None = None,
+) -> Answer:
     """Save the answer to one criterion. Refuses after the deadline, over the criterion's
     length limit, or when someone else saved since `base_version` (AnswerConflict: the
-    refused text is kept as a revision)."""
-    answer, conflict = _answer_save(
-        application=application, criterion_id=criterion_id, text=text, base_version=base_version, by=by
+    refused text is kept as a revision). `answer`, if the caller has just read it (with
+    its criterion), spares reading it again; the save itself checks the version."""
+    try:
+        return _answer_save(
+            application=application,
+            criterion_id=criterion_id,
+            text=text,
+            base_version=base_version,
+            by=by,
+            answer=answer,
+        )
+    except _AnswerMoved:
+        # The save was rolled back whole; the refused text is kept in a transaction of its own.
+        raise AnswerConflict(
+            _answer_conflict_keep(
+                application=application,
+                criterion_id=criterion_id,
+                text=text,
+                base_version=base_version,
+                by=by,
+            )
+        ) from None
+
+
+class _AnswerMoved(Exception):
+    """The answer's version moved since the page was loaded (inside _answer_save)."""
+
+
+@transaction.atomic
+def _answer_conflict_keep(
+    *, application: Application, criterion_id: int, text: str, base_version: int, by
+) -> Answer:
+    answer = Answer.objects.select_related("criterion", "updated_by").get(
+        application=application, criterion_id=criterion_id
     )
-    if conflict:
-        # Raised outside the transaction, which would otherwise roll back the kept revision.
-        raise AnswerConflict(answer)
+    AnswerRevision.objects.create(
+        answer=answer, version=base_version, text=text.replace("\r\n", "\n"), saved_by=by, conflict=True
+    )
     return answer
+
+
+def _editable_fresh(application: Application) -> None:
+    """Refuse with the reason read from the database (after a check on the caller's copy
+    of the application, or the conditional update, refused)."""
+    fresh = Application.objects.select_related("track__cycle", "unit").get(pk=application.pk)
+    _require_editable(fresh)
 
 
 @transaction.atomic
 def _answer_save(
-    *, application: Application, criterion_id: int, text: str, base_version: int, by
-) -> tuple[Answer, bool]:
-    _require_unit_contact_or_slk(by, application.unit)
-    application = _locked(application)
-    _require_editable(application)
+    *, application: Application, criterion_id: int, text: str, base_version: int, by, answer: Answer | None
+) -> Answer:
+    # The checks read nothing locked: the caller's application (re-read only to refuse),
+    # and the answer with its criterion. The application's conditional update below is
+    # where a submission, a withdrawal or a rejection meanwhile is seen (it waits for
+    # theirs), and the answer's row is locked by its own update, the last statement.
     try:
-        answer = (
-            # of=self: PostgreSQL cannot lock the nullable side of the outer join to updated_by.
-            Answer.objects.select_for_update(of=("self",))
-            .select_related("criterion", "updated_by")
-            .get(application=application, criterion_id=criterion_id)
-        )
-    except Answer.DoesNotExist as error:
-        raise ValidationError(_("Kriteriet hör inte till det här bidraget.")) from error
+        _require_editable(application)
+    except ValidationError:
+        _require_unit_contact_or_slk(by, application.unit)
+        _editable_fresh(application)
+    if answer is None or answer.application_id != application.pk or answer.criterion_id != criterion_id:
+        try:
+            answer = Answer.objects.select_related("criterion", "updated_by").get(
+                application=application, criterion_id=criterion_id
+            )
+        except Answer.DoesNotExist as error:
+            _require_unit_contact_or_slk(by, application.unit)
+            raise ValidationError(_("Kriteriet hör inte till det här bidraget.")) from error
     text = text.replace("\r\n", "\n")
     limit = answer.criterion.max_length
     if len(text) > limit:
+        _require_unit_contact_or_slk(by, application.unit)
         raise ValidationError(
             _(
                 "Svaret har %(length)s tecken; högst %(limit)s tecken är tillåtet. Korta texten med %(over)s tecken."
             )
             % {"length": len(text), "limit": limit, "over": len(text) - limit}
         )
+    is_slk = has_role(by, Role.SLK)
     if answer.text == text:
         # Nothing to save, whatever version the page had: an explicit save right after
         # the autosave of the same text is not a conflict.
-        return answer, False
-    try:
-        check_version(answer, base_version)
-    except StaleEdit:
-        AnswerRevision.objects.create(
-            answer=answer, version=base_version, text=text, saved_by=by, conflict=True
+        _require_unit_contact_or_slk(by, application.unit)
+        return answer
+    if base_version is None:
+        raise _AnswerMoved
+    now = timezone.now()
+    day = today()
+    still_editable = (
+        Application.objects.filter(pk=application.pk)
+        .filter(
+            Q(deadline_extended_to__gte=day)
+            | Q(deadline_extended_to__isnull=True, track__cycle__application_deadline__gte=day)
         )
-        return answer, True
-    answer.text = text
-    bump_version(answer)
-    answer.updated_by = by
-    answer.save(update_fields=["text", "version", "updated_by", "updated_at"])
-    AnswerRevision.objects.create(answer=answer, version=answer.version, text=text, saved_by=by)
-    Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
-    return answer, False
+        .exclude(registration_status=Application.RegistrationStatus.REJECTED)
+        .exclude(status__in=[Application.Status.SUBMITTED, Application.Status.WITHDRAWN])
+    )
+    if not is_slk:
+        still_editable = still_editable.filter(unit__contacts=by)
+    if not still_editable.update(updated_at=now):
+        _require_unit_contact_or_slk(by, application.unit)
+        _editable_fresh(application)
+        raise ValidationError(_("Bidraget kan inte ändras längre."))
+    AnswerRevision.objects.create(answer=answer, version=base_version + 1, text=text, saved_by=by)
+    saved = Answer.objects.filter(pk=answer.pk, version=base_version).update(
+        text=text, version=base_version + 1, updated_by=by, updated_at=now
+    )
+    if not saved:
+        raise _AnswerMoved
+    answer.text, answer.version, answer.updated_by, answer.updated_at = text, base_version + 1, by, now
+    return answer
 
 
 @transaction.atomic

@@ -45,6 +45,12 @@ def _application(request, pk) -> Application:
 
 def _unit_application(request, pk) -> Application:
     """An application the user may change as the unit's contact (SLK reads but does not write)."""
+    if not has_role(request.user, Role.SLK):
+        # The usual case in one query: the application, read only if the user may change it.
+        try:
+            return queries.applications_for_user(request.user, "submissions.change_application").get(pk=pk)
+        except Application.DoesNotExist:
+            pass  # 404 or 403, told apart below
     application = _application(request, pk)
     if not request.user.has_perm("submissions.change_application", application):
         raise PermissionDenied
@@ -175,6 +181,7 @@ def answer_edit(request, pk, criterion_id):
                 text=form.cleaned_data["text"],
                 base_version=form.cleaned_data["version"],
                 by=request.user,
+                answer=answer,
             )
 
         if request.htmx:
