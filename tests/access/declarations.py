@@ -352,13 +352,13 @@ ROUTES: dict[str, Route] = {
     "judging:calibration_chart_svg": get(ONLY_SLK, **YEAR),
     "judging:profile_chart": get(COMMITTEE_AND_SLK, **APP),
     "judging:profile_chart_svg": get(COMMITTEE_AND_SLK, **APP),
+    # The unit's history in the award: its contacts and SLK; another unit's contact gets 404.
+    "judging:unit_history": get(UNIT | ONLY_SLK, pk="unit"),
+    "judging:unit_profile_svg": get(UNIT | ONLY_SLK, pk="unit"),
     "judging:cycle_export": get(COMMITTEE_AND_SLK, **YEAR),
     # --- evaluation -------------------------------------------------------------------------------
     "evaluation:evaluation": get(ONLY_SLK, **YEAR, writes=True),
     "evaluation:cycle_report": get(ONLY_SLK, **YEAR),
-    # The unit's history in the award: its contacts and SLK; another unit's contact gets 404.
-    "judging:unit_history": get(UNIT | ONLY_SLK, pk="unit"),
-    "judging:unit_profile_svg": get(UNIT | ONLY_SLK, pk="unit"),
     # The questionnaire was sent to the applicant units' contacts.
     "evaluation:questionnaire_answer": get(UNIT_CONTACTS, pk="questionnaire", writes=True, hidden=RECIPIENTS),
 }

@@ -51,6 +51,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import Workbook
 
+from accounts.models import Invitation, RoleRequest, ThrottleHit, VolunteerRequest, token_digest
+from accounts.twofactor import new_totp_key
 from award.models import (
     AuditEntry,
     AwardCycle,
@@ -64,8 +66,6 @@ from award.models import (
     end_of_day,
     today,
 )
-from accounts.models import Invitation, RoleRequest, ThrottleHit, VolunteerRequest, token_digest
-from accounts.twofactor import new_totp_key
 from award.roles import Role
 from evaluation.models import Questionnaire, QuestionnaireResponse
 from examiners import services as examiner_services
