@@ -871,7 +871,11 @@ def practice_case_save(
     left out keep what they have). The track's criteria cannot change once a trainee has
     started, since their assessment is of those criteria."""
     require_role(by, Role.SLK)
-    session = TrainingSession.objects.select_for_update().select_related("cycle__scale").get(pk=session.pk)
+    session = (
+        TrainingSession.objects.select_for_update(of=("self",))
+        .select_related("cycle__scale")
+        .get(pk=session.pk)
+    )
     cycle = session.cycle
     if track.cycle_id != cycle.pk:
         raise ValidationError(_("Spåret hör till en annan omgång än utbildningen."))
