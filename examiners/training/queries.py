@@ -43,21 +43,24 @@ class Roster:
     waiting: list[Enrolment]
 
 
-def session_roster(session: TrainingSession) -> Roster:
-    """Enrolled examiners by name, with their attendance prefetched, and the waiting list
-    in the order places are offered."""
+ROSTER_ORDER = ["member__profile__user__last_name", "member__profile__user__first_name", "pk"]
+
+
+def session_roster(session: TrainingSession, *, found: Q | None = None, order=None) -> Roster:
+    """Enrolled examiners (those matching `found`, in `order`: by name unless told), with
+    their attendance prefetched, and the whole waiting list in the order places are
+    offered. Two queries, however many."""
+    enrolled = Q(status=Enrolment.Status.ENROLLED) & (found or Q())
     enrolments = list(
-        session.enrolments.filter(status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITING])
+        session.enrolments.filter(enrolled | Q(status=Enrolment.Status.WAITING))
         .select_related("member__profile__user", "member__profile__organisation")
         .prefetch_related("attendance")
-        .order_by("requested_at", "pk")
+        .order_by(*(order or ROSTER_ORDER))
     )
-    enrolled = sorted(
-        (e for e in enrolments if e.status == Enrolment.Status.ENROLLED),
-        key=lambda e: (e.member.profile.user.last_name, e.member.profile.user.first_name, e.pk),
+    waiting = sorted(
+        (e for e in enrolments if e.status == Enrolment.Status.WAITING), key=lambda e: (e.requested_at, e.pk)
     )
-    waiting = [e for e in enrolments if e.status == Enrolment.Status.WAITING]
-    return Roster(enrolled=enrolled, waiting=waiting)
+    return Roster(enrolled=[e for e in enrolments if e.status == Enrolment.Status.ENROLLED], waiting=waiting)
 
 
 @dataclass(frozen=True)

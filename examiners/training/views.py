@@ -16,8 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from award import listing
 from award.autosave import autosave
 from award.models import AwardCycle
 from award.roles import Role, role_required
@@ -101,10 +103,30 @@ def session_edit(request, pk):
     )
 
 
+ROSTER_COLUMNS = [
+    listing.Column("namn", _lazy("Namn"), tuple(queries_training.ROSTER_ORDER)),
+    listing.Column(
+        "forvaltning",
+        _lazy("Förvaltning eller bolag"),
+        ("member__profile__organisation__name", *queries_training.ROSTER_ORDER),
+    ),
+]
+
+
 @role_required(Role.SLK)
 def session_roster(request, pk):
     session = _session(pk)
-    roster = queries_training.session_roster(session)
+    order, headers = listing.sorting(request, ROSTER_COLUMNS, default="namn")
+    text, found = listing.search(
+        request,
+        [
+            "member__profile__user__first_name",
+            "member__profile__user__last_name",
+            "member__profile__user__email",
+            "member__profile__organisation__name",
+        ],
+    )
+    roster = queries_training.session_roster(session, found=found, order=order)
     days = list(session.days.all())
     marked = {(a.enrolment_id, a.day_id): a.present for e in roster.enrolled for a in e.attendance.all()}
     rows = [{"enrolment": e, "marks": [marked.get((e.pk, day.pk)) for day in days]} for e in roster.enrolled]
@@ -120,6 +142,9 @@ def session_roster(request, pk):
             "free": max(session.capacity - len(roster.enrolled), 0),
             "enrol_form": EnrolForm(session=session),
             "case": _case_of(session),
+            "headers": headers,
+            "text": text,
+            "keep": [(listing.SORT, request.GET[listing.SORT])] if request.GET.get(listing.SORT) else [],
         },
     )
 

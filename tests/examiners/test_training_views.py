@@ -423,3 +423,35 @@ def test_export_follows_the_filter_and_cannot_run_formulas(client, slk, cycle):
     assert len(rows) == 2
     cell = sheet.cell(row=2, column=1)
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def _named(cycle, first, last):
+    member = new_member(cycle)
+    user = member.profile.user
+    user.first_name, user.last_name = first, last
+    user.save(update_fields=["first_name", "last_name"])
+    return member
+
+
+def test_roster_searches_and_sorts_the_enrolled_and_keeps_the_waiting_list_whole(client, slk, cycle):
+    session = make_session(cycle, slk, capacity=2)
+    for first, last in [("Åsa", "Berg"), ("Nils", "Ek"), ("Karin", "Lind")]:
+        services.enrol(session=session, member=_named(cycle, first, last), by=slk)
+    client.force_login(slk)
+    url = reverse("examiners:session_roster", args=[session.pk])
+
+    enrolled = client.get(url, {"sortera": "-namn"}).content.decode().split('id="waiting-heading"')[0]
+    assert enrolled.index("Nils Ek") < enrolled.index("Åsa Berg")
+    assert 'aria-sort="descending"' in enrolled
+
+    response = client.get(url, {"sok": "berg"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    enrolled, waiting = content.split('id="waiting-heading"')
+    assert "Åsa Berg" in enrolled and "Nils Ek" not in enrolled
+    assert "Sökning: ”berg”" in enrolled
+    # The waiting list is the order places are offered in, whatever is searched.
+    assert "Karin Lind" in waiting
+
+    content = client.get(url, {"sok": "ingen-sådan"}).content.decode()
+    assert "Ingen anmäld matchar ”ingen-sådan”." in content
