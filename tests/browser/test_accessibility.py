@@ -6,12 +6,8 @@ import re
 
 import pytest
 
-from award.models import CommitteeMembership
-from award.roles import Role
-from examiners import services as examiner_services
 from scoring import services as scoring_services
-from submissions import services as submission_services
-from tests.support import factories
+from tests.support import browser_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,69 +15,10 @@ WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21
 BLOCKING = {"serious", "critical"}
 
 
-def _assess(application, user, score, *, submit):
-    assessment = scoring_services.assessment_for(application=application, by=user)
-    for item in assessment.items.order_by("criterion__number"):
-        scoring_services.assessment_item_save(
-            item=item,
-            data=scoring_services.ItemData(score=score, strengths=["Tydliga mål"], improvements=["Följ upp"]),
-            base_version=item.version,
-            by=user,
-        )
-    if submit:
-        scoring_services.assessment_submit(assessment=assessment, by=user)
-
-
 @pytest.fixture
 def world(db):
-    """An open cycle with something on every main page: a unit's draft application, a
-    confirmed team with one application in consensus and one being assessed, a committee."""
-    cycle = factories.complete_cycle(open=True)
-    quality = cycle.tracks.get(kind="quality_award")
-    slk = factories.user_with_role(Role.SLK, username="slk-a11y", is_staff=True)
-    unit = factories.UnitFactory()
-    contact = factories.user_with_role(Role.UNIT_CONTACT, username="enhet-a11y")
-    unit.contacts.add(contact)
-    draft = submission_services.application_register(
-        data=submission_services.RegistrationData(
-            unit=unit,
-            track=quality,
-            competition_class=quality.classes.first(),
-            head_has_full_responsibility=True,
-        ),
-        by=contact,
-    )
-    judge = factories.user_with_role(Role.COMMITTEE, username="domare-a11y")
-    CommitteeMembership.objects.create(cycle=cycle, user=judge, is_chair=True)
-
-    members = [factories.pool_member(cycle, led=True), factories.pool_member(cycle)]
-    leader, examiner = (m.profile.user for m in members)
-    in_consensus = factories.submitted_application(quality)
-    being_assessed = factories.submitted_application(quality)
-    team = examiner_services.team_create(cycle=cycle, track=quality, name="Lag A", by=slk)
-    for i, member in enumerate(members):
-        examiner_services.team_member_add(team=team, member=member, leader=i == 0, by=slk)
-    for application in (in_consensus, being_assessed):
-        examiner_services.team_assign(team=team, application=application, by=slk)
-    examiner_services.team_confirm(team=team, by=slk)
-    for member in members:
-        for application in (in_consensus, being_assessed):
-            examiner_services.application_open(member=member, application=application, by=member.profile.user)
-    _assess(in_consensus, leader, 60, submit=True)
-    _assess(in_consensus, examiner, 70, submit=True)
-    scoring_services.consensus_start(application=in_consensus, by=leader)
-    return {
-        "cycle": cycle,
-        "quality": quality,
-        "slk": slk,
-        "contact": contact,
-        "draft": draft,
-        "judge": judge,
-        "leader": leader,
-        "examiner": examiner,
-        "in_consensus": in_consensus,
-        "being_assessed": being_assessed,
-    }
+    """An open cycle with something on every main page (tests/support/browser_world.py)."""
+    return browser_world.build()
 
 
 def _pages(w):
