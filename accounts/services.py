@@ -546,7 +546,8 @@ def volunteer_request_submit(
     """Someone without an account offers to examine: the request is stored unconfirmed and
     a confirmation link goes to the address. Only the city's addresses (the setting); counted
     per address and per client like the password reset: False (nothing stored or sent) when
-    a limit of the last hour is reached. An address with an account is told to log in."""
+    a limit of the last hour is reached. An address with an account is answered the same way
+    and told by e-mail to log in and volunteer from there."""
     email = email.strip()
     if not queries.email_domain_allowed(email):
         raise ValidationError(
@@ -562,10 +563,19 @@ def volunteer_request_submit(
     if not (by_address and by_client):
         return False
     if get_user_model().objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            _("Det finns redan ett konto för %(email)s. Logga in och anmäl intresse därifrån.")
-            % {"email": email}
+        # The page answers as for any address (the e-mail says the rest), so the public
+        # form never tells whether an address has an account, as the password reset does.
+        mail_after_commit(
+            subject=_("Din intresseanmälan till Kvalitetsutmärkelsen"),
+            template="accounts/email/volunteer_has_account.txt",
+            context={
+                "name": name.strip(),
+                "link": base_url.rstrip("/") + reverse("examiners:volunteer"),
+            },
+            recipients=[email],
+            reason=_("Intresseanmälan från en adress med konto"),
         )
+        return True
     token = secrets.token_urlsafe(32)
     request = VolunteerRequest.objects.create(
         cycle=cycle,

@@ -117,11 +117,32 @@ def test_a_wrong_link_confirms_nothing(client, cycle):
     assert "Länken är inte giltig" in response.content.decode()
 
 
-def test_an_address_with_an_account_is_told_to_log_in(client, cycle, organisation):
+def test_an_address_with_an_account_is_told_by_e_mail_and_the_page_tells_nobody(
+    client, cycle, organisation, settings, django_capture_on_commit_callbacks
+):
     factories.UserFactory(email="finns@stockholm.se")
-    response = client.post(FORM, _form(organisation, email="finns@stockholm.se"))
-    assert "Logga in och anmäl intresse därifrån" in response.content.decode()
-    assert not VolunteerRequest.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(FORM, _form(organisation, email="finns@stockholm.se"))
+    unknown = client.post(FORM, _form(organisation, email="ny@stockholm.se"))
+
+    # The same page whether or not the address has an account.
+    assert known.status_code == unknown.status_code == 200
+    sent = "accounts/volunteer_request_sent.html"
+    assert sent in [t.name for t in known.templates] and sent in [t.name for t in unknown.templates]
+    assert "finns redan ett konto" not in known.content.decode()
+    assert VolunteerRequest.objects.get().email == "ny@stockholm.se"
+    (message,) = [m for m in mail.outbox if m.to == ["finns@stockholm.se"]]
+    assert "Det finns redan ett konto för adressen" in message.body
+    assert _link(message, "intresseanmalan") == FORM
+
+
+def test_probing_an_address_with_an_account_is_throttled_too(client, cycle, organisation, settings):
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 2
+    settings.PASSWORD_RESET_LIMIT_PER_CLIENT = 100
+    factories.UserFactory(email="finns@stockholm.se")
+    for _ in range(2):
+        assert client.post(FORM, _form(organisation, email="finns@stockholm.se")).status_code == 200
+    assert client.post(FORM, _form(organisation, email="finns@stockholm.se")).status_code == 429
 
 
 def test_logged_in_people_keep_the_examiners_form(client, cycle, unit_contact):
