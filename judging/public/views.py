@@ -142,7 +142,14 @@ def search(outcomes, data: dict):
             criterion__number=int(number),
             counts__gte=STRONG_SCORE,
         )
-        outcomes = outcomes.filter(Exists(strong), decision__track__kind=kind)
+        # Scores are confidential: only a unit that consented to publication, in a cycle
+        # that showed units their scores, may be found by how it scored on a criterion.
+        outcomes = outcomes.filter(
+            Exists(strong),
+            decision__track__kind=kind,
+            unit_consented=True,
+            decision__meeting__cycle__show_scores_to_units=True,
+        )
     return outcomes
 
 

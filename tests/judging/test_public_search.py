@@ -3,10 +3,10 @@ never revealing an unconsented summary or a score, in a fixed number of queries.
 
 import pytest
 
-from award.models import CommitteeMembership, Track
+from award.models import AwardCycle, CommitteeMembership, Track
 from award.roles import Role
 from judging import services as judging_services
-from judging.models import Meeting
+from judging.models import DecisionOutcome, Meeting
 from scoring.models import ConsensusItem
 from tests.support import factories
 from tests.support.teams import judged
@@ -62,7 +62,12 @@ def _year(year, names, *, strong_on=None, class_index=0):
 
 @pytest.fixture
 def published(db):
-    _year(2023, ["Förskolan Solen", "Förskolan Månen"], strong_on=2)
+    cycle, decision = _year(2023, ["Förskolan Solen", "Förskolan Månen"], strong_on=2)
+    # The units consented to publication and the cycle showed units their scores: only then
+    # may the criterion filter find them by how they scored.
+    decision.outcomes.update(unit_consented=True)
+    cycle.show_scores_to_units = True
+    cycle.save(update_fields=["show_scores_to_units"])
     _cycle, decision = _year(2024, ["Skolan Eken"], class_index=1)
     # A summary the unit has not consented to publish.
     outcome = decision.outcomes.get()
@@ -101,6 +106,18 @@ def test_filter_by_criterion_keeps_who_did_well_on_it(client, published):
     assert "%" not in page and "poäng" not in page.lower()
 
 
+@pytest.mark.parametrize("hidden", ["no_consent", "scores_not_shown"])
+def test_the_criterion_filter_finds_nobody_whose_scores_are_confidential(client, published, hidden):
+    solen = DecisionOutcome.objects.get(application__unit__name="Förskolan Solen")
+    if hidden == "no_consent":
+        DecisionOutcome.objects.filter(pk=solen.pk).update(unit_consented=False)
+    else:
+        AwardCycle.objects.filter(year=2023).update(show_scores_to_units=False)
+    assert "Förskolan Solen" not in _page(client, criterion="quality_award:2")
+    # Still published and found by everything that is not a score.
+    assert "Förskolan Solen" in _page(client, year=2023)
+
+
 def test_free_text_searches_names_and_citations(client, published):
     assert "Förskolan Månen" in _page(client, q="månen")
     page = _page(client, q="Citat om Skolan")
@@ -121,7 +138,9 @@ def test_a_bad_value_is_refused_with_a_message_and_everything_shown(client, publ
 @pytest.mark.parametrize("years", [1, 3])
 def test_the_search_reads_a_fixed_number_of_queries(client, db, years, django_assert_max_num_queries):
     for offset in range(years):
-        _year(2020 + offset, [f"Enheten {offset}"], strong_on=1)
+        cycle, decision = _year(2020 + offset, [f"Enheten {offset}"], strong_on=1)
+        decision.outcomes.update(unit_consented=True)
+        AwardCycle.objects.filter(pk=cycle.pk).update(show_scores_to_units=True)
     with django_assert_max_num_queries(6):
         response = client.get(URL, {"criterion": "quality_award:1", "q": "Enheten"})
     assert response.status_code == 200
