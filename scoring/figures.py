@@ -203,9 +203,19 @@ def fresh_calibration(cycle, *, models=None) -> dict[int, dict]:
 
 
 def store_calibration(cycle, *, models=None) -> None:
-    """Rewrite the stored spreads and calibration of every application of the cycle."""
+    """Rewrite the stored spreads and calibration of every application of the cycle. Inside
+    a transaction: the cycle's row is locked first, so two examiners submitting at once
+    rewrite one after the other, the second computing from what the first committed (on
+    PostgreSQL's READ COMMITTED the two would otherwise collide on the rows they replace,
+    or the second would store figures without the first's submission)."""
     AssessmentFigures = _model(models, "scoring", "AssessmentFigures")
     cycle_id = getattr(cycle, "pk", cycle)
+    list(
+        _model(models, "award", "AwardCycle")
+        .objects.select_for_update()
+        .filter(pk=cycle_id)
+        .values_list("pk")
+    )
     fresh = fresh_calibration(cycle_id, models=models)
     AssessmentFigures.objects.filter(application__track__cycle_id=cycle_id).delete()
     AssessmentFigures.objects.bulk_create(
