@@ -11,7 +11,11 @@ call is an event of its own. Delivery (`deliver_due`) claims a row with one cond
 UPDATE (pending -> sending), so two workers never both send it; a failure leaves the row
 pending with the error, to be tried again after a growing pause (1, 2, 4 … minutes, at most
 an hour), and after AWARD_OUTBOX_MAX_ATTEMPTS it is left failed for SLK to resend. SMTP down
-loses nothing. `award.notify.mail_after_commit` is the same thing under its older name."""
+loses nothing. `award.notify.mail_after_commit` is the same thing under its older name.
+
+The one case left is a worker that dies between the SMTP server's acceptance and marking the
+row sent: after CLAIM_TIMEOUT another worker sends it again. Delivery is therefore at least
+once, never lost; two live workers never both send a row."""
 
 import datetime as dt
 import logging
@@ -128,7 +132,9 @@ def deliver_due(
         # the rows this one is looking at; the claim below is what makes sending exclusive.
         ids = list(candidates.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
     for message_id in ids:
-        if not claim(message_id, now=now, worker=worker):
+        # The moment of the claim, not of the run's start: a claim stamped with the start of
+        # a long run (a slow SMTP server) would look stale to another worker at once.
+        if not claim(message_id, now=max(now, timezone.now()), worker=worker):
             continue
         message = OutboxMessage.objects.get(pk=message_id)
         try:
@@ -137,7 +143,7 @@ def deliver_due(
             ).send(fail_silently=False)
         except Exception as error:  # SMTP refusals, timeouts, a server that is down
             failed += 1
-            _record_failure(message, error, now=now)
+            _record_failure(message, error, now=now, worker=worker)
             continue
         OutboxMessage.objects.filter(pk=message.pk, claimed_by=worker[:100]).update(
             status=OutboxMessage.Status.SENT,
@@ -149,10 +155,11 @@ def deliver_due(
     return {"sent": sent, "failed": failed}
 
 
-def _record_failure(message: OutboxMessage, error: Exception, *, now: dt.datetime) -> None:
+def _record_failure(message: OutboxMessage, error: Exception, *, now: dt.datetime, worker: str) -> None:
     attempts = message.attempts + 1
     gave_up = attempts >= settings.OUTBOX_MAX_ATTEMPTS
-    OutboxMessage.objects.filter(pk=message.pk).update(
+    # Only while the claim is still this worker's: one that was taken over is the other's.
+    OutboxMessage.objects.filter(pk=message.pk, claimed_by=worker[:100]).update(
         status=OutboxMessage.Status.FAILED if gave_up else OutboxMessage.Status.PENDING,
         attempts=attempts,
         next_attempt_at=now + backoff(attempts),

@@ -118,6 +118,27 @@ def test_two_workers_claiming_one_mail_one_wins(db):
     assert outbox.claim(row.pk, now=now + OutboxMessage.CLAIM_TIMEOUT + dt.timedelta(seconds=1), worker="w2")
 
 
+def test_a_long_run_claims_each_mail_when_it_reaches_it(db, monkeypatch):
+    """A run that started long ago (a slow SMTP server) stamps its claim with the moment it
+    takes the mail, so another worker does not think the claim stale and send it too."""
+    row = OutboxMessage.objects.create(key="k", recipient="a@example.se", subject="S", body="B")
+    started = timezone.now()
+    taken_over = []
+
+    def send(self, fail_silently=False):
+        # Another worker looks while this mail is being sent.
+        taken_over.append(outbox.claim(row.pk, now=timezone.now() + dt.timedelta(seconds=1), worker="w2"))
+        return 1
+
+    monkeypatch.setattr(outbox.EmailMessage, "send", send)
+    with time_machine.travel(started + OutboxMessage.CLAIM_TIMEOUT + dt.timedelta(minutes=1), tick=False):
+        outbox.deliver_due(now=started, worker="w1")
+
+    assert taken_over == [False]
+    row.refresh_from_db()
+    assert row.status == OutboxMessage.Status.SENT
+
+
 def test_the_demo_seed_mails_nothing(db):
     with notify.silenced():
         notify.mail_after_commit(
