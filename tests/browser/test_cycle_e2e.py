@@ -100,7 +100,7 @@ def test_a_whole_cycle_through_the_browser(open_session):
         written += 1
         assert written <= 10, "the answer pages never led back to the application"
     assert written == quality.criteria.count()
-    page.get_by_text("Alla kriterier är besvarade.").wait_for()
+    page.locator("[role=status]", has_text="Alla kriterier är besvarade.").wait_for()
     page.get_by_role("link", name="Lämna in bidraget").click()
     s.shot("07-unit-submit-confirm")
     page.get_by_role("button", name="Ja, lämna in bidraget").click()
@@ -118,7 +118,7 @@ def test_a_whole_cycle_through_the_browser(open_session):
     page.get_by_role("link", name=re.compile(application.code)).first.click()
     page.get_by_label("Godkänn anmälan").check()
     page.get_by_role("button", name="Registrera beslut").click()
-    page.get_by_text("Beslutet om anmälan är registrerat.").wait_for()
+    page.get_by_text(f"Anmälan {application.code} från {application.unit.name} är godkänd.").wait_for()
     s.shot("10-slk-registration-approved")
     s.close()
     application.refresh_from_db()
