@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from award.roles import Role
+from examiners import services as examiner_services
 from submissions import services as submission_services
 from tests.support import factories
 
@@ -70,3 +71,22 @@ def test_the_start_pages_query_count_does_not_grow_with_the_cycle(client, django
     with django_assert_max_num_queries(len(one)):
         response = client.get(reverse("home"))
     assert response.status_code == 200 and '<span class="todo-count">3</span>' in response.content.decode()
+
+
+def test_slk_sees_the_teams_short_of_members(client):
+    cycle = factories.complete_cycle(open=True)
+    track = cycle.tracks.get(kind="quality_award")
+    slk = factories.user_with_role(Role.SLK, is_staff=True)
+    full = examiner_services.team_create(cycle=cycle, track=track, name="Lag Full", by=slk)
+    for i in range(4):
+        examiner_services.team_member_add(
+            team=full, member=factories.pool_member(cycle), leader=i == 0, by=slk
+        )
+    short = examiner_services.team_create(cycle=cycle, track=track, name="Lag Kort", by=slk)
+    examiner_services.team_member_add(team=short, member=factories.pool_member(cycle), leader=True, by=slk)
+    client.force_login(slk)
+
+    html = client.get(reverse("home")).content.decode()
+
+    link = reverse("examiners:teams", args=[cycle.year])
+    assert f'<a href="{link}"><span class="todo-count">1</span> Lag med färre än 4 examinatorer</a>' in html
