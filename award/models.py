@@ -711,6 +711,14 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
+    @property
+    def label(self) -> str:
+        """The action's Swedish name, as every log shows it (each app's AuditAction,
+        registered with award.audit; imported here at use, since audit imports this module)."""
+        from award.audit import action_label
+
+        return action_label(self.action)
+
 
 # --- Background work: the outbox, the worker's heartbeat, the scheduler, jobs -------------
 

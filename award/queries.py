@@ -201,10 +201,10 @@ def _next_meeting(cycle: AwardCycle) -> dict | None:
 
 
 def cycle_log(cycle: AwardCycle) -> list:
-    """The cycle's latest 50 log entries, each with its Swedish `label` and `change_lines`."""
+    """The cycle's latest 50 log entries, each with its `change_lines` in Swedish (its name is
+    AuditEntry.label)."""
     entries = list(audit.entries_for(cycle)[:50])
     for entry in entries:
-        entry.label = audit.action_label(entry.action)
         entry.change_lines = audit.cycle_change_lines(entry.changes)
     return entries
 

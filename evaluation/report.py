@@ -19,7 +19,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from award.audit import action_label
 from award.audit_actions import AuditAction as AwardAction
 from award.models import PHASE_ENDS, TIMELINE_FIELDS, AuditEntry, AwardCycle
 from evaluation.models import Questionnaire, QuestionnaireResponse
@@ -364,7 +363,7 @@ def timeline_kept(cycle) -> dict:
             TimelineChange(
                 at=entry.at,
                 action=entry.action,
-                label=action_label(entry.action),
+                label=entry.label,
                 phase=_phase_of(entry.action, names) if moves_phase else "",
                 dates=dates,
                 reason=entry.reason,

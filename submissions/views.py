@@ -152,13 +152,10 @@ def _mb(setting_name):
 
 
 def _log(application):
-    """The application's last 50 events, each with its Swedish name."""
+    """The application's last 50 events (the page shows each by its AuditEntry.label)."""
     from award import audit
 
-    entries = list(audit.entries_for(application)[:50])
-    for entry in entries:
-        entry.label = audit.action_label(entry.action)
-    return entries
+    return audit.entries_for(application)[:50]
 
 
 def answer_edit(request, pk, criterion_id):
