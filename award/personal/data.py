@@ -306,11 +306,10 @@ def anonymise(*, user, by) -> dict:
         model.objects.filter(user=user).delete()[0] for model in permission_models()
     )
     # Their background jobs are downloads kept for a day: gone with their files.
-    jobs = list(BackgroundJob.objects.filter(requested_by=user))
-    for job in jobs:
-        if job.file:
-            job.file.delete(save=False)
-    summary["background_jobs_removed"] = BackgroundJob.objects.filter(pk__in=[j.pk for j in jobs]).delete()[0]
+    jobs = BackgroundJob.objects.filter(requested_by=user)
+    for job in jobs.exclude(file=""):
+        job.file.delete(save=False)
+    summary["background_jobs_removed"] = jobs.delete()[0]
     cleared_by_apps = []
     for provider in providers.registered():
         summary.update(provider.anonymise(user, by=by))

@@ -4,17 +4,19 @@ import json
 import re
 import sys
 import types
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.test import override_settings
 from django.urls import clear_url_caches, include, path, reverse
 
 import config.urls
-from award.models import AuditEntry, AwardCycle, CommitteeMembership
+from award.models import AuditEntry, AwardCycle, BackgroundJob, CommitteeMembership
 from award.personal import data as personal_data
 from award.personal import views as views_personal
 from award.roles import Role
@@ -269,3 +271,17 @@ def test_slk_finds_downloads_and_anonymises(client, world, slk, cycle):
     done = client.post(reverse("award:person_detail", args=[user.pk]), {"confirm": "yes"}, follow=True)
     assert f"Anonymiserad användare {user.pk}" in done.content.decode()
     assert not get_user_model().objects.get(pk=user.pk).is_active
+
+
+def test_a_persons_background_jobs_are_exported_and_go_with_their_files(world, slk, cycle, media_root):
+    finish(cycle)
+    job = BackgroundJob.objects.create(kind="cycle_export", requested_by=world["user"])
+    job.file.save("export.xlsx", ContentFile(b"data"))
+    path = job.file.path
+    assert personal_data.export(world["user"])["background_jobs"][0]["kind"] == "cycle_export"
+
+    summary = personal_data.anonymise(user=world["user"], by=slk)
+
+    assert summary["background_jobs_removed"] == 1
+    assert not BackgroundJob.objects.filter(pk=job.pk).exists()
+    assert not Path(path).exists()
