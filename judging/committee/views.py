@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -171,9 +172,24 @@ def _headers(request, key: str, descending: bool, anonymous: bool) -> list[dict]
 @dataclass
 class DisplayRow:
     """A row of the consolidated view as the page shows it: the consolidation's row with
-    its texts already anonymised in shortlisting mode."""
+    its texts already anonymised in shortlisting mode, and every cell's text written out
+    once here, so the table's row template is plain lookups (a whole class is 800 rows:
+    a filter, a `{% url %}` or a `{% translate %}` per cell would be most of the page)."""
 
     row: consolidation.Row
+    url: str
+    code: str
+    unit_name: str
+    organisation_name: str
+    css: str
+    rank_text: str
+    total_text: str
+    visit_total_text: str
+    calibrated_total_text: str
+    calibrated_rank_text: str
+    max_spread_text: str
+    conflict: bool
+    outcome: str
     marks: list[str] = field(default_factory=list)
     visit_label: str = ""
 
@@ -181,15 +197,40 @@ class DisplayRow:
         return getattr(self.row, name)
 
 
+def _number(value) -> str:
+    """A figure as the table writes it: localised (a decimal comma), or a dash for none."""
+    return "–" if value is None else formats.localize(value)
+
+
 def _display_rows(rows, anonymous: bool) -> list[DisplayRow]:
     labels = dict(SiteVisit.Status.choices)
+    # One reverse() for the page: the drill-down's address differs between rows only in the pk.
+    sentinel = 2147483647
+    before, after = reverse("judging:drilldown", args=[sentinel]).split(str(sentinel))
+    after += "?anonym=1" if anonymous else ""
     result = []
     for row in rows:
-        scrub = _scrubber(row.application, anonymous)
+        application = row.application
+        unit = application.unit
+        scrub = _scrubber(application, anonymous)
+        marks = [scrub(m) for m in row.marks]
         result.append(
             DisplayRow(
                 row=row,
-                marks=[scrub(m) for m in row.marks],
+                url=f"{before}{application.pk}{after}",
+                code=application.code,
+                unit_name=unit.name,
+                organisation_name=unit.organisation.name,
+                css=("is-ineligible" if marks else "") + (" is-conflict" if row.conflict else ""),
+                rank_text=_number(row.rank),
+                total_text=_number(row.total),
+                visit_total_text=_number(row.visit_total),
+                calibrated_total_text=_number(row.calibrated_total),
+                calibrated_rank_text=_number(row.calibrated_rank),
+                max_spread_text=_number(row.max_spread),
+                conflict=row.conflict,
+                outcome=row.outcome,
+                marks=marks,
                 visit_label=str(labels.get(row.visit_status, "")),
             )
         )
@@ -280,6 +321,10 @@ def consolidated(request, year, track_pk, anonymous=False):
             ),
             "has_conflicts": any(r.conflict for g in groups for r in g["rows"]),
             "pagination": page_links(request, page),
+            # The rows' words, translated once for the page rather than in every row.
+            "conflict_label": _("Jäv – du deltar inte"),
+            "ineligible_label": _("Kan inte vinna"),
+            "eligible_label": _("Behörig"),
         },
     )
 
