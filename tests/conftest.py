@@ -1,13 +1,10 @@
-from contextlib import ExitStack
-
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from award.models import AwardCycle, Track, today
 from award.roles import Role
-from tests.support import demo, factories
+from tests.support import factories
 from tests.support.applications import register
+from tests.support.demo import SHARED_SEED
 from tests.support.teams import confirmed_team
 
 
@@ -55,7 +52,7 @@ def cycle(db):
 
 @pytest.fixture
 def slk(db):
-    return factories.user_with_role(Role.SLK, username="slk-admin", is_staff=True)
+    return factories.slk_user()
 
 
 @pytest.fixture
@@ -96,43 +93,6 @@ def role_users(slk, committee_member, examiner, unit_contact):
         Role.EXAMINER: examiner,
         Role.UNIT_CONTACT: unit_contact,
     }
-
-
-class SharedSeed:
-    """The demo seed, built once for every test that asks for it (the `seeded` fixture).
-
-    Seeding takes seconds, so it is not repeated per module: `pytest_collection_modifyitems`
-    puts every test that uses it last, one after another (and in one xdist group, so one
-    worker runs them all), the first of them opens a transaction and seeds, each test's own
-    transaction nests inside it, and after the last of them it is rolled back, so no other
-    test ever sees the demo data."""
-
-    def __init__(self):
-        self.stack: ExitStack | None = None
-        self.output = ""
-
-    def open(self, django_db_blocker) -> str:
-        if self.stack is None:
-            stack = ExitStack()
-            stack.enter_context(django_db_blocker.unblock())
-            stack.enter_context(override_settings(DEBUG=True, PASSWORD_HASHERS=demo.FAST_HASHERS))
-            stack.enter_context(transaction.atomic())
-            try:
-                self.output = demo.seed_demo()
-            except BaseException:
-                stack.close()
-                raise
-            self.stack = stack
-        return self.output
-
-    def close(self) -> None:
-        if self.stack is not None:
-            transaction.set_rollback(True)
-            stack, self.stack = self.stack, None
-            stack.close()
-
-
-SHARED_SEED = SharedSeed()
 
 
 def _uses_seed(item) -> bool:

@@ -1,9 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError
-from django.db import transaction
 from django.db.models import Sum
-from django.test import override_settings
 
 from award import queries
 from award.models import (
@@ -23,7 +21,7 @@ from award.models import (
 )
 from award.roles import Role, has_role
 from submissions.eligibility import MIN_STAFF, MIN_STOCKHOLMERS_SHARE
-from tests.support.demo import FAST_HASHERS, model_counts, seed_demo, seed_demo_again
+from tests.support.demo import model_counts, seed_demo, seed_demo_again
 
 pytestmark = pytest.mark.django_db
 
@@ -45,28 +43,8 @@ SEEDED_MODELS = [
 ]
 
 
-@pytest.fixture
-def debug(settings):
-    settings.DEBUG = True
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
 def counts() -> dict[str, int]:
     return model_counts(SEEDED_MODELS)
-
-
-@pytest.fixture(scope="class")
-def seeded(django_db_setup, django_db_blocker):
-    """One seeded database for a whole test class: seeded once inside a transaction that is
-    rolled back after the class's last test; each test's own transaction nests inside it.
-    Returns what the command printed."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        yield seed_demo()
-        transaction.set_rollback(True)
 
 
 class TestSeededDemo:
@@ -184,8 +162,7 @@ def test_seed_demo_refuses_without_debug_and_creates_nothing(settings):
     assert not User.objects.exists()
 
 
-def test_seed_demo_twice_keeps_every_count_and_writes_nothing(debug):
-    seed_demo()
+def test_seed_demo_twice_keeps_every_count_and_writes_nothing(seeded):
     first = counts()
     _output, writes = seed_demo_again()
     assert counts() == first

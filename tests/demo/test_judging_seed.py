@@ -1,12 +1,9 @@
-"""The demo's committee work and evaluation (demo/judging.py), seeded once for the module
-through the seed_demo command."""
+"""The demo's committee work and evaluation (demo/judging.py), on the demo seeded once for
+the test run (tests/support/demo.py SHARED_SEED)."""
 
 import re
-from dataclasses import dataclass
 
 import pytest
-from django.db import connection, transaction
-from django.test import override_settings
 
 from award.models import STOCKHOLM, AuditEntry, PastResult, Track, today
 from demo import award as award_demo
@@ -20,7 +17,7 @@ from judging.consolidation import consolidated
 from judging.models import CommitteeConflict, Decision, DecisionOutcome, Meeting
 from scoring import queries, rules
 from scoring.models import Consensus, ConsensusItem, FeedbackReport, SiteVisit
-from tests.support.demo import FAST_HASHERS, model_counts, seed_demo, seed_demo_again
+from tests.support.demo import SHARED_SEED, model_counts, seed_demo_again
 
 pytestmark = pytest.mark.django_db
 
@@ -46,27 +43,6 @@ def counts() -> dict[str, int]:
 
 def committee_lines(output: str) -> list[str]:
     return [line.strip() for line in output.splitlines() if line.strip().startswith("Domarkommittén")]
-
-
-@dataclass
-class Seeded:
-    output: str  # what seed_demo printed
-    on_commit: int  # callbacks (mail) the seed left waiting for the commit
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """One seeded database for the module (as tests/conftest.py's, plus the count of
-    callbacks left for the commit), rolled back after its last test."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        before = len(connection.run_on_commit)
-        output = seed_demo()
-        yield Seeded(output=output, on_commit=len(connection.run_on_commit) - before)
-        transaction.set_rollback(True)
 
 
 def sentences(text: str) -> int:
@@ -176,7 +152,7 @@ def test_decisions_were_announced_on_the_feedback_release_without_mail_now(seede
     for decision in signed(previous):
         assert decision.notified_at.astimezone(STOCKHOLM).date() == previous.feedback_release
     assert AuditEntry.objects.filter(action="committee.notify").count() == signed(previous).count()
-    assert seeded.on_commit == 0
+    assert SHARED_SEED.on_commit == 0
 
 
 def test_good_examples_show_only_consented_summaries(client, previous):
@@ -254,7 +230,7 @@ def test_the_consolidated_view_has_totals_for_the_finalised_applications(current
 
 
 def test_the_summary_counts_the_committee_in_swedish(seeded, current, previous):
-    (line,) = committee_lines(seeded.output)
+    (line,) = committee_lines(seeded)
     assert line.startswith(
         f"Domarkommittén {current.year}: 1 anmält jäv; {previous.year}: 1 anmält jäv, 2 domarmöten, "
     )
@@ -268,6 +244,6 @@ def test_the_summary_counts_the_committee_in_swedish(seeded, current, previous):
 def test_seeding_again_writes_nothing_and_prints_the_same_summary(seeded):
     before = counts()
     again, writes = seed_demo_again()
-    assert again == seeded.output
+    assert again == seeded
     assert counts() == before
     assert writes == []

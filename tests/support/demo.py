@@ -1,10 +1,12 @@
 """Running the demo seed from tests. The `seeded`, `current` and `previous` fixtures in
-tests/conftest.py give a module one seeded database."""
+tests/conftest.py give every test that asks one seeded database, SHARED_SEED, built once
+per test run (per xdist worker that runs them, and they all run on one)."""
 
 import io
+from contextlib import ExitStack
 
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -39,3 +41,44 @@ def seed_demo_again() -> tuple[str, list[str]]:
     ):
         output = seed_demo()
     return output, writes
+
+
+class SharedSeed:
+    """The demo seed, built once for every test that asks for it (the `seeded` fixture).
+
+    Seeding takes seconds (ten on SQLite, twenty on PostgreSQL), so it is built once per
+    test run and no test module seeds on its own: `pytest_collection_modifyitems`
+    puts every test that uses it last, one after another (and in one xdist group, so one
+    worker runs them all), the first of them opens a transaction and seeds, each test's own
+    transaction nests inside it, and after the last of them it is rolled back, so no other
+    test ever sees the demo data."""
+
+    def __init__(self):
+        self.stack: ExitStack | None = None
+        self.output = ""
+        self.on_commit = 0  # callbacks (mail) the seed left waiting for a commit
+
+    def open(self, django_db_blocker) -> str:
+        if self.stack is None:
+            stack = ExitStack()
+            stack.enter_context(django_db_blocker.unblock())
+            stack.enter_context(override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS))
+            stack.enter_context(transaction.atomic())
+            try:
+                before = len(connection.run_on_commit)
+                self.output = seed_demo()
+                self.on_commit = len(connection.run_on_commit) - before
+            except BaseException:
+                stack.close()
+                raise
+            self.stack = stack
+        return self.output
+
+    def close(self) -> None:
+        if self.stack is not None:
+            transaction.set_rollback(True)
+            stack, self.stack = self.stack, None
+            stack.close()
+
+
+SHARED_SEED = SharedSeed()

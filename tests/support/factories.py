@@ -168,6 +168,11 @@ def user_with_role(role: Role, **kwargs):
     return UserFactory(roles=[role], **kwargs)
 
 
+def slk_user():
+    """The city office's administrator of the tests (the `slk` fixture)."""
+    return user_with_role(Role.SLK, username="slk-admin", is_staff=True)
+
+
 # --- Applications and examiners (used from the examiners app on) ----------------------
 
 
