@@ -14,7 +14,9 @@ SLK, which trains and calibrates the examiners, sees the names.
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -197,9 +199,26 @@ class DisplayRow:
         return getattr(self.row, name)
 
 
-def _number(value) -> str:
-    """A figure as the table writes it: localised (a decimal comma), or a dash for none."""
-    return "–" if value is None else formats.localize(value)
+def _number_text():
+    """A function writing a figure as the table shows it, the way `{{ value }}` would
+    (localised: a decimal comma), or a dash for none. Without thousands separators (the
+    setting's default) an integer or a decimal is Django's own digits with the locale's
+    separator, written directly: `formats.localize` looks the formats up for every figure,
+    and a whole class has thousands of them."""
+    if settings.USE_THOUSAND_SEPARATOR:
+        return lambda value: "–" if value is None else formats.localize(value)
+    separator = formats.get_format("DECIMAL_SEPARATOR")
+
+    def text(value) -> str:
+        if value is None:
+            return "–"
+        if type(value) is int:
+            return str(value)
+        if type(value) is Decimal and value.is_finite():
+            return format(value, "f").replace(".", separator)
+        return formats.localize(value)
+
+    return text
 
 
 def _display_rows(rows, anonymous: bool) -> list[DisplayRow]:
@@ -208,6 +227,7 @@ def _display_rows(rows, anonymous: bool) -> list[DisplayRow]:
     sentinel = 2147483647
     before, after = reverse("judging:drilldown", args=[sentinel]).split(str(sentinel))
     after += "?anonym=1" if anonymous else ""
+    number = _number_text()
     result = []
     for row in rows:
         application = row.application
@@ -222,12 +242,12 @@ def _display_rows(rows, anonymous: bool) -> list[DisplayRow]:
                 unit_name=unit.name,
                 organisation_name=unit.organisation.name,
                 css=("is-ineligible" if marks else "") + (" is-conflict" if row.conflict else ""),
-                rank_text=_number(row.rank),
-                total_text=_number(row.total),
-                visit_total_text=_number(row.visit_total),
-                calibrated_total_text=_number(row.calibrated_total),
-                calibrated_rank_text=_number(row.calibrated_rank),
-                max_spread_text=_number(row.max_spread),
+                rank_text=number(row.rank),
+                total_text=number(row.total),
+                visit_total_text=number(row.visit_total),
+                calibrated_total_text=number(row.calibrated_total),
+                calibrated_rank_text=number(row.calibrated_rank),
+                max_spread_text=number(row.max_spread),
                 conflict=row.conflict,
                 outcome=row.outcome,
                 marks=marks,
