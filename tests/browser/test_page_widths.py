@@ -38,6 +38,21 @@ OVERFLOW = """() => {
 }"""
 
 
+def _describe(url, who, violation) -> str:
+    lines = [
+        f"{url} (as {who}): [{violation['impact']}] {violation['id']}: {violation['help']}",
+        f"    {violation['helpUrl']}",
+    ]
+    for node in violation["nodes"][:5]:
+        lines.append(f"    at {', '.join(map(str, node['target']))}: {node['html'][:160]}")
+        summary = (node.get("failureSummary") or "").replace("\n", " ")
+        if summary:
+            lines.append(f"       {summary[:300]}")
+    if len(violation["nodes"]) > 5:
+        lines.append(f"    … and {len(violation['nodes']) - 5} more elements")
+    return "\n".join(lines)
+
+
 def _slug(url: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-") or "start"
 
@@ -58,12 +73,11 @@ def test_every_roles_main_pages_fit_a_phone_and_a_laptop(open_session):
                 found = session.page.evaluate(OVERFLOW)
                 checked += 1
                 session.shot(f"widths-{who}-{_slug(url)}-{width}")
-                for v in axe.run(session.page, options=WCAG_21_AA).response["violations"]:
-                    if v["impact"] in {"serious", "critical"}:
-                        where = ", ".join(str(n["target"]) for n in v["nodes"][:3])
-                        violations.append(
-                            f"{url} as {who} at {width} px: [{v['impact']}] {v['id']} at {where}"
-                        )
+                violations += [
+                    _describe(url, f"{who} at {width} px", v)
+                    for v in axe.run(session.page, options=WCAG_21_AA).response["violations"]
+                    if v["impact"] in {"serious", "critical"}
+                ]
                 if found["page"] > found["window"] or found["out"]:
                     too_wide.append(
                         f"{url} as {who} at {width} px: page {found['page']} px; " + "; ".join(found["out"])
@@ -71,4 +85,6 @@ def test_every_roles_main_pages_fit_a_phone_and_a_laptop(open_session):
         session.close()
     assert checked >= 48
     assert not too_wide, "Pages wider than the window:\n" + "\n".join(too_wide)
-    assert not violations, "Serious accessibility violations:\n" + "\n".join(violations)
+    assert not violations, (
+        f"{len(violations)} serious or critical accessibility violations:\n\n" + "\n\n".join(violations)
+    )
