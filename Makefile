@@ -78,9 +78,10 @@ test-sqlite: install browser
 	rm -rf test-artifacts/screens
 	$(PYTEST)
 
-# The browser tests run in the SQLite pass only: they check the pages, not the database.
+# The browser tests run in the SQLite pass only: they check the pages, not the database; so do
+# the tests that cannot reach a database at all (tests/conftest.py, --database-tests-only).
 test-postgres: install
-	scripts/with-postgres.sh $(PYTEST) --ignore=tests/browser
+	scripts/with-postgres.sh $(PYTEST) --ignore=tests/browser --database-tests-only
 
 test: lint check test-sqlite test-postgres
 

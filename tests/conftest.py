@@ -99,10 +99,35 @@ def _uses_seed(item) -> bool:
     return "seeded" in getattr(item, "fixturenames", ())
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that may use the database (make test's PostgreSQL pass)",
+    )
+
+
+# Fixtures through which a test reaches the database; a test with none of them and no
+# django_db mark cannot: pytest-django refuses it any query.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def _may_use_database(item) -> bool:
+    return bool(item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames))
+
+
 # tryfirst: pytest-xdist's worker reads the xdist_group marks in its own hook of this name,
 # registered after this conftest, so it runs first unless this one is told to.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    if config.getoption("database_tests_only"):
+        # The second database pass (Makefile, test-postgres): a test that cannot touch the
+        # database (the import contracts, the team proposal's properties, the route
+        # declarations…) gives the same result on either, so it runs in the first pass only.
+        skipped = [item for item in items if not _may_use_database(item)]
+        if skipped:
+            config.hook.pytest_deselected(items=skipped)
+            items[:] = [item for item in items if _may_use_database(item)]
     seeded_items = [item for item in items if _uses_seed(item)]
     items[:] = [item for item in items if not _uses_seed(item)] + seeded_items
     for item in seeded_items:
