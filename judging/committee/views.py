@@ -232,8 +232,10 @@ def _display_rows(rows, anonymous: bool) -> list[DisplayRow]:
     for row in rows:
         application = row.application
         unit = application.unit
-        scrub = _scrubber(application, anonymous)
-        marks = [scrub(m) for m in row.marks]
+        marks = []
+        if row.marks:  # most rows have none, and a scrubber compiles a pattern of the row's names
+            scrub = _scrubber(application, anonymous)
+            marks = [scrub(m) for m in row.marks]
         result.append(
             DisplayRow(
                 row=row,
