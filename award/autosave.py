@@ -22,7 +22,8 @@ The rules, the same for every form:
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from award.versioning import StaleEdit
@@ -69,4 +70,6 @@ def autosave(
 
 
 def _status(request, **context):
-    return render(request, STATUS_TEMPLATE, context)
+    # Rendered without the request: the line needs nothing from it, and the context
+    # processors (the user's roles among them) would cost a query on the busiest request.
+    return HttpResponse(render_to_string(STATUS_TEMPLATE, context))
