@@ -131,11 +131,11 @@ BANDS = [(0, 5), (10, 25), (30, 45), (50, 65), (70, 85), (90, 100)]
 
 def add_scale(cycle, step=5):
     scale = ScoringScale.objects.create(cycle=cycle, step=step)
-    for kind in Criterion.Kind.values:
-        for low, high in BANDS:
-            ScaleBand.objects.create(
-                scale=scale, kind=kind, low=low, high=high, descriptor=f"{kind} {low}–{high}"
-            )
+    ScaleBand.objects.bulk_create(
+        ScaleBand(scale=scale, kind=kind, low=low, high=high, descriptor=f"{kind} {low}–{high}")
+        for kind in Criterion.Kind.values
+        for low, high in BANDS
+    )
     return scale
 
 
@@ -145,18 +145,26 @@ def complete_cycle(year=None, *, open=False, criteria_per_track=(4, 5), **timeli
     cycle = AwardCycleFactory(**kwargs, **timeline_overrides)
     quality = TrackFactory(cycle=cycle, kind=Track.Kind.QUALITY_AWARD)
     renewal = TrackFactory(cycle=cycle, kind=Track.Kind.RENEWAL_PRIZE)
-    for i, name in enumerate(["Förskola", "Skola", "Äldreomsorg"]):
-        CompetitionClassFactory(track=quality, name=name, order=i)
+    # In bulk (these models have no save() of their own and no signals): nearly every test
+    # starts from this cycle, so its thirty single inserts were a second of every minute.
+    CompetitionClass.objects.bulk_create(
+        CompetitionClass(track=quality, name=name, order=i)
+        for i, name in enumerate(["Förskola", "Skola", "Äldreomsorg"])
+    )
+    criteria = []
     for track, count in zip([quality, renewal], criteria_per_track, strict=True):
         weights = [1000 // count] * count
         weights[-1] += 1000 - sum(weights)
-        for number, weight in enumerate(weights, start=1):
-            CriterionFactory(
+        criteria += [
+            CriterionFactory.build(
                 track=track,
                 number=number,
                 weight=weight,
                 kind=Criterion.Kind.RESULTS if number == count else Criterion.Kind.APPROACH,
             )
+            for number, weight in enumerate(weights, start=1)
+        ]
+    Criterion.objects.bulk_create(criteria)
     add_scale(cycle)
     if open:
         cycle.status = AwardCycle.Status.OPEN
