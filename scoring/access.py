@@ -49,6 +49,12 @@ def viewer_for(request, pk, *, committee=False) -> Viewer:
         ).prefetch_related("track__cycle__scale__bands"),
         pk=pk,
     )
+    return viewer_of(request, application, committee=committee)
+
+
+def viewer_of(request, application: Application, *, committee=False) -> Viewer:
+    """As `viewer_for`, for an application the caller has read (with its track, cycle and
+    scale, its unit and its team)."""
     user = request.user
     is_slk = has_role(user, Role.SLK)
     team_member = None if is_slk else queries.team_member_for(user, application)

@@ -86,24 +86,31 @@ def criterion_rows(application: Application, *, include_drafts=False) -> list[di
     criteria = list(Criterion.objects.filter(track_id=application.track_id).order_by("number"))
     items = list(_submitted_items(application))
     threshold = application.track.cycle.discussion_threshold
-    rows = []
-    for criterion in criteria:
-        own = [i for i in items if i.criterion_id == criterion.pk]
-        scores = [i.score for i in own if i.score is not None]
-        spread = totals.spread(scores)
-        rows.append(
-            {
-                "criterion": criterion,
-                "items": own,
-                "mean": round(statistics.mean(scores), 1) if scores else None,
-                "median": statistics.median(scores) if scores else None,
-                "spread": spread,
-                "flagged": rules.flagged(spread, threshold),
-                "strengths": [(text, i.assessment.member.profile) for i in own for text in i.strengths],
-                "improvements": [(text, i.assessment.member.profile) for i in own for text in i.improvements],
-            }
-        )
-    return rows
+    return [
+        _criterion_row(criterion, [i for i in items if i.criterion_id == criterion.pk], threshold)
+        for criterion in criteria
+    ]
+
+
+def criterion_row(application: Application, criterion: Criterion) -> dict:
+    """One criterion's row of `criterion_rows`, in one query (what a consensus save needs)."""
+    items = list(_submitted_items(application).filter(criterion=criterion))
+    return _criterion_row(criterion, items, application.track.cycle.discussion_threshold)
+
+
+def _criterion_row(criterion: Criterion, own: list, threshold: int) -> dict:
+    scores = [i.score for i in own if i.score is not None]
+    spread = totals.spread(scores)
+    return {
+        "criterion": criterion,
+        "items": own,
+        "mean": round(statistics.mean(scores), 1) if scores else None,
+        "median": statistics.median(scores) if scores else None,
+        "spread": spread,
+        "flagged": rules.flagged(spread, threshold),
+        "strengths": [(text, i.assessment.member.profile) for i in own for text in i.strengths],
+        "improvements": [(text, i.assessment.member.profile) for i in own for text in i.improvements],
+    }
 
 
 def consensus_with_items(application: Application) -> Consensus | None:

@@ -12,20 +12,25 @@ from django.utils.translation import gettext as _
 from award.models import end_of_day
 from scoring.models import Assessment, Consensus
 
+_FROM_TEAM = object()
 
-def assessment_deadline(application) -> dt.date:
+
+def assessment_deadline(application, *, extended_to=_FROM_TEAM) -> dt.date:
     """The last day an examiner of the application's team may change or submit their
-    individual assessment: SLK's extension for the team, else the cycle's deadline."""
-    assignment = getattr(application, "assignment", None)
-    team = getattr(assignment, "team", None)
-    extended = getattr(team, "assessment_deadline_extended_to", None)
-    return extended or application.track.cycle.assessment_deadline
+    individual assessment: SLK's extension for the team, else the cycle's deadline.
+    `extended_to`, the team's extension (or None) if the caller has read it, spares
+    reading the assignment and the team."""
+    if extended_to is _FROM_TEAM:
+        assignment = getattr(application, "assignment", None)
+        team = getattr(assignment, "team", None)
+        extended_to = getattr(team, "assessment_deadline_extended_to", None)
+    return extended_to or application.track.cycle.assessment_deadline
 
 
-def assessment_closed(application, now: dt.datetime | None = None) -> str:
+def assessment_closed(application, now: dt.datetime | None = None, *, extended_to=_FROM_TEAM) -> str:
     """Why the individual assessment of the application can no longer change ("" while it
     can): its deadline (the end of that day, Stockholm time) has passed."""
-    deadline = assessment_deadline(application)
+    deadline = assessment_deadline(application, extended_to=extended_to)
     if (now or timezone.now()) > end_of_day(deadline):
         return _(
             "Sista dag för den individuella bedömningen var %(date)s. Det du skrev är inte sparat; "

@@ -9,18 +9,20 @@ Texts that many people edit carry a version: saving from an old version is refus
 `StaleEdit` (`award.versioning`), and nothing is overwritten.
 """
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from award import audit
 from award.roles import Role, has_role, require_role
-from award.versioning import bump_version, check_version
+from award.versioning import StaleEdit, bump_version, check_version
 from examiners.models import PoolMember, Team
 from scoring import figures, queries, rules
 from scoring.audit_actions import AuditAction
@@ -127,30 +129,66 @@ class ItemData:
     notes: str = ""
 
 
+def _assessment_item_read(pk) -> AssessmentItem:
+    # With what the checks and the audit entry read: the examiner's name, the scale.
+    return AssessmentItem.objects.select_related(
+        "assessment__application__track__cycle__scale",
+        "assessment__application__unit",
+        "assessment__member__profile__user",
+        "criterion",
+    ).get(pk=pk)
+
+
+def _assessment_locked(assessment: Assessment) -> Assessment:
+    """The assessment's row locked (assessment_submit and assessment_reopen lock it too, so
+    its status holds until this transaction ends), read with whether the consensus has
+    started and the team's extended deadline: one statement.
+
+    The consensus is read without waiting for a consensus_start under way (which locks the
+    application, not the assessment): a draft saved at that moment is as if saved just
+    before it, since the consensus reads only submitted assessments and a draft can no
+    longer be submitted once it has started."""
+    return (
+        Assessment.objects.select_for_update(of=("self",))
+        .annotate(
+            consensus_started=Exists(Consensus.objects.filter(application_id=OuterRef("application_id"))),
+            deadline_extended_to=Subquery(
+                Team.objects.filter(assignments__application_id=OuterRef("application_id")).values(
+                    "assessment_deadline_extended_to"
+                )[:1]
+            ),
+        )
+        .only("status", "application_id", "member_id")
+        .get(pk=assessment.pk)
+    )
+
+
 @transaction.atomic
 def assessment_item_save(*, item: AssessmentItem, data: ItemData, base_version: int, by) -> AssessmentItem:
-    """Save one criterion of the examiner's own draft (autosave and explicit save)."""
-    item = (
-        AssessmentItem.objects.select_for_update(of=("self",))
-        # What the checks and the audit entry read (the examiner's name, the application's
-        # unit) comes with the row, not by a query each while it is locked.
-        .select_related(
-            "assessment__application__track__cycle__scale",
-            "assessment__application__unit",
-            "assessment__member__profile__user",
-            "criterion",
-        )
-        .get(pk=item.pk)
-    )
+    """Save one criterion of the examiner's own draft (autosave and explicit save).
+
+    `item` is the row as the caller read it, unlocked, with its assessment (its application
+    and criterion spare a query each); it is read again only when it is not at
+    `base_version`. The checks read nothing of the item locked: the assessment's row is
+    locked with what the refusals need, and the save itself is a conditional
+    `UPDATE ... WHERE version = base_version`, the last statement and the only one that
+    locks the item, where a save from another window meanwhile is seen (StaleEdit, and
+    nothing of this one is kept, its audit entry included)."""
+    if item.version != base_version:
+        item = _assessment_item_read(item.pk)
     assessment = item.assessment
     application = assessment.application
-    if _require_examiner(by, application).pk != assessment.member_id:
+    member = _require_examiner(by, application)
+    if member.pk != assessment.member_id:
         raise PermissionDenied(_("Du kan bara ändra din egen bedömning."))
-    if assessment.is_submitted:
+    locked = _assessment_locked(assessment)
+    if locked.is_submitted:
         raise ValidationError(_("Bedömningen är inlämnad. Öppna den igen för att ändra."))
-    if _consensus_started(application, lock=True):
+    if locked.consensus_started:
         raise ValidationError(_("Konsensus har startat; de individuella bedömningarna är låsta."))
-    _require_assessment_open(application)
+    refusal = rules.assessment_closed(application, extended_to=locked.deadline_extended_to)
+    if refusal:
+        raise ValidationError(refusal)
     _check_score(application, data.score)
     before = {"score": item.score, "strengths": item.strengths, "improvements": item.improvements}
     after = {
@@ -158,28 +196,41 @@ def assessment_item_save(*, item: AssessmentItem, data: ItemData, base_version: 
         "strengths": _lines(data.strengths),
         "improvements": _lines(data.improvements),
     }
-    if after == before and data.notes.strip() == item.notes:
+    notes = data.notes.strip()
+    if after == before and notes == item.notes:
         # Nothing to save, whatever version the page had: an explicit save right after
         # the autosave of the same text is not a conflict.
         return item
     check_version(item, base_version)
-    item.score, item.strengths, item.improvements = after["score"], after["strengths"], after["improvements"]
-    item.notes = data.notes.strip()
-    bump_version(item)
-    item.save()
     changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changed:
+        # Before the save, in its transaction: a refused save takes its entry with it.
         _record(
             by=by,
             action=AuditAction.INDIVIDUAL,
             application=application,
             changes={
                 "stage": "individual",
-                "examiner": str(assessment.member.profile),
+                "examiner": str(member.profile),
                 "criterion": item.criterion.number,
                 **changed,
             },
         )
+    now = timezone.now()
+    saved = AssessmentItem.objects.filter(pk=item.pk, version=base_version).update(
+        score=after["score"],
+        strengths=after["strengths"],
+        improvements=after["improvements"],
+        notes=notes,
+        version=base_version + 1,
+        updated_at=now,
+    )
+    if not saved:
+        # Saved from another window since the caller read it: refused with the row as it is now.
+        raise StaleEdit(_assessment_item_read(item.pk))
+    item = copy.copy(item)  # the caller's row stays as they read it
+    item.score, item.strengths, item.improvements = after["score"], after["strengths"], after["improvements"]
+    item.notes, item.version, item.updated_at = notes, base_version + 1, now
     return item
 
 
@@ -365,20 +416,31 @@ def consensus_start(*, application: Application, by, override_reason: str = "") 
     return consensus
 
 
+def _consensus_item_read(pk) -> ConsensusItem:
+    return ConsensusItem.objects.select_related(
+        "consensus__application__track__cycle__scale", "consensus__application__unit", "criterion"
+    ).get(pk=pk)
+
+
 @transaction.atomic
 def consensus_item_save(
     *, item: ConsensusItem, data: ItemData, discussion_note: str, base_version: int, by
 ) -> ConsensusItem:
-    item = (
-        ConsensusItem.objects.select_for_update(of=("self",))
-        .select_related(
-            "consensus__application__track__cycle__scale", "consensus__application__unit", "criterion"
-        )
-        .get(pk=item.pk)
-    )
+    """Save one criterion of the consensus (autosave and explicit save), by the team leader
+    or SLK, while the consensus is open.
+
+    `item` is the row as the caller read it, unlocked, with its consensus, application and
+    criterion; it is read again only when it is not at `base_version`. The consensus's
+    row is locked for the check that it is still open (consensus_finalise locks it too);
+    the item's own row only by the save, a conditional `UPDATE ... WHERE version =
+    base_version` and the last statement, where a save meanwhile is seen (StaleEdit, and
+    nothing of this one is kept, its audit entry included)."""
+    if item.version != base_version:
+        item = _consensus_item_read(item.pk)
     application = item.consensus.application
     _require_leader_or_slk(by, application)
-    if item.consensus.is_final:
+    consensus = Consensus.objects.select_for_update().only("status").get(pk=item.consensus_id)
+    if consensus.is_final:
         raise ValidationError(_("Konsensus är fastställd och kan inte ändras."))
     before = {
         "score": item.score,
@@ -398,11 +460,7 @@ def consensus_item_save(
         return item
     check_version(item, base_version)
     _check_score(application, data.score)
-    item.score, item.strengths = after["score"], after["strengths"]
-    item.improvements, item.discussion_note = after["improvements"], after["discussion_note"]
-    bump_version(item)
-    item.updated_by = by
-    item.save()
+    # Before the save, in its transaction: a refused save takes its entry with it.
     _record(
         by=by,
         action=AuditAction.CONSENSUS,
@@ -413,6 +471,17 @@ def consensus_item_save(
             **{k: [before[k], after[k]] for k in after if before[k] != after[k]},
         },
     )
+    now = timezone.now()
+    saved = ConsensusItem.objects.filter(pk=item.pk, version=base_version).update(
+        **after, version=base_version + 1, updated_by=by, updated_at=now
+    )
+    if not saved:
+        # Saved by someone else since the caller read it: refused with the row as it is now.
+        raise StaleEdit(_consensus_item_read(item.pk))
+    item = copy.copy(item)  # the caller's row stays as they read it
+    item.score, item.strengths = after["score"], after["strengths"]
+    item.improvements, item.discussion_note = after["improvements"], after["discussion_note"]
+    item.version, item.updated_by, item.updated_at = base_version + 1, by, now
     return item
 
 

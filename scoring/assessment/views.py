@@ -149,8 +149,9 @@ def _render_page(request, application, own, items=None, *, bound=None, conflicts
 def item_save(request, application, team_member, criterion_id):
     """One criterion: htmx autosave answers with a status fragment (and the new version),
     the save button with the page. The first save starts the examiner's assessment."""
-    # An autosave finds the examiner's row in one query; only the first save starts the
-    # assessment (through the service).
+    # An autosave finds the examiner's row in one query, which the service then uses
+    # without reading it again; only the first save starts the assessment (through the
+    # service).
     item = (
         AssessmentItem.objects.select_related("criterion", "assessment")
         .filter(
@@ -167,6 +168,8 @@ def item_save(request, application, team_member, criterion_id):
         item = AssessmentItem.objects.select_related("criterion", "assessment").get(
             assessment=own, criterion=criterion
         )
+    # The service reads the application's rules from the one this request has read.
+    item.assessment.application = application
     criterion = item.criterion
     form = AssessmentItemForm(request.POST, item=item)
     if request.htmx:

@@ -1,6 +1,8 @@
 """Forms of the consensus page. They validate what the user typed; the
 services decide whether it may be saved."""
 
+from functools import partial
+
 from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -40,13 +42,22 @@ def _dedupe(lines) -> list[str]:
     return result
 
 
+class ScoreField(forms.TypedChoiceField):
+    """A step of the cycle's scale. The choices, grouped under the bands for the page, are
+    built only when drawn; a posted value is checked against the scale's steps, which
+    needs no query (an autosave draws nothing)."""
+
+    steps: list[int] = []
+
+    def valid_value(self, value) -> bool:
+        return str(value) in {str(step) for step in self.steps}
+
+
 class ConsensusItemForm(CleanTextMixin, forms.Form):
     """The agreed score and texts of one criterion. The agreed strengths (and areas for
     improvement) are the members' texts ticked plus the lines written in the box."""
 
-    score = forms.TypedChoiceField(
-        label=_("Överenskommen poäng"), coerce=int, empty_value=None, required=False
-    )
+    score = ScoreField(label=_("Överenskommen poäng"), coerce=int, empty_value=None, required=False)
     picked_strengths = forms.MultipleChoiceField(
         label=_("Välj bland lagets styrkor"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -74,7 +85,8 @@ class ConsensusItemForm(CleanTextMixin, forms.Form):
         self, *args, scale, criterion, strength_groups, improvement_groups, flagged, spread, **kwargs
     ):
         super().__init__(*args, **kwargs)
-        self.fields["score"].choices = score_choices(scale, criterion.kind)
+        self.fields["score"].steps = scale.steps
+        self.fields["score"].choices = partial(score_choices, scale, criterion.kind)
         self.fields["score"].widget.attrs["aria-describedby"] = f"{self.prefix}-bands"
         self.fields["picked_strengths"].choices = _texts_choices(strength_groups)
         self.fields["picked_improvements"].choices = _texts_choices(improvement_groups)

@@ -4,6 +4,8 @@ in `scoring.access`."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.db.models import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from award.autosave import autosave
 from award.web import service_call
 from examiners.models import TeamMember
 from scoring import queries, rules, services
-from scoring.access import Viewer, lead_or_refuse, viewer_for
+from scoring.access import Viewer, lead_or_refuse, viewer_for, viewer_of
 from scoring.consensus.forms import ConsensusItemForm, StartForm
 from scoring.models import Assessment, Consensus, ConsensusItem, SiteVisit
 
@@ -151,20 +153,31 @@ def consensus_start(request, pk):
 
 @require_POST
 def consensus_item_save(request, pk, item_id):
-    viewer = viewer_for(request, pk)
-    lead_or_refuse(viewer)
-    item = get_object_or_404(
-        ConsensusItem.objects.select_related("criterion", "consensus"),
-        pk=item_id,
-        consensus__application=viewer.application,
+    # The item with its application in one query (the service saves from this read); the
+    # application's bands only for a whole page.
+    item = (
+        ConsensusItem.objects.select_related(
+            "criterion",
+            "consensus__application__track__cycle__scale",
+            "consensus__application__unit",
+            "consensus__application__assignment__team",
+        )
+        .filter(pk=item_id, consensus__application_id=pk)
+        .first()
     )
+    if item is None:
+        # Refused as before: 404 for who may not see the application, 403 for a member.
+        lead_or_refuse(viewer_for(request, pk))
+        raise Http404
+    viewer = viewer_of(request, item.consensus.application)
+    lead_or_refuse(viewer)
+    if not request.htmx:
+        prefetch_related_objects([viewer.application.track.cycle.scale], "bands")
     # An autosave of a finalised consensus is refused by the service, in the status line.
     if item.consensus.is_final and not request.htmx:
         messages.error(request, _("Konsensus är fastställd och kan inte ändras."))
         return redirect("scoring:consensus", pk=pk)
-    row = next(
-        r for r in queries.criterion_rows(viewer.application) if r["criterion"].pk == item.criterion_id
-    )
+    row = queries.criterion_row(viewer.application, item.criterion)
     form = _item_form(viewer, item, row, data=request.POST)
 
     def save() -> ConsensusItem:
