@@ -2,10 +2,9 @@ import pytest
 
 from award.models import AwardCycle, Track, today
 from award.roles import Role
-from tests.support import factories
+from tests.support import factories, teams, world
 from tests.support.applications import register
 from tests.support.demo import SHARED_SEED
-from tests.support.teams import confirmed_team
 
 
 @pytest.fixture(autouse=True)
@@ -44,15 +43,34 @@ def tasks_run_at_once(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _shared_world(request):
+    """The objects a module lists in SHARED_WORLD, built once for it (tests/support/world.py);
+    None for a module that lists none."""
+    names = getattr(request.module, "SHARED_WORLD", ())
+    if not names:
+        yield None
+        return
+    request.getfixturevalue("django_db_setup")
+    with world.built_once(request.getfixturevalue("django_db_blocker"), names) as built:
+        yield built
+
+
 @pytest.fixture
-def cycle(db):
+def _world(_shared_world, db):
+    """This test's copy of its module's shared world (None when the module shares none)."""
+    return world.for_test(_shared_world)
+
+
+@pytest.fixture
+def cycle(_world):
     """The current, opened cycle, in its registration phase."""
-    return factories.complete_cycle(open=True)
+    return world.shared(_world, "cycle", lambda: factories.complete_cycle(open=True))
 
 
 @pytest.fixture
-def slk(db):
-    return factories.slk_user()
+def slk(_world):
+    return world.shared(_world, "slk", factories.slk_user)
 
 
 @pytest.fixture
@@ -129,7 +147,7 @@ def pytest_collection_modifyitems(config, items):
             config.hook.pytest_deselected(items=skipped)
             items[:] = [item for item in items if _may_use_database(item)]
     seeded_items = [item for item in items if _uses_seed(item)]
-    items[:] = [item for item in items if not _uses_seed(item)] + seeded_items
+    items[:] = seeded_items + [item for item in items if not _uses_seed(item)]
     for item in seeded_items:
         item.add_marker(pytest.mark.xdist_group("demo-seed"))
 
@@ -181,22 +199,10 @@ def media_root(tmp_path, settings):
 
 
 @pytest.fixture
-def quality(cycle):
-    return cycle.tracks.get(kind=Track.Kind.QUALITY_AWARD)
+def quality(_world, cycle):
+    return world.shared(_world, "quality", lambda: cycle.tracks.get(kind=Track.Kind.QUALITY_AWARD))
 
 
 @pytest.fixture
-def team_world(cycle, quality, slk):
-    team, members, (application,) = confirmed_team(cycle, quality, slk)
-    other_team, other_members, (elsewhere,) = confirmed_team(cycle, quality, slk, name="Lag B")
-    return {
-        "cycle": cycle,
-        "team": team,
-        "members": members,
-        "leader": members[0].profile.user,
-        "examiner": members[1].profile.user,
-        "application": application,
-        "other_team": other_team,
-        "other_examiner": other_members[1].profile.user,
-        "elsewhere": elsewhere,
-    }
+def team_world(_world, cycle, quality, slk):
+    return world.shared(_world, "team_world", lambda: teams.team_world(cycle, quality, slk))

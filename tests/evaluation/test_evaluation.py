@@ -24,6 +24,7 @@ from submissions.models import Application
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 APPLICANTS = Questionnaire.Audience.APPLICANTS
 EXAMINERS = Questionnaire.Audience.EXAMINERS

@@ -18,7 +18,7 @@ from tests.support import factories
 from tests.support.teams import confirmed_team, finalise
 
 pytestmark = pytest.mark.django_db
-SHARED_WORLD = True  # tests/judging/conftest.py: the scored world built once for the module
+SHARED_WORLD = ("cycle", "slk", "committee", "scored")  # built once for the module (tests/support/world.py)
 
 
 @pytest.fixture(autouse=True)

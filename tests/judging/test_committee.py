@@ -19,7 +19,7 @@ from tests.support.decisions import final_meeting, winner
 from tests.support.teams import confirmed_team, finalise
 
 pytestmark = pytest.mark.django_db
-SHARED_WORLD = True  # tests/judging/conftest.py: the scored world built once for the module
+SHARED_WORLD = ("cycle", "slk", "committee", "scored")  # built once for the module (tests/support/world.py)
 
 
 def _row(view, application):

@@ -20,7 +20,7 @@ from judging.models import Meeting
 from tests.support.teams import confirmed_team, finalise
 
 pytestmark = pytest.mark.django_db
-SHARED_WORLD = True  # tests/judging/conftest.py: the scored world built once for the module
+SHARED_WORLD = ("cycle", "slk", "committee", "scored")  # built once for the module (tests/support/world.py)
 
 
 SHEET_NAMES = ["Sammanfattning", "Examinatorer", "Konsensus", "Beslut"]

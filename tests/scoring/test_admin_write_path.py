@@ -26,6 +26,7 @@ from tests.support import factories
 from tests.support.teams import judged, submit_all
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 
 @pytest.fixture

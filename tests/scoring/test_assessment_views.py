@@ -16,6 +16,7 @@ from tests.support import factories
 from tests.support.teams import confirmed_team, fill, submit_all
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 # Measured: 22 for a draft, 24 once submitted (the team panel), for 2 and for 6 criteria; one
 # more for the unit's earlier entry (none here).

@@ -24,6 +24,7 @@ from tests.support import factories
 from tests.support.teams import confirmed_team, fill, submit_all
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 ROLES = ["anonymous", "unit_contact", "committee_member", "other_examiner", "examiner", "leader", "slk"]
 LOGIN = "login"

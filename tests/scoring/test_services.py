@@ -16,6 +16,7 @@ from scoring.models import Assessment, FeedbackReport
 from tests.support.teams import fill, submit_all
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 
 def _msg(error) -> str:

@@ -28,6 +28,35 @@ def confirmed_team(cycle, track, slk, *, name="Lag A", size=4, applications=1):
     return team, members, apps
 
 
+def team_world(cycle, track, slk) -> dict:
+    """Two confirmed teams of four, each with one submitted application opened by every
+    member (the `team_world` fixture)."""
+    team, members, (application,) = confirmed_team(cycle, track, slk)
+    other_team, other_members, (elsewhere,) = confirmed_team(cycle, track, slk, name="Lag B")
+    return {
+        "cycle": cycle,
+        "team": team,
+        "members": members,
+        "leader": members[0].profile.user,
+        "examiner": members[1].profile.user,
+        "application": application,
+        "other_team": other_team,
+        "other_examiner": other_members[1].profile.user,
+        "elsewhere": elsewhere,
+    }
+
+
+def scored(cycle, track, slk) -> dict:
+    """Three applications in one class, scored by a harsh team (A: 2 apps) and a lenient one
+    (B), each consensus finalised (the `scored` fixture of tests/judging)."""
+    team_a, members_a, (a1, a2) = confirmed_team(cycle, track, slk, name="Lag A", applications=2)
+    team_b, members_b, (b1,) = confirmed_team(cycle, track, slk, name="Lag B")
+    finalise(a1, members_a, [40, 40, 50, 50], 45)
+    finalise(a2, members_a, [60, 60, 70, 70], 65)
+    finalise(b1, members_b, [70, 80, 80, 90], 80)
+    return {"a1": a1, "a2": a2, "b1": b1, "track": track}
+
+
 def fill(application, user, scores, *, strengths=("En styrka",), improvements=("Ett förbättringsområde",)):
     """Fill every criterion of the user's assessment; `scores` is one score for all or a list."""
     assessment = services.assessment_for(application=application, by=user)

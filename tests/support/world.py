@@ -1,0 +1,82 @@
+"""A world of objects built once for a whole test module, as Django's
+`TestCase.setUpTestData` builds one for a class.
+
+Many modules start every test from the same objects (an open cycle, SLK's administrator, a
+confirmed team with its application…), and building them through the services costs a
+tenth of a second to a second a test. A module that lists them,
+
+    SHARED_WORLD = ("cycle", "slk", "team_world")
+
+gets them built once: tests/conftest.py's `_shared_world` opens a transaction before the
+module's first test and builds them in it, each test's own transaction nests inside it (its
+changes are rolled back after it, as always), every test gets its own deep copy of the
+Python objects and an empty cache, and after the module's last test the whole world is
+rolled back. The fixtures of those names (tests/conftest.py, tests/judging/conftest.py)
+then return the module's objects instead of building new ones.
+
+Such a module must not hold a `transaction=True` test (it would flush the world), and its
+tests must not need the world built at another moment (a time-travelled clock) or under
+other settings than the defaults below."""
+
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
+
+from award.models import Track
+from tests.support import decisions, factories, teams
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS_AT_ONCE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# name -> function(world) -> the object; a builder asks `need(world, other)` for what it uses.
+BUILDERS: dict[str, Callable[[dict], object]] = {
+    "cycle": lambda w: factories.complete_cycle(open=True),
+    "slk": lambda w: factories.slk_user(),
+    "quality": lambda w: need(w, "cycle").tracks.get(kind=Track.Kind.QUALITY_AWARD),
+    "team_world": lambda w: teams.team_world(need(w, "cycle"), need(w, "quality"), need(w, "slk")),
+    "committee": lambda w: decisions.committee_of_three(need(w, "cycle")),
+    "scored": lambda w: teams.scored(need(w, "cycle"), need(w, "quality"), need(w, "slk")),
+}
+
+
+def need(world: dict, name: str):
+    if name not in world:
+        world[name] = BUILDERS[name](world)
+    return world[name]
+
+
+@contextmanager
+def built_once(django_db_blocker, names) -> Iterator[dict]:
+    """The world of `names`, built in a transaction that is rolled back when the block ends.
+    Settings as tests/conftest.py's autouse fixtures set them for a test."""
+    unknown = set(names) - set(BUILDERS)
+    assert not unknown, f"SHARED_WORLD names what no builder builds: {sorted(unknown)}"
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, TASKS=TASKS_AT_ONCE),
+        transaction.atomic(),
+    ):
+        world: dict = {}
+        for name in names:
+            need(world, name)
+        yield world
+        transaction.set_rollback(True)
+
+
+def for_test(world: dict | None) -> dict | None:
+    """One test's copy of the world's objects, with an empty cache."""
+    if world is None:
+        return None
+    cache.clear()
+    return copy.deepcopy(world)
+
+
+def shared(world: dict | None, name: str, build: Callable[[], object]):
+    """The module's object of that name if it shares one, else a new one from `build`."""
+    if world is not None and name in world:
+        return world[name]
+    return build()
