@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -194,6 +195,8 @@ class DisplayRow:
     outcome: str
     marks: list[str] = field(default_factory=list)
     visit_label: str = ""
+    # Per criterion, only when asked: (consensus, after visit, spread, flagged, calibrated) as text.
+    criterion_cells: list[tuple] = field(default_factory=list)
 
     def __getattr__(self, name):
         return getattr(self.row, name)
@@ -259,6 +262,23 @@ def _display_rows(rows, anonymous: bool) -> list[DisplayRow]:
     return result
 
 
+def _add_criterion_cells(rows) -> None:
+    """Write the per-criterion table's cells of the rows (after `consolidation.add_detail`),
+    as its template would write them: a dash for none, the calibrated score with one decimal."""
+    number = _number_text()
+    for row in rows:
+        row.criterion_cells = [
+            (
+                number(score),
+                number(visit),
+                number(spread),
+                flagged and spread is not None,
+                "–" if calibrated is None else floatformat(calibrated, 1),
+            )
+            for _criterion, score, visit, spread, calibrated, flagged in row.row.cells
+        ]
+
+
 def _track_for(request, year, track_pk) -> Track:
     # The classes are prefetched once for the consolidation and the class filter alike.
     track = get_object_or_404(
@@ -310,6 +330,7 @@ def consolidated(request, year, track_pk, anonymous=False):
     per_criterion = request.GET.get("kriterier") == "1"
     if per_criterion:
         consolidation.add_detail(r.row for g in groups for r in g["rows"])  # this page's rows only
+        _add_criterion_cells(r for g in groups for r in g["rows"])
     return render(
         request,
         "judging/committee/consolidated.html",
@@ -347,6 +368,7 @@ def consolidated(request, year, track_pk, anonymous=False):
             "conflict_label": _("Jäv – du deltar inte"),
             "ineligible_label": _("Kan inte vinna"),
             "eligible_label": _("Behörig"),
+            "large_spread_label": _("stor"),
         },
     )
 
