@@ -14,6 +14,7 @@ from tests.support import factories
 from tests.support.reminders import at, days, walk
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 
 @pytest.fixture

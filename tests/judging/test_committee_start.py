@@ -10,6 +10,7 @@ from award.roles import Role
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 
 def _move_to(cycle, phase):

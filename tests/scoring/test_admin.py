@@ -7,6 +7,7 @@ from scoring.models import Assessment
 from tests.support.teams import submit_all
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 MODELS = ["assessment", "consensus", "sitevisit", "feedbackreport"]
 

@@ -12,6 +12,7 @@ from scoring import services
 from tests.support.teams import submit_all
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 
 def _own_item(world, user):

@@ -17,6 +17,7 @@ from scoring.models import AssessmentItem, ConsensusItem
 from tests.support.teams import fill, submit_all
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 
 def _own_item(world, user):

@@ -15,6 +15,7 @@ from scoring.models import FeedbackReport
 from tests.support.teams import report_drafted
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 HTMX = {"HX-Request": "true"}
 

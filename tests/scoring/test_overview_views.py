@@ -18,6 +18,7 @@ from tests.support import factories
 from tests.support.teams import confirmed_team, report_drafted
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 ROLES = [
     "anonymous",

@@ -15,6 +15,7 @@ from scoring.models import AssessmentItem
 from tests.support.teams import fill, submit_all
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 
 def _after_deadline(cycle, days=1):

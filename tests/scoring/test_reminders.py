@@ -12,6 +12,7 @@ from tests.support.reminders import days, walk
 from tests.support.teams import fill, judged, report_drafted
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 
 def _emails(members):

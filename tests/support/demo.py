@@ -47,11 +47,11 @@ class SharedSeed:
     """The demo seed, built once for every test that asks for it (the `seeded` fixture).
 
     Seeding takes seconds (ten on SQLite, twenty on PostgreSQL), so it is built once per
-    test run and no test module seeds on its own: `pytest_collection_modifyitems`
-    puts every test that uses it last, one after another (and in one xdist group, so one
-    worker runs them all), the first of them opens a transaction and seeds, each test's own
-    transaction nests inside it, and after the last of them it is rolled back, so no other
-    test ever sees the demo data."""
+    test run and no test module seeds on its own: `pytest_collection_modifyitems` puts
+    every test that uses it first, one after another, in one xdist group (one worker runs
+    them all, from the start, while the other shares out the rest); the first of them opens
+    a transaction and seeds, each test's own transaction nests inside it, and after the
+    last of them it is rolled back, so no other test ever sees the demo data."""
 
     def __init__(self):
         self.stack: ExitStack | None = None
