@@ -11,6 +11,12 @@ row as it is now so the page can show both texts; nothing is overwritten.
     ...  # the rules, the changes
     bump_version(row)
     row.save()
+
+An autosave, the most frequent save, does not lock the row while it checks: it compares
+the caller's copy (`is_current`), checks, and saves with `save_if_version`, one
+`UPDATE ... SET version = base + 1 WHERE version = base` as its last statement; when that
+updates nothing, someone saved meanwhile and the service raises `StaleEdit` with the row
+read anew (and its transaction, audit entry included, is rolled back).
 """
 
 from django.core.exceptions import ValidationError
@@ -41,3 +47,14 @@ def check_version(row, base_version: int | None) -> None:
 def bump_version(row) -> None:
     """The row's next version, for the save that follows: only a save moves it."""
     row.version += 1
+
+
+def is_current(row, base_version: int | None) -> bool:
+    """Whether the caller's copy of `row` is at the version the page was loaded from."""
+    return base_version is not None and row.version == base_version
+
+
+def save_if_version(queryset, base_version: int, **fields) -> bool:
+    """Write `fields` and the next version to the row of `queryset` (one pk) only if it is
+    still at `base_version`; False when someone saved meanwhile (nothing is written)."""
+    return bool(queryset.filter(version=base_version).update(version=base_version + 1, **fields))

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from award import audit
 from award.roles import Role, has_role, require_role
-from award.versioning import StaleEdit, bump_version, check_version
+from award.versioning import StaleEdit, bump_version, check_version, is_current, save_if_version
 from examiners.models import PoolMember, Team
 from scoring import figures, queries, rules
 from scoring.audit_actions import AuditAction
@@ -174,7 +174,7 @@ def assessment_item_save(*, item: AssessmentItem, data: ItemData, base_version: 
     `UPDATE ... WHERE version = base_version`, the last statement and the only one that
     locks the item, where a save from another window meanwhile is seen (StaleEdit, and
     nothing of this one is kept, its audit entry included)."""
-    if item.version != base_version:
+    if not is_current(item, base_version):
         item = _assessment_item_read(item.pk)
     assessment = item.assessment
     application = assessment.application
@@ -217,12 +217,13 @@ def assessment_item_save(*, item: AssessmentItem, data: ItemData, base_version: 
             },
         )
     now = timezone.now()
-    saved = AssessmentItem.objects.filter(pk=item.pk, version=base_version).update(
+    saved = save_if_version(
+        AssessmentItem.objects.filter(pk=item.pk),
+        base_version,
         score=after["score"],
         strengths=after["strengths"],
         improvements=after["improvements"],
         notes=notes,
-        version=base_version + 1,
         updated_at=now,
     )
     if not saved:
@@ -435,7 +436,7 @@ def consensus_item_save(
     the item's own row only by the save, a conditional `UPDATE ... WHERE version =
     base_version` and the last statement, where a save meanwhile is seen (StaleEdit, and
     nothing of this one is kept, its audit entry included)."""
-    if item.version != base_version:
+    if not is_current(item, base_version):
         item = _consensus_item_read(item.pk)
     application = item.consensus.application
     _require_leader_or_slk(by, application)
@@ -472,8 +473,8 @@ def consensus_item_save(
         },
     )
     now = timezone.now()
-    saved = ConsensusItem.objects.filter(pk=item.pk, version=base_version).update(
-        **after, version=base_version + 1, updated_by=by, updated_at=now
+    saved = save_if_version(
+        ConsensusItem.objects.filter(pk=item.pk), base_version, **after, updated_by=by, updated_at=now
     )
     if not saved:
         # Saved by someone else since the caller read it: refused with the row as it is now.

@@ -22,7 +22,7 @@ from award import audit
 from award.models import AwardCycle, Phase, Track, Unit, today
 from award.notify import mail_after_commit
 from award.roles import Role, add_role, has_role, remove_role, require_role
-from award.versioning import StaleEdit
+from award.versioning import StaleEdit, save_if_version
 from submissions import earlier_feedback, eligibility, queries, signals
 from submissions.audit_actions import AuditAction
 from submissions.models import Answer, AnswerRevision, Application, Attachment
@@ -432,8 +432,8 @@ def _answer_save(
         _editable_fresh(application)
         raise ValidationError(_("Bidraget kan inte ändras längre."))
     AnswerRevision.objects.create(answer=answer, version=base_version + 1, text=text, saved_by=by)
-    saved = Answer.objects.filter(pk=answer.pk, version=base_version).update(
-        text=text, version=base_version + 1, updated_by=by, updated_at=now
+    saved = save_if_version(
+        Answer.objects.filter(pk=answer.pk), base_version, text=text, updated_by=by, updated_at=now
     )
     if not saved:
         raise _AnswerMoved

@@ -48,7 +48,10 @@ def test_an_answer_conflict_is_a_stale_edit_carrying_the_saved_answer():
     ]
 
 
-HAND_WRITTEN = re.compile(r"\.version\s*\+=|\.version\s*!=\s*base_version|base_version\s*!=\s*\w+\.version")
+HAND_WRITTEN = re.compile(
+    r"\.version\s*\+=|\.version\s*[!=]=\s*base_version|base_version\s*[!=]=\s*\w+\.version"
+    r"|filter\([^)]*\bversion=base_version"
+)
 
 
 def test_no_service_writes_the_version_check_or_increment_by_hand():
