@@ -152,6 +152,22 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.xdist_group("demo-seed"))
 
 
+def pytest_runtest_setup(item):
+    """Under --dist loadgroup, pytest-xdist marks each grouped test's id with its group
+    (`…@demo-seed`); a test left unmarked is sent to any worker, and the demo seed is built
+    on each. Fail it instead of running slower in silence."""
+    if (
+        getattr(item.config.option, "loadgroup", False)
+        and item.get_closest_marker("xdist_group")
+        and "@" not in item.nodeid
+    ):
+        pytest.fail(
+            "pytest-xdist did not put this test in its xdist_group; is pytest newer than the "
+            "pytest-xdist of requirements/dev.txt supports (pyproject.toml)?",
+            pytrace=False,
+        )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item, nextitem):
     # After the test's own fixtures (its transaction) are torn down: roll the seed back
