@@ -150,6 +150,13 @@ def pytest_collection_modifyitems(config, items):
     items[:] = seeded_items + [item for item in items if not _uses_seed(item)]
     for item in seeded_items:
         item.add_marker(pytest.mark.xdist_group("demo-seed"))
+    for item in items:
+        # A module that builds its world once (tests/support/world.py) runs on one worker,
+        # so it is built once, not on each.
+        if getattr(getattr(item, "module", None), "SHARED_WORLD", ()) and not item.get_closest_marker(
+            "xdist_group"
+        ):
+            item.add_marker(pytest.mark.xdist_group(f"world:{item.module.__name__}"))
 
 
 def pytest_runtest_setup(item):
