@@ -120,14 +120,19 @@ def scenarios(draw):
     return candidates, entries, rules
 
 
-@settings(max_examples=200, deadline=None)
+# Each property draws 100 cities of examiners and entries (Hypothesis's default), new ones
+# every run: generating them is most of the time these tests take.
+EXAMPLES = settings(max_examples=100, deadline=None)
+
+
+@EXAMPLES
 @given(scenarios())
 def test_every_proposal_keeps_the_hard_rules(scenario):
     candidates, entries, rules = scenario
     assert_hard_rules(propose(candidates, entries, rules), candidates, entries, rules)
 
 
-@settings(max_examples=200, deadline=None)
+@EXAMPLES
 @given(scenarios(), st.randoms(use_true_random=False))
 def test_proposal_does_not_depend_on_input_order(scenario, random):
     candidates, entries, rules = scenario
@@ -137,7 +142,7 @@ def test_proposal_does_not_depend_on_input_order(scenario, random):
     assert propose(shuffled_candidates, shuffled_entries, rules) == propose(candidates, entries, rules)
 
 
-@settings(max_examples=200, deadline=None)
+@EXAMPLES
 @given(scenarios())
 def test_entries_with_a_free_examiner_pair_and_enough_leaders_are_placed(scenario):
     """With one team per entry and plenty of free examiners, nothing is left unplaced."""
@@ -154,7 +159,7 @@ def test_entries_with_a_free_examiner_pair_and_enough_leaders_are_placed(scenari
             assert "andra lag" in reason
 
 
-@settings(max_examples=200, deadline=None)
+@EXAMPLES
 @given(scenarios())
 def test_conflict_index_finds_exactly_the_examiners_with_jav(scenario):
     """Pools are built from an index of administrations and units; it must agree with `conflicts`."""
