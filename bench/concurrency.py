@@ -52,9 +52,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
 from django.db.models import Max  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_otp.oath import totp  # noqa: E402
 
 from award.models import AuditEntry, AwardCycle, Track, today  # noqa: E402
-from bench.generate_load import PASSWORD, PREFIX  # noqa: E402
+from bench.generate_load import PASSWORD, PREFIX, TOTP_DEVICES, totp_key  # noqa: E402
 from bench.run import db_label, ensure_load, load_parser, percentile  # noqa: E402
 from examiners.models import Team  # noqa: E402
 from judging.models import DecisionOutcome  # noqa: E402
@@ -63,6 +64,7 @@ from scoring.models import Assessment, AssessmentItem, Consensus, SiteVisit  # n
 from submissions.models import Application  # noqa: E402
 
 LOGIN_PATH = "/logga-in/"
+VERIFY_PATH = "/konto/tvastegs/verifiera/"  # the second factor (accounts.twofactor)
 COMMITTEE_USERS = 5  # load-domare1 … load-domare5, all members of the generated cycle's committee
 TOKEN = "bench:"  # every posted save writes a unique "bench:<item>:<session>:<n>" as its one strength
 IMPROVEMENT = "Förbättring noterad under belastningstestet."
@@ -438,8 +440,9 @@ class Browser:
     def post_headers(self, path: str) -> dict:
         return {"Origin": self.shared.base, "Referer": self.shared.base + path}
 
-    def login(self, username: str) -> bool:
-        """The login page's form, as a person would: GET for the CSRF token, then POST."""
+    def login(self, username: str, device: int = 0) -> bool:
+        """The login page's form, as a person would: GET for the CSRF token, then POST; a
+        committee member then gives the code of their `device`-th authenticator."""
         response, outcome = self.request(
             KIND_LOGIN, "GET", LOGIN_PATH, lambda r: "ok" if r.status_code == 200 else f"HTTP {r.status_code}"
         )
@@ -459,6 +462,35 @@ class Browser:
             logged_in,
             data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token, "next": ""},
             headers=self.post_headers(LOGIN_PATH),
+        )
+        if outcome != "ok":
+            return False
+        return self.second_factor(device) if username.startswith(f"{PREFIX}domare") else True
+
+    def second_factor(self, device: int) -> bool:
+        """The committee's second factor, as a person with an authenticator app does: the
+        verify page for its CSRF token, then the code of this 30-second step."""
+        response, outcome = self.request(
+            KIND_LOGIN,
+            "GET",
+            VERIFY_PATH,
+            lambda r: "ok" if r.status_code == 200 else f"HTTP {r.status_code}",
+        )
+        token = csrf_token(response.text) if response is not None and outcome == "ok" else None
+        if token is None:
+            return False
+        code = f"{totp(bytes.fromhex(totp_key(device % TOTP_DEVICES))):06d}"
+        _response, outcome = self.request(
+            KIND_LOGIN,
+            "POST",
+            VERIFY_PATH,
+            lambda r: (
+                "ok"
+                if r.status_code == 302 and VERIFY_PATH not in r.headers.get("Location", "")
+                else (f"HTTP {r.status_code} (second factor refused)")
+            ),
+            data={"code": code, "csrfmiddlewaretoken": token},
+            headers=self.post_headers(VERIFY_PATH),
         )
         return outcome == "ok"
 
@@ -648,7 +680,8 @@ def run_load(plan: Plan, args, base: str, out) -> tuple[Shared, dict]:
         rng = random.Random(args.seed * 1000 + index)  # noqa: S311  (a reproducible mix, not security)
         browser = Browser(shared, who)
         try:
-            ok = browser.login(username)
+            # The reader sessions of one committee member take turns among their authenticators.
+            ok = browser.login(username, device=int(session) // COMMITTEE_USERS if who == "reader" else 0)
         except Exception as error:  # never leave the others waiting at the barrier
             ok = False
             shared.records.append(Record(KIND_LOGIN, who, 0.0, 0.0, f"client {type(error).__name__}"))

@@ -49,6 +49,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Permission  # noqa: E402
 from django.db import transaction  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from award.management.commands.backup import refresh_statistics  # noqa: E402
 from award.models import (  # noqa: E402
@@ -91,6 +92,19 @@ class LoadError(Exception):
 
 PASSWORD = "bench"
 PREFIX = "load-"
+# The generated SLK administrator and committee members must pass a second factor, as in
+# production (AWARD_TWO_FACTOR_REQUIRED). Each has TOTP_DEVICES authenticators with known
+# keys (hex, as django-otp stores them), from which bench.concurrency computes the codes
+# at login: a code is taken once per device, so the parallel sessions of one person each
+# use their own.
+TOTP_DEVICES = 8
+
+
+def totp_key(n: int) -> str:
+    """The key of a person's n-th generated authenticator (0 <= n < TOTP_DEVICES)."""
+    return f"31323334353637383930313233343536373839{n:02x}"
+
+
 TEAM_SIZE = 5
 APPS_PER_TEAM = 2
 SPARE_EXAMINERS = 0.1  # extra pool members beyond what the teams need
@@ -345,6 +359,14 @@ class Generator:
         with self.step("användare för SLK och domarkommittén"):
             self.slk = self.users([f"{PREFIX}slk"], Role.SLK, is_staff=True)[0]
             self.committee = self.users([f"{PREFIX}domare{i}" for i in range(1, 6)], Role.COMMITTEE)
+            self.bulk(
+                TOTPDevice,
+                [
+                    TOTPDevice(user=u, name=f"Autentiseringsapp {n + 1}", key=totp_key(n), confirmed=True)
+                    for u in [self.slk, *self.committee]
+                    for n in range(TOTP_DEVICES)
+                ],
+            )
         with self.step("förvaltningar och enheter"):
             n_orgs = max(5, n_units // 40)
             kinds = list(Organisation.Kind.values)
