@@ -369,7 +369,13 @@ def assessment_deadline_extend(*, cycle, until: dt.date, reason: str, by, team=N
 @transaction.atomic
 def consensus_start(*, application: Application, by, override_reason: str = "") -> Consensus:
     """The team leader starts the consensus once every member with access has submitted;
-    SLK may start it earlier with a reason. Starting freezes the individual assessments."""
+    SLK may start it earlier with a reason. Starting freezes the individual assessments.
+
+    It reads the assessments' statuses and the submitted ones' items only, never a draft's
+    items: an examiner's draft autosave does not wait for this (see `_assessment_locked`),
+    so a draft saved at the same moment may commit just after the start. Were the consensus
+    ever to read drafts (say, to fill itself in from them), it would have to lock the
+    assessments' rows here first."""
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("track__cycle")
