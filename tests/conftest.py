@@ -1,4 +1,5 @@
 import pytest
+from django.test import SimpleTestCase
 
 from award.models import AwardCycle, Track, today
 from award.roles import Role
@@ -127,11 +128,26 @@ def pytest_addoption(parser):
 
 # Fixtures through which a test reaches the database; a test with none of them and no
 # django_db mark cannot: pytest-django refuses it any query.
-DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "_django_db_helper"}
 
 
 def _may_use_database(item) -> bool:
-    return bool(item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames))
+    if item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames):
+        return True
+    # A Django TestCase class (none today) opens the database by itself.
+    cls = getattr(item, "cls", None)
+    return cls is not None and issubclass(cls, SimpleTestCase)
+
+
+def _check_shared_world(item) -> None:
+    """A module that builds its world once (tests/support/world.py) holds only tests that
+    use the database in their own transaction, and none of the demo seed's."""
+    marker = item.get_closest_marker("django_db")
+    if not _may_use_database(item) or (marker and marker.kwargs.get("transaction")) or _uses_seed(item):
+        raise pytest.UsageError(
+            f"{item.nodeid}: a SHARED_WORLD module's tests must each use the database, in a "
+            "transaction of their own (no transaction=True) and without the demo seed"
+        )
 
 
 # tryfirst: pytest-xdist's worker reads the xdist_group marks in its own hook of this name,
@@ -153,10 +169,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         # A module that builds its world once (tests/support/world.py) runs on one worker,
         # so it is built once, not on each.
-        if getattr(getattr(item, "module", None), "SHARED_WORLD", ()) and not item.get_closest_marker(
-            "xdist_group"
-        ):
-            item.add_marker(pytest.mark.xdist_group(f"world:{item.module.__name__}"))
+        if getattr(getattr(item, "module", None), "SHARED_WORLD", ()):
+            _check_shared_world(item)
+            if not item.get_closest_marker("xdist_group"):
+                item.add_marker(pytest.mark.xdist_group(f"world:{item.module.__name__}"))
 
 
 def pytest_runtest_setup(item):

@@ -14,11 +14,13 @@ Python objects and an empty cache, and after the module's last test the whole wo
 rolled back. The fixtures of those names (tests/conftest.py, tests/judging/conftest.py)
 then return the module's objects instead of building new ones.
 
-Such a module must not hold a `transaction=True` test (it would flush the world), and its
-tests must not need the world built at another moment (a time-travelled clock) or under
-other settings than the defaults below."""
+Every test of such a module must use the database, none with `transaction=True` (it would
+flush the world) nor the demo seed (tests/conftest.py refuses such a module), and its tests
+must not need the world built at another moment (a time-travelled clock) or under other
+settings than the defaults below."""
 
 import copy
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -52,19 +54,27 @@ def need(world: dict, name: str):
 @contextmanager
 def built_once(django_db_blocker, names) -> Iterator[dict]:
     """The world of `names`, built in a transaction that is rolled back when the block ends.
-    Settings as tests/conftest.py's autouse fixtures set them for a test."""
+    Settings as tests/conftest.py's autouse fixtures set them for a test. The database is
+    unblocked only to build and to roll back: in between, a test reaches it only through
+    its own `db` fixture (and its own savepoint), as anywhere else."""
     unknown = set(names) - set(BUILDERS)
     assert not unknown, f"SHARED_WORLD names what no builder builds: {sorted(unknown)}"
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS, TASKS=TASKS_AT_ONCE),
-        transaction.atomic(),
-    ):
-        world: dict = {}
-        for name in names:
-            need(world, name)
+    outer = transaction.atomic()
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS, TASKS=TASKS_AT_ONCE):
+        outer.__enter__()
+        try:
+            world: dict = {}
+            for name in names:
+                need(world, name)
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    try:
         yield world
-        transaction.set_rollback(True)
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def for_test(world: dict | None) -> dict | None:
