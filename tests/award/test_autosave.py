@@ -19,6 +19,7 @@ from submissions import services as submission_services
 from tests.support.teams import report_drafted, submit_all
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
 
 HTMX = {"HX-Request": "true"}
 NUL_REFUSAL = "Texten innehåller ett osynligt styrtecken (NUL, U+0000)"

@@ -17,9 +17,10 @@ from scoring.models import FeedbackReport
 from submissions import services as submission_services
 from tests.support import factories
 from tests.support.teams import report_drafted
+from tests.support.world import shared
 
 pytestmark = pytest.mark.django_db
-SHARED_WORLD = ("cycle", "slk", "team_world")  # built once for the module (tests/support/world.py)
+SHARED_WORLD = ("cycle", "slk", "team_world", "report")  # built once for the module (tests/support/world.py)
 
 ROLES = [
     "anonymous",
@@ -76,8 +77,8 @@ def release_today(cycle):
 
 
 @pytest.fixture
-def world(team_world):
-    return {**team_world, "report": report_drafted(team_world)}
+def world(_world, team_world):
+    return {**team_world, "report": shared(_world, "report", lambda: report_drafted(team_world))}
 
 
 @pytest.fixture

@@ -40,6 +40,8 @@ BUILDERS: dict[str, Callable[[dict], object]] = {
     "slk": lambda w: factories.slk_user(),
     "quality": lambda w: need(w, "cycle").tracks.get(kind=Track.Kind.QUALITY_AWARD),
     "team_world": lambda w: teams.team_world(need(w, "cycle"), need(w, "quality"), need(w, "slk")),
+    # The team's feedback report, drafted once every member submitted and the leader finalised.
+    "report": lambda w: teams.report_drafted(need(w, "team_world")),
     "committee": lambda w: decisions.committee_of_three(need(w, "cycle")),
     "scored": lambda w: teams.scored(need(w, "cycle"), need(w, "quality"), need(w, "slk")),
 }
