@@ -10,9 +10,12 @@ from judging import services as judging_services
 from scoring import figures, services
 from scoring.models import Assessment, AssessmentFigures, Consensus
 from submissions import services as submission_services
-from tests.support.teams import confirmed_team, fill, finalise
+from tests.support import teams
+from tests.support.teams import fill, finalise
+from tests.support.world import shared
 
 pytestmark = pytest.mark.django_db
+SHARED_WORLD = ("cycle", "slk", "judged_track")  # built once for the module (tests/support/world.py)
 
 
 def assert_stored_is_fresh(cycle):
@@ -40,13 +43,9 @@ def _rows(track):
 
 
 @pytest.fixture
-def judged_track(cycle, quality, slk):
+def judged_track(_world, cycle, quality, slk):
     """Two teams of four, two applications each, finalised with different severities."""
-    _team, members, apps = confirmed_team(cycle, quality, slk, applications=2)
-    _other, other_members, other_apps = confirmed_team(cycle, quality, slk, name="Lag B", applications=2)
-    finalise(apps[0], members, [40, 50, 60, 70], 60)
-    finalise(other_apps[0], other_members, [70, 75, 80, 90], 80)
-    return {"members": members, "apps": apps, "other_members": other_members, "other_apps": other_apps}
+    return shared(_world, "judged_track", lambda: teams.judged_track(cycle, quality, slk))
 
 
 def test_a_new_consensus_stores_its_totals_and_the_calibration(cycle, quality, judged_track):

@@ -57,6 +57,16 @@ def scored(cycle, track, slk) -> dict:
     return {"a1": a1, "a2": a2, "b1": b1, "track": track}
 
 
+def judged_track(cycle, track, slk) -> dict:
+    """Two teams of four, two applications each, one of each finalised with different
+    severities (the stored figures' tests)."""
+    _team, members, apps = confirmed_team(cycle, track, slk, applications=2)
+    _other, other_members, other_apps = confirmed_team(cycle, track, slk, name="Lag B", applications=2)
+    finalise(apps[0], members, [40, 50, 60, 70], 60)
+    finalise(other_apps[0], other_members, [70, 75, 80, 90], 80)
+    return {"members": members, "apps": apps, "other_members": other_members, "other_apps": other_apps}
+
+
 def fill(application, user, scores, *, strengths=("En styrka",), improvements=("Ett förbättringsområde",)):
     """Fill every criterion of the user's assessment; `scores` is one score for all or a list."""
     assessment = services.assessment_for(application=application, by=user)

@@ -43,6 +43,7 @@ BUILDERS: dict[str, Callable[[dict], object]] = {
     # The team's feedback report, drafted once every member submitted and the leader finalised.
     "report": lambda w: teams.report_drafted(need(w, "team_world")),
     "committee": lambda w: decisions.committee_of_three(need(w, "cycle")),
+    "judged_track": lambda w: teams.judged_track(need(w, "cycle"), need(w, "quality"), need(w, "slk")),
     "scored": lambda w: teams.scored(need(w, "cycle"), need(w, "quality"), need(w, "slk")),
 }
 
