@@ -11,13 +11,14 @@ use, the login page for anonymous visitors."""
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
 from django.urls import get_resolver, resolve, reverse
 
 from tests.access.declarations import ANONYMOUS, GET, POST, ROLES, ROUTES, Route
 from tests.support import demo
-from tests.support.access import build_world
+from tests.support.access import build_world, logged_in_sessions
 from tests.support.urlwalk import _walk
 
 EXCLUDED_PREFIXES = ("admin/",)
@@ -44,7 +45,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=demo.FAST_HASHERS),
         transaction.atomic(),
     ):
-        yield build_world(media_root)
+        built = build_world(media_root)
+        yield {**built, "sessions": logged_in_sessions(built["users"])}
         transaction.set_rollback(True)
 
 
@@ -57,12 +59,13 @@ LOGIN_PATH = reverse("login")
 ROUTE_TABLE = project_routes()
 
 
-def _request(client, user, route: Route, url: str):
-    """The response to one request, with whatever it changed rolled back."""
+def _request(client, session_key: str | None, route: Route, url: str):
+    """The response to one request in the role's session (none: anonymous), with whatever
+    it changed, the session included, rolled back."""
     client.raise_request_exception = False
-    client.logout()
-    if user is not None:
-        client.force_login(user)
+    client.cookies.clear()
+    if session_key is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
     with transaction.atomic():
         response = client.get(url) if route.method == GET else client.post(url, {})
         transaction.set_rollback(True)
@@ -123,7 +126,7 @@ def test_walk(name, world, client):
     assert resolve(urlsplit(url).path).view_name == name
     wrong, crashes = [], []
     for role in ROLES:
-        response = _request(client, world["users"][role], route, url)
+        response = _request(client, world["sessions"][role], route, url)
         outcome = _outcome(response)
         where = f" → {response['Location']}" if response.status_code in (301, 302, 303) else ""
         if response.status_code >= 500:

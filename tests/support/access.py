@@ -256,3 +256,25 @@ def build_world(media_root) -> dict:
         "reset_token": "ogiltig-nyckel",
     }
     return {"users": users, "objects": objects, "cycle": cycle}
+
+
+def logged_in_sessions(users: dict) -> dict:
+    """role -> the key of a session logged in as that role's user (its second factor
+    passed), None for the anonymous visitor: the walk sends each request in its role's
+    session and rolls the request back, instead of logging in and out around each one."""
+    from django.test import Client
+
+    from accounts.twofactor import SECOND_FACTOR_KEY
+
+    sessions = {}
+    for role, user in users.items():
+        if user is None:
+            sessions[role] = None
+            continue
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[SECOND_FACTOR_KEY] = "test"
+        session.save()
+        sessions[role] = session.session_key
+    return sessions
