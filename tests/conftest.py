@@ -1,17 +1,17 @@
 import pytest
 from django.test import SimpleTestCase
 
-from award.models import AwardCycle, Track, today
+from award.models import AwardCycle, today
 from award.roles import Role
-from tests.support import factories, teams, world
+from tests.support import factories, world
 from tests.support.applications import register
-from tests.support.demo import SHARED_SEED
+from tests.support.demo import FAST_HASHERS, SHARED_SEED
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """Factories set a password on every user; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +41,7 @@ def tasks_run_at_once(settings):
     """Background tasks run in the test's own process, at the moment they are queued (the
     e-mail of a service is then in mail.outbox once its transaction commits). A test of
     the database queue itself sets settings.TASKS back to django_tasks_db."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = world.TASKS_AT_ONCE
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -66,12 +66,12 @@ def _world(_shared_world, db):
 @pytest.fixture
 def cycle(_world):
     """The current, opened cycle, in its registration phase."""
-    return world.shared(_world, "cycle", lambda: factories.complete_cycle(open=True))
+    return world.shared(_world, "cycle")
 
 
 @pytest.fixture
 def slk(_world):
-    return world.shared(_world, "slk", factories.slk_user)
+    return world.shared(_world, "slk")
 
 
 @pytest.fixture
@@ -158,10 +158,12 @@ def pytest_collection_modifyitems(config, items):
         # The second database pass (Makefile, test-postgres): a test that cannot touch the
         # database (the import contracts, the team proposal's properties, the route
         # declarations…) gives the same result on either, so it runs in the first pass only.
-        skipped = [item for item in items if not _may_use_database(item)]
+        kept, skipped = [], []
+        for item in items:
+            (kept if _may_use_database(item) else skipped).append(item)
         if skipped:
             config.hook.pytest_deselected(items=skipped)
-            items[:] = [item for item in items if _may_use_database(item)]
+            items[:] = kept
     seeded_items = [item for item in items if _uses_seed(item)]
     items[:] = seeded_items + [item for item in items if not _uses_seed(item)]
     for item in seeded_items:
@@ -239,9 +241,9 @@ def media_root(tmp_path, settings):
 
 @pytest.fixture
 def quality(_world, cycle):
-    return world.shared(_world, "quality", lambda: cycle.tracks.get(kind=Track.Kind.QUALITY_AWARD))
+    return world.shared(_world, "quality", cycle=cycle)
 
 
 @pytest.fixture
 def team_world(_world, cycle, quality, slk):
-    return world.shared(_world, "team_world", lambda: teams.team_world(cycle, quality, slk))
+    return world.shared(_world, "team_world", cycle=cycle, quality=quality, slk=slk)

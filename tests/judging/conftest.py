@@ -6,14 +6,14 @@ once (tests/support/world.py)."""
 
 import pytest
 
-from tests.support import decisions, teams, world
+from tests.support import world
 
 
 @pytest.fixture
 def committee(_world, cycle):
-    return world.shared(_world, "committee", lambda: decisions.committee_of_three(cycle))
+    return world.shared(_world, "committee", cycle=cycle)
 
 
 @pytest.fixture
 def scored(_world, cycle, quality, slk):
-    return world.shared(_world, "scored", lambda: teams.scored(cycle, quality, slk))
+    return world.shared(_world, "scored", cycle=cycle, quality=quality, slk=slk)

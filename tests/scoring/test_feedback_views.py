@@ -16,7 +16,6 @@ from scoring.feedback.urls import urlpatterns
 from scoring.models import FeedbackReport
 from submissions import services as submission_services
 from tests.support import factories
-from tests.support.teams import report_drafted
 from tests.support.world import shared
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +77,7 @@ def release_today(cycle):
 
 @pytest.fixture
 def world(_world, team_world):
-    return {**team_world, "report": shared(_world, "report", lambda: report_drafted(team_world))}
+    return {**team_world, "report": shared(_world, "report", team_world=team_world)}
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from judging import services as judging_services
 from scoring import figures, services
 from scoring.models import Assessment, AssessmentFigures, Consensus
 from submissions import services as submission_services
-from tests.support import teams
 from tests.support.teams import fill, finalise
 from tests.support.world import shared
 
@@ -45,7 +44,7 @@ def _rows(track):
 @pytest.fixture
 def judged_track(_world, cycle, quality, slk):
     """Two teams of four, two applications each, finalised with different severities."""
-    return shared(_world, "judged_track", lambda: teams.judged_track(cycle, quality, slk))
+    return shared(_world, "judged_track", cycle=cycle, quality=quality, slk=slk)
 
 
 def test_a_new_consensus_stores_its_totals_and_the_calibration(cycle, quality, judged_track):

@@ -30,8 +30,9 @@ from django.test import override_settings
 
 from award.models import Track
 from tests.support import decisions, factories, teams
+from tests.support.demo import FAST_HASHERS
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Background tasks run in the test's own process, at the moment they are queued.
 TASKS_AT_ONCE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # name -> function(world) -> the object; a builder asks `need(world, other)` for what it uses.
@@ -49,6 +50,7 @@ BUILDERS: dict[str, Callable[[dict], object]] = {
 
 
 def need(world: dict, name: str):
+    """`world`'s object of that name, built (and kept) if it has none yet."""
     if name not in world:
         world[name] = BUILDERS[name](world)
     return world[name]
@@ -88,8 +90,13 @@ def for_test(world: dict | None) -> dict | None:
     return copy.deepcopy(world)
 
 
-def shared(world: dict | None, name: str, build: Callable[[], object]):
-    """The module's object of that name if it shares one, else a new one from `build`."""
+def shared(world: dict | None, name: str, **given):
+    """The module's object of that name if it shares one, else a new one from its builder,
+    out of the test's own objects it is `given` (the fixtures it depends on), so a fixture
+    builds the same thing in either case."""
     if world is not None and name in world:
         return world[name]
-    return build()
+    built = dict(given)
+    made = BUILDERS[name](built)
+    assert built.keys() == given.keys(), f"{name} needs {sorted(built.keys() - given.keys())} given too"
+    return made
