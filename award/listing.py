@@ -3,6 +3,7 @@ overview of applications, a training's roster): GET parameters, sorted and searc
 database. A sortable column's header is a link that sorts by it (again: the other way) and
 the sorted column says so with aria-sort, as WAI-ARIA's sortable table pattern asks."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -51,7 +52,7 @@ def sorting(request, columns: list[Column], default: str) -> tuple[list[str], di
     return order, headers
 
 
-def search(request, fields: list[str]) -> tuple[str, Q]:
+def search(request, fields: Iterable[str]) -> tuple[str, Q]:
     """(the typed text, a filter matching every word of it in any of `fields`)."""
     text = " ".join(request.GET.get(SEARCH, "").split())[:100]
     condition = Q()

@@ -14,6 +14,16 @@ def _enrolments():
     return Enrolment.objects.select_related("session").prefetch_related("session__days", "attendance")
 
 
+# What SLK finds a pool member by in the search box of a list (award.listing.search): the
+# pool's and a training session's roster (there through the enrolment's `member__`).
+POOL_MEMBER_SEARCH = (
+    "profile__user__first_name",
+    "profile__user__last_name",
+    "profile__user__email",
+    "profile__organisation__name",
+)
+
+
 def pool_members(cycle: AwardCycle):
     """Everyone in the cycle's pool, loaded for training status, conflicts and rules."""
     return pool_members_for_rules().filter(cycle=cycle)

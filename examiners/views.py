@@ -190,15 +190,7 @@ POOL_COLUMNS = [
 def pool(request, year):
     cycle = _cycle(year)
     order, headers = listing.sorting(request, POOL_COLUMNS, default="status")
-    text, found = listing.search(
-        request,
-        [
-            "profile__user__first_name",
-            "profile__user__last_name",
-            "profile__user__email",
-            "profile__organisation__name",
-        ],
-    )
+    text, found = listing.search(request, queries.POOL_MEMBER_SEARCH)
     everyone = queries.pool_members(cycle)
     counts = dict(
         PoolMember.objects.filter(cycle=cycle).values_list("status").annotate(n=Count("pk")).order_by()

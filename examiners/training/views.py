@@ -25,7 +25,7 @@ from award.models import AwardCycle
 from award.roles import Role, role_required
 from award.spreadsheets import XLSX_CONTENT_TYPE, StreamingWorkbook
 from award.web import flash_form_errors, service_call
-from examiners import rules, services
+from examiners import queries, rules, services
 from examiners.models import (
     Enrolment,
     PracticeAssessment,
@@ -117,15 +117,7 @@ ROSTER_COLUMNS = [
 def session_roster(request, pk):
     session = _session(pk)
     order, headers = listing.sorting(request, ROSTER_COLUMNS, default="namn")
-    text, found = listing.search(
-        request,
-        [
-            "member__profile__user__first_name",
-            "member__profile__user__last_name",
-            "member__profile__user__email",
-            "member__profile__organisation__name",
-        ],
-    )
+    text, found = listing.search(request, [f"member__{field}" for field in queries.POOL_MEMBER_SEARCH])
     roster = queries_training.session_roster(session, found=found, order=order)
     days = list(session.days.all())
     marked = {(a.enrolment_id, a.day_id): a.present for e in roster.enrolled for a in e.attendance.all()}
