@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.test import SimpleTestCase
 
@@ -168,7 +170,11 @@ def pytest_collection_modifyitems(config, items):
     items[:] = seeded_items + [item for item in items if not _uses_seed(item)]
     for item in seeded_items:
         item.add_marker(pytest.mark.xdist_group("demo-seed"))
+    browser_tests = Path(__file__).parent / "browser"
     for item in items:
+        if browser_tests in item.path.parents:
+            # One Chromium for them all (tests/browser/conftest.py, _browser_or_reason).
+            item.add_marker(pytest.mark.xdist_group("browser"))
         # A module that builds its world once (tests/support/world.py) runs on one worker,
         # so it is built once, not on each.
         if getattr(getattr(item, "module", None), "SHARED_WORLD", ()):

@@ -1,7 +1,8 @@
 """Headless Chromium (Debian's `chromium`, driven by Playwright) against pytest-django's
 live server.
 
-The browser is launched once per session. If it cannot be launched (not installed, or
+The browser is launched once for the package: every browser test runs on one xdist worker
+(the `browser` group, tests/conftest.py), one after another. If it cannot be launched (not installed, or
 not startable here) every browser test is skipped with a loud message: the reason is
 printed to stderr, raised as a warning, and given as the skip reason. `make browser`
 installs it.
@@ -21,6 +22,14 @@ from django.conf import settings as django_settings
 from tests.support import factories
 
 ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts"
+
+# WCAG 2.1 A and AA only, and only the violations: axe otherwise also sends back every rule
+# that passed, with its elements, a quarter of the width test's time.
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
 SCREENS = ARTIFACTS / "screens"
 
 CHROMIUM_ARGS = [
@@ -96,16 +105,18 @@ def _one_request_at_a_time():
         LiveServerThread.server_class = original
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def _browser_or_reason():
     """(browser, None) or (None, why it could not start). Never raises, so a failure to
     launch is reported by each test as a loud skip.
 
-    Module-scoped on purpose: while Playwright's sync API is started, an asyncio loop
-    counts as running in this thread, and Django refuses synchronous ORM calls there
-    (SynchronousOnlyOperation) unless DJANGO_ALLOW_ASYNC_UNSAFE is set. The variable is
-    set only while a browser module runs, and Playwright is stopped after it, so the
-    rest of the test session keeps Django's guard."""
+    Package-scoped on purpose, not session-scoped: while Playwright's sync API is started,
+    an asyncio loop counts as running in this thread, and Django refuses synchronous ORM
+    calls there (SynchronousOnlyOperation) unless DJANGO_ALLOW_ASYNC_UNSAFE is set. The
+    variable is set only while the browser tests run (one after another, in one xdist
+    group), and Playwright is stopped after the last of them, so the rest of the test
+    session keeps Django's guard. Launching Chromium once, not once per module, spares
+    about a second per module."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield from _launch()
@@ -195,6 +206,14 @@ class Session:
         page.locator("main").get_by_role("button", name="Logga in").click()
         page.wait_for_url("**/hem/")
         return self
+
+    def serious_violations(self) -> list[dict]:
+        """axe-core's serious and critical violations of WCAG 2.1 A and AA on the page as
+        it is now (axe's own result objects: id, impact, help, helpUrl, nodes)."""
+        from axe_playwright_python.sync_playwright import Axe
+
+        found = Axe().run(self.page, options=AXE_OPTIONS).response["violations"]
+        return [v for v in found if v["impact"] in {"serious", "critical"}]
 
     def shot(self, name: str):
         if self.screens is not None:

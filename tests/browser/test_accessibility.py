@@ -92,3 +92,17 @@ def test_every_chart_has_a_text_alternative(world, open_session):
             if not alternative:
                 missing.append(f"{url}: {chart.evaluate('e => e.outerHTML.slice(0, 160)')}")
     assert not missing, "Charts without a text alternative:\n" + "\n".join(missing)
+
+
+def test_the_accessibility_check_finds_what_it_is_there_to_find(open_session):
+    """The width test's axe check (Session.serious_violations) is not blind: a picture with no
+    text alternative and a field with no label are reported, and only serious or critical
+    violations are."""
+    session = open_session()
+    session.page.set_content(
+        '<html lang="sv"><head><title>Prov</title></head><body><main><h1>Prov</h1>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text"></main></body></html>'
+    )
+    found = {v["id"]: v["impact"] for v in session.serious_violations()}
+    assert {"image-alt", "label"} <= set(found)
+    assert set(found.values()) <= {"serious", "critical"}
