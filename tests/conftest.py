@@ -141,11 +141,15 @@ def _may_use_database(item) -> bool:
     return cls is not None and issubclass(cls, SimpleTestCase)
 
 
+def _commits(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
 def _check_shared_world(item) -> None:
     """A module that builds its world once (tests/support/world.py) holds only tests that
     use the database in their own transaction, and none of the demo seed's."""
-    marker = item.get_closest_marker("django_db")
-    if not _may_use_database(item) or (marker and marker.kwargs.get("transaction")) or _uses_seed(item):
+    if not _may_use_database(item) or _commits(item) or _uses_seed(item):
         raise pytest.UsageError(
             f"{item.nodeid}: a SHARED_WORLD module's tests must each use the database, in a "
             "transaction of their own (no transaction=True) and without the demo seed"
@@ -181,6 +185,32 @@ def pytest_collection_modifyitems(config, items):
             _check_shared_world(item)
             if not item.get_closest_marker("xdist_group"):
                 item.add_marker(pytest.mark.xdist_group(f"world:{item.module.__name__}"))
+
+
+class _LongTestsEarly:
+    """pytest-xdist hands out the tests outside a group in collection order, and pytest-django
+    orders them as Django's runner does: the tests in a transaction, then those that commit
+    (transaction=True), then those without a database. The last two hold the long ones: a
+    server or a process of their own, every migration, a browser; the team proposal's
+    property tests. At the end of the run, a worker still busy with one of them left the
+    other with nothing to do. After pytest-django's ordering (trylast), they come just after
+    the demo seed's tests, and the many short tests in a transaction close the run. Each test
+    that commits still ends by emptying the database, as before."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):
+        def place(item) -> int:
+            if _uses_seed(item):
+                return 0
+            if _commits(item):
+                return 1
+            return 2 if not _may_use_database(item) else 3
+
+        items.sort(key=place)  # stable: each kind keeps its order
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_LongTestsEarly(), "tests-long-tests-early")
 
 
 def pytest_runtest_setup(item):
