@@ -172,7 +172,7 @@ def team_member_for(user, application: Application) -> TeamMember | None:
     return request_memo.remembered(
         ("team_member", user.pk, application.pk),
         lambda: (
-            TeamMember.objects.select_related("member__profile__user", "member__cycle", "team")
+            TeamMember.objects.select_related("member__profile__user", "team")
             .filter(
                 member__profile__user=user,
                 team__status=Team.Status.CONFIRMED,
