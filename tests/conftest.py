@@ -1,11 +1,10 @@
 from pathlib import Path
 
 import pytest
-from django.test import SimpleTestCase
 
 from award.models import AwardCycle, today
 from award.roles import Role
-from tests.support import factories, world
+from tests.support import factories, kinds, migrations, world
 from tests.support.applications import register
 from tests.support.demo import FAST_HASHERS, SHARED_SEED
 
@@ -44,6 +43,14 @@ def tasks_run_at_once(settings):
     e-mail of a service is then in mail.outbox once its transaction commits). A test of
     the database queue itself sets settings.TASKS back to django_tasks_db."""
     settings.TASKS = world.TASKS_AT_ONCE
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, made from the models (--no-migrations,
+    pyproject.toml), with every migration recorded as applied, as on a migrated database."""
+    with django_db_blocker.unblock():
+        migrations.record_every_migration()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -116,10 +123,6 @@ def role_users(slk, committee_member, examiner, unit_contact):
     }
 
 
-def _uses_seed(item) -> bool:
-    return "seeded" in getattr(item, "fixturenames", ())
-
-
 def pytest_addoption(parser):
     parser.addoption(
         "--database-tests-only",
@@ -128,28 +131,10 @@ def pytest_addoption(parser):
     )
 
 
-# Fixtures through which a test reaches the database; a test with none of them and no
-# django_db mark cannot: pytest-django refuses it any query.
-DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "_django_db_helper"}
-
-
-def _may_use_database(item) -> bool:
-    if item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames):
-        return True
-    # A Django TestCase class (none today) opens the database by itself.
-    cls = getattr(item, "cls", None)
-    return cls is not None and issubclass(cls, SimpleTestCase)
-
-
-def _commits(item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    return bool(marker and marker.kwargs.get("transaction"))
-
-
 def _check_shared_world(item) -> None:
     """A module that builds its world once (tests/support/world.py) holds only tests that
     use the database in their own transaction, and none of the demo seed's."""
-    if not _may_use_database(item) or _commits(item) or _uses_seed(item):
+    if not kinds.may_use_database(item) or kinds.commits(item) or kinds.uses_seed(item):
         raise pytest.UsageError(
             f"{item.nodeid}: a SHARED_WORLD module's tests must each use the database, in a "
             "transaction of their own (no transaction=True) and without the demo seed"
@@ -166,16 +151,15 @@ def pytest_collection_modifyitems(config, items):
         # declarations…) gives the same result on either, so it runs in the first pass only.
         kept, skipped = [], []
         for item in items:
-            (kept if _may_use_database(item) else skipped).append(item)
+            (kept if kinds.may_use_database(item) else skipped).append(item)
         if skipped:
             config.hook.pytest_deselected(items=skipped)
             items[:] = kept
-    seeded_items = [item for item in items if _uses_seed(item)]
-    items[:] = seeded_items + [item for item in items if not _uses_seed(item)]
-    for item in seeded_items:
-        item.add_marker(pytest.mark.xdist_group("demo-seed"))
     browser_tests = Path(__file__).parent / "browser"
     for item in items:
+        if kinds.uses_seed(item):
+            # Built once, on the one worker that runs all of them (tests/support/demo.py).
+            item.add_marker(pytest.mark.xdist_group("demo-seed"))
         if browser_tests in item.path.parents:
             # One Chromium for them all (tests/browser/conftest.py, _browser_or_reason).
             item.add_marker(pytest.mark.xdist_group("browser"))
@@ -188,25 +172,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 class _LongTestsEarly:
-    """pytest-xdist hands out the tests outside a group in collection order, and pytest-django
-    orders them as Django's runner does: the tests in a transaction, then those that commit
-    (transaction=True), then those without a database. The last two hold the long ones: a
-    server or a process of their own, every migration, a browser; the team proposal's
-    property tests. At the end of the run, a worker still busy with one of them left the
-    other with nothing to do. After pytest-django's ordering (trylast), they come just after
-    the demo seed's tests, and the many short tests in a transaction close the run. Each test
-    that commits still ends by emptying the database, as before."""
+    """pytest-xdist hands out its groups first, the largest first, then the other tests in
+    collection order; pytest-django orders them as Django's runner does: the tests in a
+    transaction, then those that commit, then those without a database. The last two hold
+    the long ones: a server or a process of their own, every migration, a browser; the team
+    proposal's property tests. At the end of the run, a worker still busy with one of them
+    left the other with nothing to do. After pytest-django's ordering (trylast), the demo
+    seed's tests come first (they share one transaction, tests/support/demo.py), then the
+    long kinds, and the many short tests in a transaction close the run
+    (tests/support/kinds.py, kind). Each test that commits still ends by emptying the
+    database, as before."""
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):
-        def place(item) -> int:
-            if _uses_seed(item):
-                return 0
-            if _commits(item):
-                return 1
-            return 2 if not _may_use_database(item) else 3
-
-        items.sort(key=place)  # stable: each kind keeps its order
+        items.sort(key=kinds.kind)  # stable: each kind keeps its order
 
 
 def pytest_configure(config):
@@ -233,7 +212,7 @@ def pytest_runtest_setup(item):
 def pytest_runtest_teardown(item, nextitem):
     # After the test's own fixtures (its transaction) are torn down: roll the seed back
     # once no seeded test follows.
-    if nextitem is None or not _uses_seed(nextitem):
+    if nextitem is None or not kinds.uses_seed(nextitem):
         SHARED_SEED.close()
 
 

@@ -3,32 +3,23 @@ first, then the long kinds (those that commit, those without a database), and th
 tests in a transaction last, so that neither worker ends the run alone with a long test; and
 the browser tests in one group, so that one worker runs them with one Chromium.
 
-Read from this run's own collection (`request.session.items`), whichever tests it selected."""
+Read from this run's own collection (`request.session.items`): run alone, or with a selection
+that holds no browser test or only one kind, they have little to check."""
 
 from pathlib import Path
+
+from tests.support import kinds
 
 BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
-def _kind(item) -> str:
-    marker = item.get_closest_marker("django_db")
-    if "seeded" in item.fixturenames:
-        return "seeded"
-    if marker and marker.kwargs.get("transaction"):
-        return "commits"
-    if marker or {"db", "transactional_db", "live_server"} & set(item.fixturenames):
-        return "in a transaction"
-    return "no database"
-
-
-def test_the_short_tests_in_a_transaction_come_last(request):
-    kinds = [_kind(item) for item in request.session.items]
-    seen_short = False
-    for item, kind in zip(request.session.items, kinds, strict=True):
-        seen_short = seen_short or kind == "in a transaction"
-        assert not (seen_short and kind != "in a transaction"), f"{item.nodeid} ({kind}) after a short test"
-    if "seeded" in kinds:
-        assert kinds[: kinds.count("seeded")] == ["seeded"] * kinds.count("seeded")
+def test_the_seeds_tests_come_first_and_the_short_tests_in_a_transaction_last(request):
+    found = [kinds.kind(item) for item in request.session.items]
+    assert found == sorted(found), "\n".join(
+        f"{item.nodeid} (kind {kind}) after kind {before}"
+        for item, kind, before in zip(request.session.items[1:], found[1:], found, strict=False)
+        if kind < before
+    )
 
 
 def test_the_browser_tests_are_one_group(request):

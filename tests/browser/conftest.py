@@ -1,11 +1,11 @@
 """Headless Chromium (Debian's `chromium`, driven by Playwright) against pytest-django's
 live server.
 
-The browser is launched once for the package: every browser test runs on one xdist worker
-(the `browser` group, tests/conftest.py), one after another. If it cannot be launched (not installed, or
-not startable here) every browser test is skipped with a loud message: the reason is
-printed to stderr, raised as a warning, and given as the skip reason. `make browser`
-installs it.
+The browser is launched once for the package: every browser test runs on one xdist
+worker (the `browser` group, tests/conftest.py), one after another. If it cannot be
+launched (not installed, or not startable here) every browser test is skipped with a loud
+message: the reason is printed to stderr, raised as a warning, and given as the skip
+reason. `make browser` installs it.
 
 Screenshots go to test-artifacts/screens/ (ignored by git).
 """

@@ -5,7 +5,6 @@ chose a site visit) is carried over. Migrating back gives the old layout again."
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -13,6 +12,7 @@ from award.models import AuditEntry
 from judging import services as judging_services
 from judging.models import Decision, DecisionOutcome, Meeting, SiteVisitChoice
 from scoring.models import Consensus
+from tests.support import migrations
 from tests.support.decisions import final_meeting, winner
 from tests.support.teams import confirmed_team, finalise
 
@@ -26,26 +26,15 @@ BEFORE = [
 @pytest.fixture(autouse=True)
 def _built_by_the_migrations(transactional_db, settings):
     """The test database rebuilt by every migration from nothing, as a fresh installation
-    builds it, on SQLite and on PostgreSQL alike.
+    builds it, on SQLite and on PostgreSQL alike (tests/support/migrations.py).
 
     The rest of the suite runs on tables made straight from the models (pytest
     --no-migrations, pyproject.toml), which spares each test process about five seconds;
-    `make check` (makemigrations --check) holds the models and the migrations together.
+    tests/test_migrations.py and `make check` hold the models and the migrations together.
     This test needs the migrations' own history, and is the suite's check that they run
-    from an empty database. The tables it leaves are the same, so the tests after it on
-    this process see no difference."""
-    settings.MIGRATION_MODULES = {}  # pytest-django's --no-migrations set it to "none for every app"
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        tables = connection.introspection.table_names(cursor)
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TABLE " + ", ".join(map(quote, tables)) + " CASCADE")
-        else:
-            with connection.constraint_checks_disabled():
-                for table in tables:
-                    cursor.execute(f"DROP TABLE {quote(table)}")
-    call_command("migrate", verbosity=0)
-    ContentType.objects.clear_cache()  # the content types were made anew
+    from an empty database. A test of a new data migration belongs here, beside it."""
+    settings.MIGRATION_MODULES = {}  # for the test's own MigrationExecutor
+    migrations.rebuild_through_the_migrations()
 
 
 def _migrate(targets):
