@@ -35,6 +35,7 @@ def _messages(response):
         ("Diagram.PNG", png_bytes(), Attachment.Kind.PNG),
         ("Rutiner.docx", docx_bytes(), Attachment.Kind.DOCX),
     ],
+    ids=["pdf", "png", "docx"],
 )
 def test_allowed_types_are_accepted(application, unit_contact, media_root, name, content, kind):
     attachment = _add(application, unit_contact, name, content, description="Underlag")
@@ -50,6 +51,7 @@ def test_allowed_types_are_accepted(application, unit_contact, media_root, name,
         ("anteckningar.txt", b"Bara lite text.\n"),
         ("sida.html", b"<html></html>"),
     ],
+    ids=["exe", "txt", "html"],
 )
 def test_disallowed_types_are_refused(application, unit_contact, media_root, name, content):
     with pytest.raises(ValidationError) as refused:

@@ -58,10 +58,15 @@ def png_bytes() -> bytes:
 
 
 def docx_bytes() -> bytes:
+    """The same bytes at every call: each member carries a fixed date, not the clock's (test
+    ids made from them must agree between the xdist workers that collect them)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("word/document.xml", '<?xml version="1.0"?><document/>')
+        for name, text in [
+            ("[Content_Types].xml", '<?xml version="1.0"?><Types/>'),
+            ("word/document.xml", '<?xml version="1.0"?><document/>'),
+        ]:
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
