@@ -66,7 +66,9 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-logo --no-cache
 
+# var/ holds the local SQLite database, whose migration history makemigrations reads.
 check: install
+	mkdir -p var
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
