@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 
 from award.models import AwardCycle, today
@@ -155,12 +153,11 @@ def pytest_collection_modifyitems(config, items):
         if skipped:
             config.hook.pytest_deselected(items=skipped)
             items[:] = kept
-    browser_tests = Path(__file__).parent / "browser"
     for item in items:
         if kinds.uses_seed(item):
             # Built once, on the one worker that runs all of them (tests/support/demo.py).
             item.add_marker(pytest.mark.xdist_group("demo-seed"))
-        if browser_tests in item.path.parents:
+        if kinds.in_browser_tests(item):
             # One Chromium for them all (tests/browser/conftest.py, _browser_or_reason).
             item.add_marker(pytest.mark.xdist_group("browser"))
         # A module that builds its world once (tests/support/world.py) runs on one worker,

@@ -6,11 +6,7 @@ the browser tests in one group, so that one worker runs them with one Chromium.
 Read from this run's own collection (`request.session.items`): run alone, or with a selection
 that holds no browser test or only one kind, they have little to check."""
 
-from pathlib import Path
-
 from tests.support import kinds
-
-BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
 def test_the_seeds_tests_come_first_and_the_short_tests_in_a_transaction_last(request):
@@ -24,6 +20,6 @@ def test_the_seeds_tests_come_first_and_the_short_tests_in_a_transaction_last(re
 
 def test_the_browser_tests_are_one_group(request):
     for item in request.session.items:
-        if BROWSER_TESTS in item.path.parents:
+        if kinds.in_browser_tests(item):
             groups = [mark.kwargs.get("name", *mark.args) for mark in item.iter_markers("xdist_group")]
             assert groups == ["browser"], item.nodeid

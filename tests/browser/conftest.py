@@ -23,14 +23,14 @@ from tests.support import factories
 
 ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts"
 
+SCREENS = ARTIFACTS / "screens"
+
 # WCAG 2.1 A and AA only, and only the violations: axe otherwise also sends back every rule
 # that passed, with its elements, a quarter of the width test's time.
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
 }
-
-SCREENS = ARTIFACTS / "screens"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -8,8 +8,6 @@ from tests.support import browser_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WIDTHS = [(390, 844), (1366, 768)]
-
 
 def test_the_admins_main_pages_have_no_serious_violation(open_session):
     world = browser_world.build()
@@ -21,7 +19,7 @@ def test_the_admins_main_pages_have_no_serious_violation(open_session):
     }
     session = open_session(world["slk"])
     violations = []
-    for width, height in WIDTHS:
+    for width, height in browser_world.WIDTHS:
         session.page.set_viewport_size({"width": width, "height": height})
         for name, url in pages.items():
             response = session.page.goto(url)

@@ -12,8 +12,6 @@ from tests.support import browser_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WIDTHS = [(390, 844), (1366, 768)]
-
 # Elements that reach past the window's right edge, unless a scrolling box (overflow-x
 # auto or scroll, below <body>) holds them: such a table scrolls inside its own container.
 OVERFLOW = """() => {
@@ -61,7 +59,7 @@ def test_every_roles_main_pages_fit_a_phone_and_a_laptop(open_session):
     too_wide, violations, checked = [], [], 0
     for who, user, urls in browser_world.main_pages(world):
         session = open_session(user)
-        for width, height in WIDTHS:
+        for width, height in browser_world.WIDTHS:
             session.page.set_viewport_size({"width": width, "height": height})
             for url in urls:
                 response = session.page.goto(url)

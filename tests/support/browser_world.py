@@ -11,6 +11,9 @@ from submissions import services as submission_services
 from tests.support import factories
 from tests.support.teams import confirmed_team, finalise
 
+#: The two screens every page is checked and photographed at: a phone, then a city laptop.
+WIDTHS = [(390, 844), (1366, 768)]
+
 
 def assess(application, user, score, *, submit):
     assessment = scoring_services.assessment_for(application=application, by=user)

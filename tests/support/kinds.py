@@ -1,14 +1,23 @@
 """What kind of test an item is, as the suite's collection hooks (tests/conftest.py) and
 tests/test_test_order.py ask it: whether it uses the demo seed, commits (pytest-django's
-transactional kind), or may use the database at all."""
+transactional kind), may use the database at all, or drives the browser."""
+
+from pathlib import Path
 
 from django.test import SimpleTestCase
+
+BROWSER_TESTS = Path(__file__).resolve().parent.parent / "browser"
 
 # Fixtures through which a test reaches the database; a test with none of them and no
 # django_db mark cannot: pytest-django refuses it any query.
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "_django_db_helper"}
 # Of those, the ones that give the test a database without the wrapping transaction.
 COMMITTING_FIXTURES = {"transactional_db", "live_server"}
+
+
+def in_browser_tests(item) -> bool:
+    """Whether the test is one of tests/browser (one group, one Chromium)."""
+    return BROWSER_TESTS in item.path.parents
 
 
 def uses_seed(item) -> bool:
