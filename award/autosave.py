@@ -1,6 +1,7 @@
 """The one autosave. A form that saves as its user types carries the attributes of
 templates/includes/autosave_form.html (htmx posts it after a pause in typing and on every
-change, one request at a time, and static/js/autosave.js says what htmx cannot); the view
+change, one request at a time; static/js/autosave.js says what htmx cannot and holds the
+form's own save button until an autosave under way has answered); the view
 answers such a post with `autosave(...)`, which renders the status line beside the form
 from templates/includes/autosave_status.html. The answer's text, the examiner's
 assessment, the consensus and the feedback report all save this way.

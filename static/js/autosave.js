@@ -3,7 +3,8 @@
 // error status (403, 500), nothing when the server cannot be reached, and would put the
 // login page into the status line after a session has ended. The text stays in its box;
 // the message asks the writer to copy it before reloading. The Swedish texts come from
-// the server (gettext) as data attributes of this script element.
+// the server (gettext) as data attributes of this script element. And a save with the
+// form's button waits for an autosave under way (see submitWhenIdle).
 (function () {
   var script = document.currentScript;
   if (!script) return;
@@ -59,6 +60,42 @@
   document.body.addEventListener("htmx:responseError", function (event) {
     var form = autosaveForm(event);
     if (form) show(form, reasonFor(event.detail.xhr ? event.detail.xhr.status : 0));
+  });
+
+  // A save with the form's own button while an autosave of the same form is under way
+  // (leaving a box sends one, and clicking the button leaves the box) waits for that
+  // autosave's answer, and for any autosave queued behind it. Posted at once, the save
+  // would carry the version the page had before the writer's own autosave, and the server
+  // would refuse it as if someone else had saved meanwhile (the conflict page).
+  function submitWhenIdle(form, submitter) {
+    if (form.classList.contains("htmx-request")) {
+      form.addEventListener(
+        "htmx:afterRequest",
+        function () {
+          // After htmx has swapped the new version in and started a queued autosave.
+          setTimeout(function () {
+            submitWhenIdle(form, submitter);
+          }, 0);
+        },
+        { once: true }
+      );
+      return;
+    }
+    form.dataset.autosaveSubmitting = "";
+    if (submitter) form.requestSubmit(submitter);
+    else form.requestSubmit();
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-autosave]")) return;
+    if (form.dataset.autosaveSubmitting !== undefined) {
+      delete form.dataset.autosaveSubmitting;
+      return;
+    }
+    if (!form.classList.contains("htmx-request")) return;
+    event.preventDefault();
+    submitWhenIdle(form, event.submitter);
   });
 
   ["htmx:sendError", "htmx:timeout"].forEach(function (name) {

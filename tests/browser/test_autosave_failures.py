@@ -108,3 +108,42 @@ def test_a_login_page_reached_through_a_redirect_is_not_swapped_in(writing, live
     page.locator("#save-status").get_by_text("Inte sparat: du har loggats ut" + KEPT).wait_for()
     assert page.locator("#save-status form, #save-status input").count() == 0
     assert area.input_value() == TEXT
+
+
+def test_a_save_while_an_autosave_is_under_way_waits_for_it(writing):
+    """The writer leaves the box (an autosave starts), writes on and saves with the button
+    before that autosave has answered. The page still holds the version it was loaded from;
+    posted at once, the save would find the row moved by the writer's own autosave and show
+    the conflict page with the writer's own text as "someone else's". It waits for the
+    autosave's answer (the new version), and for the autosave queued behind it, and then
+    saves."""
+    session, answer = writing
+    page = session.page
+    posts, held = [], []
+
+    def hold_the_first_autosave_answer(route):
+        # The server saves the first autosave; its answer waits until the test lets it go.
+        request = route.request
+        if request.method == "POST":
+            posts.append("autosave" if request.header_value("HX-Request") else "save")
+        if posts == ["autosave"]:
+            held.append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    page.route("**/kriterium/**", hold_the_first_autosave_answer)
+    area = _write_and_leave_the_box(page)
+    while not held:
+        page.wait_for_timeout(20)
+    area.fill(TEXT + " Och mer.")
+    page.get_by_role("button", name="Spara och gå vidare").click()  # leaving the box: a second autosave
+    page.wait_for_timeout(300)
+    assert posts == ["autosave"], "the save did not wait for the autosave under way"
+    route, response = held.pop()
+    route.fulfill(response=response)
+
+    page.wait_for_url(lambda url: f"/kriterium/{answer.criterion_id}/" not in url)
+    assert posts == ["autosave", "autosave", "save"]
+    assert page.get_by_text("Någon annan har sparat det här svaret").count() == 0
+    answer.refresh_from_db()
+    assert answer.text == TEXT + " Och mer."

@@ -95,8 +95,8 @@ def test_a_whole_cycle_through_the_browser(open_session):
         # The autosave fires when the text area loses focus; wait for it (see wait_saved).
         area.press("Tab")
         wait_saved(page, "#save-status")
-        page.get_by_role("button", name="Spara och gå vidare").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():  # not page.url until the next page is there
+            page.get_by_role("button", name="Spara och gå vidare").click()
         written += 1
         assert written <= 10, "the answer pages never led back to the application"
     assert written == quality.criteria.count()
@@ -149,6 +149,7 @@ def test_a_whole_cycle_through_the_browser(open_session):
         page.wait_for_url(f"**/bidrag/{application.pk}/")
         page.goto("/examinator/")
         page.get_by_role("link", name=f"Bedöm {application.code}").click()
+        page.wait_for_url(f"**/bedomning/bidrag/{application.pk}/")  # counted below: the page must be there
         forms = page.locator("form.answer-form")
         assert forms.count() == len(scores[person])
         for i, score in enumerate(scores[person]):
@@ -191,8 +192,8 @@ def test_a_whole_cycle_through_the_browser(open_session):
         form.get_by_label("Överenskommen poäng").select_option(label=f"{score} %")
         form.get_by_label("Tydliga mål", exact=False).first.check()
         form.get_by_label("Följ upp resultaten oftare", exact=False).first.check()
-        form.get_by_role("button", name=f"Spara kriterium {i + 1}").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            form.get_by_role("button", name=f"Spara kriterium {i + 1}").click()
         page.locator("form[action*='/kriterium/']").first.wait_for()
     s.shot("15-leader-consensus")
     page.get_by_role("link", name="Fastställ konsensus …").click()
