@@ -57,8 +57,8 @@ def test_the_assessment_form_works_by_keyboard_alone(world, open_session):
     page.keyboard.type("Mät resultaten oftare")
     save = tab_until(lambda f: f["tag"] == "button")
     assert save["text"].startswith("Spara") and save["inForm"] == f"status-{first_id}", save
-    # No waiting for the form's autosave ("input delay:2s"): an explicit save that races it
-    # is no conflict, since whichever comes second finds the same values saved.
+    # No waiting for the autosaves that leaving each box started: the save waits for them
+    # (static/js/autosave.js; test_autosave_failures.py shows it with a held answer).
     page.keyboard.press("Enter")
     page.get_by_text(re.compile(r"Kriterium 1, .*, är sparat\.")).wait_for()
 

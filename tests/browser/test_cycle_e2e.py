@@ -102,6 +102,7 @@ def test_a_whole_cycle_through_the_browser(open_session):
     assert written == quality.criteria.count()
     page.locator("[role=status]", has_text="Alla kriterier är besvarade.").wait_for()
     page.get_by_role("link", name="Lämna in bidraget").click()
+    page.get_by_role("button", name="Ja, lämna in bidraget").wait_for()  # the shot is of that page
     s.shot("07-unit-submit-confirm")
     page.get_by_role("button", name="Ja, lämna in bidraget").click()
     page.get_by_text("Tack!").wait_for()
@@ -142,6 +143,7 @@ def test_a_whole_cycle_through_the_browser(open_session):
         if n == 0:
             s.shot("11-examiner-home")
         page.get_by_role("link", name=re.compile(application.code)).first.click()
+        page.get_by_label("Nej, jag har inget jäv").wait_for()
         if n == 0:
             s.shot("12-examiner-conflict-question")
         page.get_by_label("Nej, jag har inget jäv").check()
