@@ -66,36 +66,50 @@
   // (leaving a box sends one, and clicking the button leaves the box) waits for that
   // autosave's answer, and for any autosave queued behind it. Posted at once, the save
   // would carry the version the page had before the writer's own autosave, and the server
-  // would refuse it as if someone else had saved meanwhile (the conflict page).
-  function submitWhenIdle(form, submitter) {
-    if (form.classList.contains("htmx-request")) {
-      form.addEventListener(
-        "htmx:afterRequest",
-        function () {
-          // After htmx has swapped the new version in and started a queued autosave.
-          setTimeout(function () {
-            submitWhenIdle(form, submitter);
-          }, 0);
-        },
-        { once: true }
-      );
-      return;
+  // would refuse it as if someone else had saved meanwhile (the conflict page). When the
+  // last autosave it waited for is not saved (an error, no contact, an ended session, the
+  // time limit of templates/includes/autosave_form.html), the save is dropped: the status
+  // line says why and the text stays in its box, where the server's error page, or the
+  // login page, would lose it.
+  var waiting = new WeakMap(); // form -> {submitter, failed} of the save that waits
+  var releasing = null; // the form whose waiting save is being sent
+
+  function busy(form) {
+    return form.classList.contains("htmx-request");
+  }
+
+  function settle(form) {
+    var save = waiting.get(form);
+    if (!save || busy(form)) return; // a queued autosave has started: its answer decides
+    waiting.delete(form);
+    if (save.failed) return;
+    releasing = form;
+    try {
+      if (save.submitter) form.requestSubmit(save.submitter);
+      else form.requestSubmit();
+    } finally {
+      releasing = null;
     }
-    form.dataset.autosaveSubmitting = "";
-    if (submitter) form.requestSubmit(submitter);
-    else form.requestSubmit();
   }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    if (event.defaultPrevented || releasing === form) return;
     if (!form.matches || !form.matches("form[data-autosave]")) return;
-    if (form.dataset.autosaveSubmitting !== undefined) {
-      delete form.dataset.autosaveSubmitting;
-      return;
-    }
-    if (!form.classList.contains("htmx-request")) return;
+    if (!waiting.has(form) && !busy(form)) return;
     event.preventDefault();
-    submitWhenIdle(form, event.submitter);
+    waiting.set(form, { submitter: event.submitter, failed: false }); // pressed again: still one save
+  });
+
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var form = autosaveForm(event);
+    var save = form && waiting.get(form);
+    if (!save) return;
+    save.failed = event.detail.successful !== true || isLoginPage(event.detail.xhr);
+    // After the new version is swapped in, and after a queued autosave has started.
+    setTimeout(function () {
+      settle(form);
+    }, 0);
   });
 
   ["htmx:sendError", "htmx:timeout"].forEach(function (name) {

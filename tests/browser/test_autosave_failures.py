@@ -110,6 +110,49 @@ def test_a_login_page_reached_through_a_redirect_is_not_swapped_in(writing, live
     assert area.input_value() == TEXT
 
 
+class _HeldAutosaves:
+    """Every autosave reaches the server, which saves it; its answer waits in `held` until
+    the test lets it go. `posts` lists the posts in the order sent: "autosave" (htmx) or
+    "save" (the form's button)."""
+
+    def __init__(self, page):
+        self.page, self.posts, self.held = page, [], []
+        page.route("**/kriterium/**", self._route)
+
+    def _route(self, route):
+        request = route.request
+        if request.method != "POST":
+            route.continue_()
+        elif request.header_value("HX-Request"):
+            self.posts.append("autosave")
+            self.held.append((route, route.fetch()))
+        else:
+            self.posts.append("save")
+            route.continue_()
+
+    def wait_for(self, count: int):
+        for _ in range(250):
+            if len(self.held) >= count:
+                return
+            self.page.wait_for_timeout(20)
+        raise AssertionError(f"{count} autosave(s) expected, {len(self.held)} sent")
+
+    def answer(self, **fulfil):
+        route, response = self.held.pop(0)
+        route.fulfill(**(fulfil or {"response": response}))
+
+
+def _leave_the_box_then_write_on_and_save(page, autosaves):
+    area = _write_and_leave_the_box(page)
+    autosaves.wait_for(1)
+    area.fill(TEXT + " Och mer.")
+    save = page.get_by_role("button", name="Spara och gå vidare")
+    save.click()  # leaving the box: a second autosave, queued behind the first
+    save.click()  # impatient: still one save
+    page.wait_for_timeout(300)  # time for a save that does not wait to be posted
+    assert autosaves.posts == ["autosave"], "the save did not wait for the autosave under way"
+
+
 def test_a_save_while_an_autosave_is_under_way_waits_for_it(writing):
     """The writer leaves the box (an autosave starts), writes on and saves with the button
     before that autosave has answered. The page still holds the version it was loaded from;
@@ -119,33 +162,39 @@ def test_a_save_while_an_autosave_is_under_way_waits_for_it(writing):
     saves."""
     session, answer = writing
     page = session.page
-    posts, held = [], []
+    autosaves = _HeldAutosaves(page)
+    _leave_the_box_then_write_on_and_save(page, autosaves)
 
-    def hold_the_first_autosave_answer(route):
-        # The server saves the first autosave; its answer waits until the test lets it go.
-        request = route.request
-        if request.method == "POST":
-            posts.append("autosave" if request.header_value("HX-Request") else "save")
-        if posts == ["autosave"]:
-            held.append((route, route.fetch()))
-        else:
-            route.continue_()
-
-    page.route("**/kriterium/**", hold_the_first_autosave_answer)
-    area = _write_and_leave_the_box(page)
-    while not held:
-        page.wait_for_timeout(20)
-    area.fill(TEXT + " Och mer.")
-    save = page.get_by_role("button", name="Spara och gå vidare")
-    save.click()  # leaving the box: a second autosave, queued behind the first
-    save.click()  # impatient: still one save (a form's second submission replaces its first)
+    autosaves.answer()
+    autosaves.wait_for(1)  # the queued autosave, sent when the first has answered
     page.wait_for_timeout(300)
-    assert posts == ["autosave"], "the save did not wait for the autosave under way"
-    route, response = held.pop()
-    route.fulfill(response=response)
+    assert autosaves.posts == ["autosave", "autosave"], "the save did not wait for the queued autosave"
+    autosaves.answer()
 
     page.wait_for_url(lambda url: f"/kriterium/{answer.criterion_id}/" not in url)
-    assert posts == ["autosave", "autosave", "save"]
+    assert autosaves.posts == ["autosave", "autosave", "save"]
     assert page.get_by_text("Någon annan har sparat det här svaret").count() == 0
     answer.refresh_from_db()
     assert answer.text == TEXT + " Och mer."
+
+
+def test_a_save_waiting_for_an_autosave_that_fails_is_not_sent(writing):
+    """The autosave it waited for is not saved (here a server error): the save is dropped,
+    the status line says why, and the text stays in its box; the page is not left for an
+    error page, where the text would be lost."""
+    session, _answer = writing
+    page = session.page
+    autosaves = _HeldAutosaves(page)
+    area = _write_and_leave_the_box(page)
+    autosaves.wait_for(1)
+    page.get_by_role("button", name="Spara och gå vidare").click()
+    page.wait_for_timeout(300)
+    assert autosaves.posts == ["autosave"], "the save did not wait for the autosave under way"
+
+    autosaves.answer(status=500, body="Server Error")
+
+    page.locator("#save-status").get_by_text("Inte sparat: ett fel uppstod på servern" + KEPT).wait_for()
+    page.wait_for_timeout(300)
+    assert autosaves.posts == ["autosave"]
+    assert area.input_value() == TEXT
+    _expected_errors(session, "status of 500", "answered 500", "Response Status Error Code 500")
