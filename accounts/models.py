@@ -41,7 +41,7 @@ class Invitation(models.Model):
         related_name="invitations",
         verbose_name=_("enhet"),
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(_("länkens kontrollsumma"), max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -114,12 +114,14 @@ class ThrottleHit(models.Model):
         VOLUNTEER_ADDRESS = "volunteer_address", _("intresseanmälan per adress")
         VOLUNTEER_CLIENT = "volunteer_client", _("intresseanmälan per klient")
 
-    scope = models.CharField(max_length=20, choices=Scope.choices)
+    scope = models.CharField(_("gräns"), max_length=20, choices=Scope.choices)
     # A digest of the address or client, never the address itself.
-    key = models.CharField(max_length=64)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    key = models.CharField(_("adressens eller klientens kontrollsumma"), max_length=64)
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("räknad begäran")
+        verbose_name_plural = _("räknade begäranden")
         indexes = [models.Index(fields=["scope", "key", "at"])]
 
     def __str__(self):
@@ -153,7 +155,7 @@ class VolunteerRequest(models.Model):
     )
     workplace = models.CharField(_("arbetsplats"), max_length=200)
     manager_name = models.CharField(_("chef"), max_length=200)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(_("länkens kontrollsumma"), max_length=64, unique=True, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UNCONFIRMED)
     created_at = models.DateTimeField(_("skickad"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("e-post bekräftad"), null=True, blank=True)

@@ -695,8 +695,10 @@ class AuditEntry(models.Model):
         verbose_name=_("utförd av"),
     )
     action = models.CharField(_("händelse"), max_length=100)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("typ av objekt")
+    )
+    object_id = models.CharField(_("objektets id"), max_length=64, blank=True)
     target = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("objekt"), max_length=300, blank=True)
     changes = models.JSONField(_("ändringar"), default=dict, blank=True)
@@ -760,15 +762,17 @@ class OutboxMessage(models.Model):
     subject = models.CharField(_("ämne"), max_length=300)
     body = models.TextField(_("text"))
     reason = models.CharField(_("varför"), max_length=200, blank=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("typ av objekt")
+    )
+    object_id = models.CharField(_("objektets id"), max_length=64, blank=True)
     related = GenericForeignKey("content_type", "object_id")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
     created_at = models.DateTimeField(_("skapat"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("nästa försök"), default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(max_length=100, blank=True)
+    claimed_at = models.DateTimeField(_("sändning påbörjad"), null=True, blank=True)
+    claimed_by = models.CharField(_("skickas av bakgrundsprocess"), max_length=100, blank=True)
     sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
     last_error = models.TextField(_("senaste fel"), blank=True)
 
@@ -798,13 +802,15 @@ class OutboxMessage(models.Model):
 class WorkerHeartbeat(models.Model):
     """A running worker says it is alive every tick (shown on the outbox page)."""
 
-    worker_id = models.CharField(max_length=100, unique=True)
-    host = models.CharField(max_length=200, blank=True)
-    pid = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(default=timezone.now)
-    last_seen = models.DateTimeField(default=timezone.now)
+    worker_id = models.CharField(_("bakgrundsprocessens namn"), max_length=100, unique=True)
+    host = models.CharField(_("server"), max_length=200, blank=True)
+    pid = models.PositiveIntegerField(_("processnummer (PID)"), default=0)
+    started_at = models.DateTimeField(_("startad"), default=timezone.now)
+    last_seen = models.DateTimeField(_("senast aktiv"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("bakgrundsprocess")
+        verbose_name_plural = _("bakgrundsprocesser")
         ordering = ["-last_seen"]
 
     def __str__(self):
@@ -819,9 +825,13 @@ class ScheduleSlot(models.Model):
     """When a periodic job is next due. A worker runs it only if it moves `next_due` on in
     one conditional update, so among many workers one runs each tick."""
 
-    name = models.CharField(max_length=50, unique=True)
-    next_due = models.DateTimeField(default=timezone.now)
-    last_run = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(_("arbete"), max_length=50, unique=True)
+    next_due = models.DateTimeField(_("nästa körning"), default=timezone.now)
+    last_run = models.DateTimeField(_("senaste körning"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("schemalagt arbete")
+        verbose_name_plural = _("schemalagda arbeten")
 
     def __str__(self):
         return self.name
@@ -843,24 +853,26 @@ class BackgroundJob(models.Model):
         FAILED = "failed", _("Misslyckades")
 
     kind = models.CharField(_("arbete"), max_length=50)
-    params = models.JSONField(default=dict, blank=True)
+    params = models.JSONField(_("uppgifter till arbetet"), default=dict, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("beställt av")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="jobs/", blank=True)
-    filename = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    done = models.PositiveIntegerField(_("klara steg"), default=0)
+    total = models.PositiveIntegerField(_("antal steg"), default=0)
+    file = models.FileField(_("fil"), upload_to="jobs/", blank=True)
+    filename = models.CharField(_("filnamn"), max_length=200, blank=True)
+    content_type = models.CharField(_("filtyp"), max_length=100, blank=True)
+    error = models.TextField(_("fel"), blank=True)
+    created_at = models.DateTimeField(_("beställt"), default=timezone.now)
+    finished_at = models.DateTimeField(_("klart"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("tas bort"), null=True, blank=True)
 
     objects = BackgroundJobQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("arbete i bakgrunden")
+        verbose_name_plural = _("arbeten i bakgrunden")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):

@@ -272,7 +272,7 @@ class Enrolment(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     # Waiting-list order: first come, first served.
     requested_at = models.DateTimeField(_("anmäld"), default=timezone.now)
-    changed_at = models.DateTimeField(auto_now=True)
+    changed_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("anmälan till utbildning")
@@ -301,7 +301,7 @@ class Attendance(models.Model):
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerad av")
     )
-    marked_at = models.DateTimeField(auto_now=True)
+    marked_at = models.DateTimeField(_("registrerad"), auto_now=True)
 
     class Meta:
         verbose_name = _("närvaro")
@@ -340,7 +340,7 @@ class PracticeCase(models.Model):
         related_name="+",
         verbose_name=_("kopierat från bidrag"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("övningsfall")
@@ -429,8 +429,8 @@ class PracticeAssessmentItem(models.Model):
     score = models.PositiveSmallIntegerField(_("poäng (%)"), null=True, blank=True)
     strengths = models.JSONField(_("styrkor"), default=list, blank=True)
     improvements = models.JSONField(_("förbättringsområden"), default=list, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("versionsnummer"), default=1)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("övningsbedömning per kriterium")
@@ -504,9 +504,11 @@ class ApplicationOpening(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="+", verbose_name=_("bidrag")
     )
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(_("öppnat"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("öppnat bidrag")
+        verbose_name_plural = _("öppnade bidrag")
         constraints = [models.UniqueConstraint(fields=["member", "application"], name="one_opening")]
 
     def __str__(self):

@@ -153,8 +153,10 @@ class Decision(models.Model):
         verbose_name=_("ersätter"),
     )
     correction_reason = models.TextField(_("skäl till rättelsen"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("skapat av")
+    )
+    created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -165,7 +167,7 @@ class Decision(models.Model):
     )
     signed_at = models.DateTimeField(_("signerat"), null=True, blank=True)
     notified_at = models.DateTimeField(_("enheter och examinatorer underrättade"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("versionsnummer"), default=1)
 
     objects = DecisionQuerySet.as_manager()
 

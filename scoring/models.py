@@ -63,8 +63,8 @@ class AssessmentItem(models.Model):
     strengths = models.JSONField(_("styrkor"), default=list, blank=True)
     improvements = models.JSONField(_("förbättringsområden"), default=list, blank=True)
     notes = models.TextField(_("egna anteckningar"), blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("versionsnummer"), default=1)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("bedömning per kriterium")
@@ -156,11 +156,16 @@ class ConsensusItem(models.Model):
     discussion_note = models.TextField(_("slutsats av diskussionen"), blank=True)
     visit_score = models.PositiveSmallIntegerField(_("poäng efter platsbesök (%)"), null=True, blank=True)
     visit_reason = models.TextField(_("skäl till ändringen efter platsbesöket"), blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("versionsnummer"), default=1)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("senast ändrad av"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("konsensus per kriterium")
@@ -191,10 +196,14 @@ class AssessmentFigures(models.Model):
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="assessment_figures", verbose_name=_("bidrag")
     )
-    spreads = models.JSONField(default=dict)  # criterion id (as text) -> spread
-    calibrated = models.JSONField(default=dict)  # criterion id (as text) -> calibrated mean, to 0.1
-    calibrated_total = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
-    max_spread = models.PositiveSmallIntegerField(null=True, blank=True)
+    # criterion id (as text) -> spread
+    spreads = models.JSONField(_("spridning per kriterium"), default=dict)
+    # criterion id (as text) -> calibrated mean, to 0.1
+    calibrated = models.JSONField(_("kalibrerat medelvärde per kriterium"), default=dict)
+    calibrated_total = models.DecimalField(
+        _("kalibrerad totalpoäng"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    max_spread = models.PositiveSmallIntegerField(_("största spridning"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("sammanställda individuella poäng")
@@ -221,8 +230,8 @@ class SiteVisit(models.Model):
     participants = models.TextField(_("deltagare"), blank=True)
     questions = models.TextField(_("frågor att verifiera"), blank=True)
     findings = models.TextField(_("iakttagelser"), blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("versionsnummer"), default=1)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("platsbesök")
@@ -245,7 +254,7 @@ class FeedbackReport(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     summary = models.TextField(_("sammanfattning"), blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("versionsnummer"), default=1)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -255,7 +264,7 @@ class FeedbackReport(models.Model):
         verbose_name=_("godkänd av"),
     )
     approved_at = models.DateTimeField(_("godkänd"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("återföringsrapport")

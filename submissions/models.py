@@ -6,6 +6,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,9 +66,14 @@ class Application(models.Model):
         default=RegistrationStatus.PENDING,
     )
     registration_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("anmälan beslutad av"),
     )
-    registration_decided_at = models.DateTimeField(null=True, blank=True)
+    registration_decided_at = models.DateTimeField(_("anmälan beslutad"), null=True, blank=True)
     registration_decision_reason = models.TextField(_("motivering till beslutet"), blank=True)
 
     # The eligibility mark follows the application all the way to the committee.
@@ -84,11 +90,21 @@ class Application(models.Model):
     deadline_extended_to = models.DateField(_("förlängd tid till och med"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("inlämnat"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inlämnat av"),
     )
     withdrawn_at = models.DateTimeField(_("återtaget"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("återtaget av"),
     )
     withdraw_reason = models.TextField(_("skäl till återtagande"), blank=True)
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
@@ -151,30 +167,54 @@ class Application(models.Model):
         return self.track.kind == Track.Kind.RENEWAL_PRIZE
 
 
+# django-guardian's object permissions on applications. `permission`, `user` and `group` are
+# guardian's fields, declared again only to give them Swedish names; the Meta inherits
+# guardian's unique_together.
 class ApplicationUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Application, on_delete=models.CASCADE)
+    permission = models.ForeignKey(Permission, on_delete=models.CASCADE, verbose_name=_("behörighet"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("användare"))
+    content_object = models.ForeignKey(Application, on_delete=models.CASCADE, verbose_name=_("bidrag"))
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("behörighet till bidrag för användare")
+        verbose_name_plural = _("behörigheter till bidrag för användare")
 
 
 class ApplicationGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Application, on_delete=models.CASCADE)
+    permission = models.ForeignKey(Permission, on_delete=models.CASCADE, verbose_name=_("behörighet"))
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, verbose_name=_("grupp"))
+    content_object = models.ForeignKey(Application, on_delete=models.CASCADE, verbose_name=_("bidrag"))
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("behörighet till bidrag för grupp")
+        verbose_name_plural = _("behörigheter till bidrag för grupper")
 
 
 class Answer(models.Model):
     """The answer to one criterion. `version` rises with every save, so an editor working
     from an older version is told instead of overwriting someone else's text."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="answers")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="answers", verbose_name=_("bidrag")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="answers", verbose_name=_("kriterium")
+    )
     text = models.TextField(_("svar"), blank=True)
     # What the unit has done about each area for improvement of its last released feedback
     # on this criterion: [{"area": ..., "done": ...}] (submissions.earlier_feedback).
     improvement_notes = models.JSONField(
         _("vad enheten har gjort åt förbättringsområdena"), default=list, blank=True
     )
-    version = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("versionsnummer"), default=0)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("senast ändrad av"),
     )
 
     class Meta:
@@ -197,16 +237,24 @@ class AnswerRevision(models.Model):
     """Every saved text of an answer, and every text refused because someone else saved
     first, so nothing written is ever lost."""
 
-    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
-    version = models.PositiveIntegerField()
-    text = models.TextField()
-    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    saved_at = models.DateTimeField(default=timezone.now)
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("svar")
+    )
+    version = models.PositiveIntegerField(_("versionsnummer"))
+    text = models.TextField(_("svarstext"))
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sparad av")
+    )
+    saved_at = models.DateTimeField(_("sparad"), default=timezone.now)
     conflict = models.BooleanField(
-        default=False, help_text=_("Texten sparades inte eftersom någon annan hann före.")
+        _("inte sparad (krock)"),
+        default=False,
+        help_text=_("Texten sparades inte eftersom någon annan hann före."),
     )
 
     class Meta:
+        verbose_name = _("sparad version av svar")
+        verbose_name_plural = _("sparade versioner av svar")
         ordering = ["-saved_at", "-id"]
 
     def __str__(self):
@@ -227,14 +275,18 @@ class Attachment(models.Model):
         PNG = "png", "PNG"
         JPEG = "jpeg", "JPEG"
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=200)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("bidrag")
+    )
+    file = models.FileField(_("fil"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("filnamn"), max_length=200)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("filtyp"), max_length=10, choices=Kind.choices)
     size = models.PositiveIntegerField(_("storlek (byte)"))
     description = models.CharField(_("beskrivning"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uppladdad av")
+    )
+    uploaded_at = models.DateTimeField(_("uppladdad"), default=timezone.now)
 
     class Meta:
         verbose_name = _("bilaga")
