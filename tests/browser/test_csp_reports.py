@@ -9,8 +9,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PAGE = '<!doctype html><html lang="sv"><title>t</title><p style="color: red">x</p></html>'
 
 
-def _page_under_the_platforms_policy(session):
-    """A page served under the same policy the login page is served with."""
+def _serve_a_page_under_the_platforms_policy(session) -> str:
+    """Serves /csp-prov/, a page with a style attribute, under the policy the login page is
+    served with; returns its path."""
     policy = session.page.goto("/logga-in/").headers["content-security-policy"]
     session.page.route(
         "**/csp-prov/",
@@ -20,24 +21,35 @@ def _page_under_the_platforms_policy(session):
             body=PAGE,
         ),
     )
-    session.page.goto("/csp-prov/")
+    return "/csp-prov/"
+
+
+def _wait_for_reports(session, count: int):
+    """The console's reports reach the session a moment after the page: wait for `count`."""
+    for _ in range(100):
+        if len(session.csp) >= count:
+            return
+        session.page.wait_for_timeout(50)
 
 
 def test_an_inline_style_in_the_page_is_reported(open_session):
     session = open_session()
-    _page_under_the_platforms_policy(session)
-    session.page.wait_for_function("document.readyState === 'complete'")
-    session.page.evaluate("1")  # lets the console events of the load reach the session
-    assert any("/csp-prov/" in line and "inline style" in line for line in session.csp)
+    session.page.goto(_serve_a_page_under_the_platforms_policy(session))
+    _wait_for_reports(session, 1)
+    assert len(session.csp) == 1, session.csp
+    assert "/csp-prov/" in session.csp[0] and "inline style" in session.csp[0]
     session.csp.clear()  # reported here on purpose: no warning after the test
 
 
 def test_a_style_injected_by_the_test_is_not_reported(open_session):
     session = open_session()
-    _page_under_the_platforms_policy(session)
+    path = _serve_a_page_under_the_platforms_policy(session)
+    session.page.goto(path)
     session.page.evaluate("document.head.appendChild(document.createElement('style')).textContent = 'p {}'")
-    session.page.evaluate("1")
-    # The page's own style attribute is there (so the console has been read), the injected
-    # <style> is not.
-    assert len(session.csp) == 1, session.csp
+    # Loading the page again after the injection: once its report is in, the injection's
+    # (earlier) one would be too.
+    session.page.goto(path)
+    _wait_for_reports(session, 2)
+    session.page.wait_for_timeout(100)
+    assert len(session.csp) == 2, session.csp  # the two loads' style attribute, no injected <style>
     session.csp.clear()
